@@ -1,0 +1,17 @@
+"""ios_ssh: push Secure Shell configuration to Cisco IOS / IOS-XE routers and prove it."""
+
+from __future__ import annotations
+
+from .errors import IntentError, IosSshError, ParseError
+from .parse import parse
+from .running_config import parse_running_config
+
+__all__ = [
+    "IntentError",
+    "IosSshError",
+    "ParseError",
+    "parse",
+    "parse_running_config",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,25 @@
+"""One exception root for everything the library raises on purpose."""
+
+from __future__ import annotations
+
+
+class IosSshError(Exception):
+    """Root of all ios_ssh errors."""
+
+
+class ParseError(IosSshError):
+    """Device output that matches no shape the parser knows."""
+
+    def __init__(self, command: str, message: str, line: str | None = None) -> None:
+        self.command = command
+        self.line = line
+        where = f" at line {line!r}" if line is not None else ""
+        super().__init__(f"cannot parse {command!r} output{where}: {message}")
+
+
+class IntentError(IosSshError, ValueError):
+    """An intent that breaks a rule; `problems` holds one 'field: message' per fault."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("invalid intent:\n" + "\n".join(f"  {p}" for p in problems))

@@ -1,0 +1,265 @@
+"""A small hierarchical parser for the SSH-related parts of an IOS running-config.
+
+The running-config is an indented tree, which TextFSM handles poorly; a tree walk is
+clearer. Only what ios_ssh manages is interpreted; other lines are left alone. Secrets
+are never kept: a `username` record says that a secret exists and of which type, not
+what it is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import keys
+
+
+@dataclass
+class Node:
+    text: str
+    children: list[Node] = field(default_factory=list)
+
+
+def build_tree(text: str) -> list[Node]:
+    """Indented lines -> a forest; banners, `!` and the `Building...` header dropped."""
+    root = Node("")
+    stack: list[tuple[int, Node]] = [(-1, root)]
+    for raw in text.replace("\r", "").split("\n"):
+        line = raw.rstrip()
+        stripped = line.strip()
+        if not stripped or stripped.startswith("!") or _is_header(stripped):
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        while stack[-1][0] >= indent:
+            stack.pop()
+        node = Node(stripped)
+        stack[-1][1].children.append(node)
+        stack.append((indent, node))
+    return root.children
+
+
+def _is_header(line: str) -> bool:
+    return (
+        line == "end"
+        or line.startswith(("Building configuration", "Current configuration", "Last configuration"))
+        or line.startswith("version ")
+    )
+
+
+def _empty_state() -> dict[str, Any]:
+    return {
+        "hostname": "",
+        "domain_name": "",
+        "ip_ssh": {
+            "time_out": None,
+            "authentication_retries": None,
+            "version": None,
+            "dh_min_size": None,
+            "rsa_keypair_name": "",
+            "stricthostkeycheck": False,
+            "ports": [],
+            "pubkey_users": [],
+            "pubkey_servers": [],
+        },
+        "aaa": {"new_model": False, "authentication_login": {}, "authorization_exec": {}},
+        "users": [],
+        "enable_secret": False,
+        "scp_server": False,
+        "lines": [],
+        "archive": None,
+        "other": [],
+    }
+
+
+def parse_running_config(text: str) -> dict[str, Any]:
+    """Parse `show running-config` (whole or `| section`/`| include` filtered)."""
+    state = _empty_state()
+    for node in build_tree(text):
+        words = node.text.split()
+        handled = _apply_top(state, node, words)
+        if not handled:
+            state["other"].append(node.text)
+    return state
+
+
+def _apply_top(state: dict[str, Any], node: Node, words: list[str]) -> bool:
+    text = node.text
+    if words[0] == "hostname" and len(words) == 2:
+        state["hostname"] = words[1]
+    elif re.match(r"^ip domain[- ]name \S+$", text):
+        state["domain_name"] = words[-1]
+    elif text.startswith("ip ssh "):
+        return _apply_ip_ssh(state["ip_ssh"], node, words[2:])
+    elif text == "ip scp server enable":
+        state["scp_server"] = True
+    elif text == "aaa new-model":
+        state["aaa"]["new_model"] = True
+    elif text.startswith("aaa authentication login ") and len(words) >= 5:
+        state["aaa"]["authentication_login"][words[3]] = _methods(words[4:])
+    elif text.startswith("aaa authorization exec ") and len(words) >= 5:
+        state["aaa"]["authorization_exec"][words[3]] = _methods(words[4:])
+    elif words[0] == "username" and len(words) >= 2:
+        state["users"].append(_user(words))
+    elif text.startswith("enable secret") or text.startswith("enable password"):
+        state["enable_secret"] = True
+    elif words[0] == "line" and len(words) >= 2:
+        state["lines"].append(_line(node, words[1:]))
+    elif text == "archive":
+        state["archive"] = _archive(node)
+    else:
+        return False
+    return True
+
+
+def _methods(words: list[str]) -> list[str]:
+    """`group tacacs+ local` -> ['group tacacs+', 'local']."""
+    methods: list[str] = []
+    i = 0
+    while i < len(words):
+        if words[i] == "group" and i + 1 < len(words):
+            methods.append(f"group {words[i + 1]}")
+            i += 2
+        else:
+            methods.append(words[i])
+            i += 1
+    return methods
+
+
+def _user(words: list[str]) -> dict[str, Any]:
+    user: dict[str, Any] = {"name": words[1], "privilege": 1, "secret_type": ""}
+    rest = words[2:]
+    for i, word in enumerate(rest):
+        if word == "privilege" and i + 1 < len(rest) and rest[i + 1].isdigit():
+            user["privilege"] = int(rest[i + 1])
+        elif word in ("secret", "password"):
+            kind = rest[i + 1] if i + 2 < len(rest) and rest[i + 1].isdigit() else "0"
+            user["secret_type"] = f"{word} {kind}"
+            break  # everything after is the secret itself: never kept
+    return user
+
+
+def _apply_ip_ssh(ssh: dict[str, Any], node: Node, args: list[str]) -> bool:
+    text = " ".join(args)
+    if m := re.fullmatch(r"time-out (\d+)", text):
+        ssh["time_out"] = int(m.group(1))
+    elif m := re.fullmatch(r"authentication-retries (\d+)", text):
+        ssh["authentication_retries"] = int(m.group(1))
+    elif m := re.fullmatch(r"version (\d)", text):
+        ssh["version"] = int(m.group(1))
+    elif m := re.fullmatch(r"dh min size (\d+)", text):
+        ssh["dh_min_size"] = int(m.group(1))
+    elif m := re.fullmatch(r"rsa keypair-name (\S+)", text):
+        ssh["rsa_keypair_name"] = m.group(1)
+    elif text == "stricthostkeycheck":
+        ssh["stricthostkeycheck"] = True
+    elif m := re.fullmatch(r"port (\d+) rotary (\d+)(?: (\d+))?", text):
+        last = int(m.group(3)) if m.group(3) else None
+        ssh["ports"].append({"port": int(m.group(1)), "rotary": int(m.group(2)), "last_rotary": last})
+    elif text == "pubkey-chain":
+        _pubkey_chain(ssh, node)
+    else:
+        return False
+    return True
+
+
+def _pubkey_chain(ssh: dict[str, Any], node: Node) -> None:
+    for child in node.children:
+        words = child.text.split()
+        if len(words) != 2 or words[0] not in ("username", "server"):
+            continue
+        hashes = _key_hashes(child)
+        if words[0] == "username":
+            ssh["pubkey_users"].append({"username": words[1], "key_hashes": hashes})
+        else:
+            ssh["pubkey_servers"].append({"server": words[1], "key_hashes": hashes})
+
+
+def _key_hashes(entry: Node) -> list[str]:
+    hashes: list[str] = []
+    for child in entry.children:
+        words = child.text.split()
+        if words[:1] == ["key-hash"] and len(words) >= 3:
+            hashes.append(words[2].upper())
+        elif words == ["key-string"]:
+            blob = "".join(c.text for c in child.children if c.text not in ("exit", "quit"))
+            try:
+                hashes.append(keys.info_from_base64(blob).md5_hex)
+            except ValueError:
+                continue  # a key IOS itself could not have accepted
+    return hashes
+
+
+_LINE_KINDS = {"con": "con", "console": "con", "aux": "aux", "vty": "vty", "tty": "tty"}
+
+
+def _line(node: Node, args: list[str]) -> dict[str, Any]:
+    if args[0].isdigit():
+        kind, numbers = "tty", args
+    else:
+        kind, numbers = _LINE_KINDS.get(args[0], args[0]), args[1:]
+    first = int(numbers[0]) if numbers else 0
+    last = int(numbers[1]) if len(numbers) > 1 else first
+    line: dict[str, Any] = {
+        "kind": kind,
+        "first": first,
+        "last": last,
+        "exec": True,
+        "login": "",
+        "login_authentication": "",
+        "rotary": None,
+        "transport_input": [],
+        "transport_output": [],
+        "exec_timeout": None,
+        "password": False,
+        "access_class_in": "",
+        "access_class_out": "",
+        "privilege_level": None,
+        "other": [],
+    }
+    for child in node.children:
+        _apply_line_setting(line, child.text)
+    return line
+
+
+def _apply_line_setting(line: dict[str, Any], text: str) -> None:
+    words = text.split()
+    if text == "no exec":
+        line["exec"] = False
+    elif text == "login":
+        line["login"] = "line"
+    elif text == "login local":
+        line["login"] = "local"
+    elif words[:2] == ["login", "authentication"] and len(words) == 3:
+        line["login_authentication"] = words[2]
+    elif words[:1] == ["rotary"] and len(words) == 2 and words[1].isdigit():
+        line["rotary"] = int(words[1])
+    elif words[:2] == ["transport", "input"]:
+        line["transport_input"] = words[2:]
+    elif words[:2] == ["transport", "output"]:
+        line["transport_output"] = words[2:]
+    elif words[:1] == ["exec-timeout"] and len(words) >= 2:
+        minutes = int(words[1])
+        seconds = int(words[2]) if len(words) > 2 else 0
+        line["exec_timeout"] = [minutes, seconds]
+    elif words[:1] == ["password"]:
+        line["password"] = True
+    elif words[:1] == ["access-class"] and len(words) == 3:
+        line[f"access_class_{words[2]}"] = words[1]
+    elif words[:2] == ["privilege", "level"] and len(words) == 3:
+        line["privilege_level"] = int(words[2])
+    else:
+        line["other"].append(text)
+
+
+def _archive(node: Node) -> dict[str, Any]:
+    archive: dict[str, Any] = {"path": "", "maximum": None, "write_memory": False}
+    for child in node.children:
+        words = child.text.split()
+        if words[:1] == ["path"] and len(words) == 2:
+            archive["path"] = words[1]
+        elif words[:1] == ["maximum"] and len(words) == 2:
+            archive["maximum"] = int(words[1])
+        elif words == ["write-memory"]:
+            archive["write_memory"] = True
+    return archive
