@@ -20,6 +20,15 @@ from .templates import compiled, find_template, normalise_command
 
 Record = dict[str, object]
 
+# IOS's own words when it refuses a command; they are never parseable output.
+DEVICE_ERRORS = (
+    "% Invalid input detected",
+    "% Incomplete command",
+    "% Ambiguous command",
+    "% Unknown command",
+    "% Bad IP address",
+)
+
 
 def parse(command: str, output: str) -> list[Record]:
     """Parse the `output` of IOS `command` (abbreviations allowed) into records."""
@@ -30,6 +39,9 @@ def parse(command: str, output: str) -> list[Record]:
     if template is None:
         raise ParseError(command, "no parser for this command")
     lines = textnorm.clean_lines(output)
+    rejected = next((line for line in lines if line.startswith(DEVICE_ERRORS)), None)
+    if rejected is not None:
+        raise ParseError(command, f"the device rejected the command: {rejected.strip()!r}")
     if template == "cisco_ios_show_ip_ssh.textfsm":
         lines = textnorm.unwrap_show_ip_ssh(lines)
     fsm = compiled(template)
