@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from .errors import IntentError, IosSshError, ParseError
 from .parse import parse
+from .intent import SshIntent
+from .render import ConfigLine, render_config, render_text
 from .running_config import parse_running_config
 
 __all__ = [
+    "ConfigLine",
     "IntentError",
     "IosSshError",
     "ParseError",
     "parse",
     "parse_running_config",
+    "render_config",
+    "render_text",
+    "SshIntent",
 ]
 
 __version__ = "0.1.0"

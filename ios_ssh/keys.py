@@ -55,6 +55,11 @@ def _read_string(blob: bytes, offset: int) -> tuple[bytes, int]:
     return blob[offset + 4 : end], end
 
 
+def _expect_end(blob: bytes, offset: int, key_type: str) -> None:
+    if offset != len(blob):
+        raise ValueError(f"{key_type} key blob has trailing bytes")
+
+
 def info_from_blob(blob: bytes) -> PublicKeyInfo:
     """Decode an SSH wire-format public key blob (RSA exactly; others by type name)."""
     key_type_raw, offset = _read_string(blob, 0)
@@ -65,15 +70,19 @@ def info_from_blob(blob: bytes) -> PublicKeyInfo:
     if key_type == "ssh-rsa":
         _exponent, offset = _read_string(blob, offset)
         modulus, offset = _read_string(blob, offset)
-        if offset != len(blob):
-            raise ValueError("ssh-rsa key blob has trailing bytes")
+        _expect_end(blob, offset, key_type)
         bits = int.from_bytes(modulus, "big").bit_length()
         if bits == 0:
             raise ValueError("ssh-rsa key blob has an empty modulus")
         return PublicKeyInfo(key_type, blob, bits)
     if key_type.startswith("ecdsa-sha2-nistp"):
+        _curve, offset = _read_string(blob, offset)
+        _point, offset = _read_string(blob, offset)
+        _expect_end(blob, offset, key_type)
         return PublicKeyInfo(key_type, blob, int(key_type.removeprefix("ecdsa-sha2-nistp")))
     if key_type == "ssh-ed25519":
+        _point, offset = _read_string(blob, offset)
+        _expect_end(blob, offset, key_type)
         return PublicKeyInfo(key_type, blob, 256)
     raise ValueError(f"unsupported key type {key_type!r}")
 

@@ -1,0 +1,536 @@
+"""The desired SSH state of one router, validated against IOS limits before any I/O.
+
+Every model forbids unknown fields, so a typo is an error rather than a setting that is
+silently ignored. `SshIntent.from_yaml` / `from_dict` turn pydantic's errors into
+`IntentError`, one line per fault: `ssh.timeout: 121 is out of range 1-120`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from . import keys
+from .errors import IntentError
+
+# IOS limits, one place each (Cisco IOS Security Command Reference).
+TIMEOUT_RANGE = (1, 120)
+RETRIES_RANGE = (0, 5)
+MODULUS_RANGE = (360, 4096)
+MIN_MODULUS_SSH_V2 = 768
+DH_SIZES = (1024, 2048, 4096)
+PRIVILEGE_RANGE = (0, 15)
+ROTARY_RANGE = (1, 100)
+SSH_PORT_RANGE = (2000, 10000)
+EXEC_TIMEOUT_RANGE = (0, 35791)
+MAX_PUBKEY_USERS = 10
+MAX_KEYS_PER_USER = 2
+LINE_NUMBER_RANGE = (0, 1869)
+
+_HOSTNAME = re.compile(r"^[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+_DOMAIN = re.compile(r"^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(?:\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*$")
+_WORD = re.compile(r"^[A-Za-z0-9_.@:+\-/]{1,64}$")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_MD5_HEX = re.compile(r"^[0-9A-Fa-f]{32}$")
+
+
+def _in_range(lo: int, hi: int):  # noqa: ANN202 - a validator factory
+    def check(value: int) -> int:
+        if not lo <= value <= hi:
+            raise PydanticCustomError(
+                "out_of_range", "{value} is out of range {lo}-{hi}", {"value": value, "lo": lo, "hi": hi}
+            )
+        return value
+
+    from pydantic import AfterValidator
+
+    return AfterValidator(check)
+
+
+def _matching(pattern: re.Pattern[str], what: str):  # noqa: ANN202
+    def check(value: str) -> str:
+        if not pattern.match(value):
+            raise PydanticCustomError(
+                "bad_format", "'{value}' is not {what}", {"value": value, "what": what}
+            )
+        return value
+
+    from pydantic import AfterValidator
+
+    return AfterValidator(check)
+
+
+Timeout = Annotated[int, _in_range(*TIMEOUT_RANGE)]
+Retries = Annotated[int, _in_range(*RETRIES_RANGE)]
+Modulus = Annotated[int, _in_range(*MODULUS_RANGE)]
+Privilege = Annotated[int, _in_range(*PRIVILEGE_RANGE)]
+Rotary = Annotated[int, _in_range(*ROTARY_RANGE)]
+SshPort = Annotated[int, _in_range(*SSH_PORT_RANGE)]
+ExecTimeout = Annotated[int, _in_range(*EXEC_TIMEOUT_RANGE)]
+Word = Annotated[str, _matching(_WORD, "a single IOS word (letters, digits, _ . @ : + - /)")]
+EnvName = Annotated[str, _matching(_ENV_NAME, "an environment variable name")]
+KeyHash = Annotated[str, _matching(_MD5_HEX, "an MD5 key hash (32 hex digits)")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class RsaIntent(_Model):
+    """`crypto key generate rsa ...`: the router's own key pair."""
+
+    label: Word | None = Field(None, description="key pair name; IOS default is <hostname>.<domain>")
+    modulus: Modulus = Field(2048, description="bits, 360-4096; at least 768 for SSH v2")
+    usage_keys: bool = Field(False, description="usage-keys (two pairs) instead of general-keys")
+    exportable: bool = False
+    regenerate: Literal["never", "if-weaker", "always"] = Field(
+        "if-weaker", description="when existing keys are replaced"
+    )
+
+
+class PubkeyUser(_Model):
+    """`ip ssh pubkey-chain` / `username NAME` with its keys."""
+
+    username: Word
+    keys: list[str] = Field(default_factory=list, description="OpenSSH public key lines")
+    key_hashes: list[KeyHash] = Field(default_factory=list, description="IOS key-hash (MD5)")
+
+    @field_validator("keys")
+    @classmethod
+    def _keys_decode(cls, value: list[str]) -> list[str]:
+        for index, line in enumerate(value):
+            try:
+                info = keys.info_from_openssh(line)
+            except ValueError as exc:
+                raise PydanticCustomError(
+                    "bad_key",
+                    "key {index} does not decode as an OpenSSH public key: {why}",
+                    {"index": index, "why": str(exc)},
+                ) from None
+            if info.key_type != "ssh-rsa":
+                raise PydanticCustomError(
+                    "bad_key",
+                    "key {index} is {kind}; IOS pubkey-chain takes ssh-rsa keys",
+                    {"index": index, "kind": info.key_type},
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _at_most_two(self) -> PubkeyUser:
+        count = len(self.keys) + len(self.key_hashes)
+        if count == 0:
+            raise PydanticCustomError("no_key", "user '{u}' has no keys or key_hashes", {"u": self.username})
+        if count > MAX_KEYS_PER_USER:
+            raise PydanticCustomError(
+                "too_many_keys",
+                "user '{u}' has {n} keys; IOS allows at most {m} per user",
+                {"u": self.username, "n": count, "m": MAX_KEYS_PER_USER},
+            )
+        return self
+
+    @property
+    def all_key_hashes(self) -> list[str]:
+        """MD5 hashes of every key, as IOS stores and shows them."""
+        return [keys.info_from_openssh(k).md5_hex for k in self.keys] + [
+            h.upper() for h in self.key_hashes
+        ]
+
+
+class PubkeyServer(_Model):
+    """`ip ssh pubkey-chain` / `server ADDRESS` / `key-hash ssh-rsa MD5`."""
+
+    server: str
+    key_hash: KeyHash | None = None
+    key: str | None = Field(None, description="OpenSSH public key line of the server")
+
+    @field_validator("server")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            if not _DOMAIN.match(value):
+                raise PydanticCustomError(
+                    "bad_server", "'{v}' is neither an IP address nor a host name", {"v": value}
+                ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_key(self) -> PubkeyServer:
+        if (self.key_hash is None) == (self.key is None):
+            raise PydanticCustomError(
+                "server_key", "server '{s}' needs exactly one of key_hash or key", {"s": self.server}
+            )
+        if self.key is not None:
+            try:
+                keys.info_from_openssh(self.key)
+            except ValueError as exc:
+                raise PydanticCustomError(
+                    "bad_key", "server key does not decode: {why}", {"why": str(exc)}
+                ) from None
+        return self
+
+    @property
+    def hash(self) -> str:
+        if self.key is not None:
+            return keys.info_from_openssh(self.key).md5_hex
+        assert self.key_hash is not None
+        return self.key_hash.upper()
+
+
+class SshServerIntent(_Model):
+    """`ip ssh ...` settings. Unset fields are left as the router has them."""
+
+    version: Literal[1, 2, "compat"] | None = Field(
+        None, description="1, 2, or null / 'compat' for compatibility mode (1.99)"
+    )
+    allow_v1: bool = Field(False, description="must be true to leave SSH version 1 enabled")
+    timeout: Timeout | None = Field(None, description="ip ssh time-out, 1-120 seconds")
+    authentication_retries: Retries | None = Field(None, description="0-5")
+    dh_min_size: Literal[1024, 2048, 4096] | None = None
+    keypair_name: Word | None = Field(None, description="ip ssh rsa keypair-name")
+    stricthostkeycheck: bool | None = None
+    pubkey_users: list[PubkeyUser] = Field(default_factory=list)
+    pubkey_servers: list[PubkeyServer] = Field(default_factory=list)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _null_means_compat(cls, value: Any) -> Any:
+        # Only called when the field is given: an explicit null asks for 1.99.
+        return "compat" if value is None or value in ("1.99", 1.99) else value
+
+    @field_validator("pubkey_users")
+    @classmethod
+    def _user_limit(cls, value: list[PubkeyUser]) -> list[PubkeyUser]:
+        if len(value) > MAX_PUBKEY_USERS:
+            raise PydanticCustomError(
+                "too_many_users",
+                "{n} users; IOS allows at most {m} pubkey-chain users",
+                {"n": len(value), "m": MAX_PUBKEY_USERS},
+            )
+        names = [u.username for u in value]
+        if len(set(names)) != len(names):
+            raise PydanticCustomError("duplicate", "a username appears twice", {})
+        return value
+
+
+_METHOD = re.compile(r"^(local|local-case|enable|line|none|if-authenticated|krb5|group \S+)$")
+
+
+def _check_methods(value: dict[str, list[str]]) -> dict[str, list[str]]:
+    for list_name, methods in value.items():
+        if not _WORD.match(list_name):
+            raise PydanticCustomError("bad_list", "'{n}' is not a method-list name", {"n": list_name})
+        if not methods:
+            raise PydanticCustomError("no_methods", "list '{n}' has no methods", {"n": list_name})
+        for method in methods:
+            if not _METHOD.match(method):
+                raise PydanticCustomError(
+                    "bad_method",
+                    "'{m}' is not a method; allowed: local, local-case, enable, line, none, "
+                    "if-authenticated, krb5, group <name>",
+                    {"m": method},
+                )
+    return value
+
+
+class AaaIntent(_Model):
+    new_model: bool = False
+    authentication_login: dict[str, list[str]] = Field(default_factory=dict)
+    authorization_exec: dict[str, list[str]] = Field(default_factory=dict)
+
+    _methods_login = field_validator("authentication_login")(classmethod(lambda cls, v: _check_methods(v)))
+    _methods_exec = field_validator("authorization_exec")(classmethod(lambda cls, v: _check_methods(v)))
+
+    @model_validator(mode="after")
+    def _needs_new_model(self) -> AaaIntent:
+        if (self.authentication_login or self.authorization_exec) and not self.new_model:
+            raise PydanticCustomError(
+                "aaa", "method lists need new_model: true (aaa new-model)", {}
+            )
+        return self
+
+
+class UserIntent(_Model):
+    """A local user. The secret comes from the environment (or a prompt), never inline."""
+
+    name: Word
+    privilege: Privilege = 1
+    secret_env: EnvName | None = Field(
+        None, description="environment variable holding the secret; prompted for when unset"
+    )
+    secret_kind: Literal["secret", "password"] = "secret"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_inline_secret(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for word in ("secret", "password"):
+                if word in data:
+                    raise PydanticCustomError(
+                        "inline_secret",
+                        "{w}: inline secrets are not allowed; name an environment variable "
+                        "in secret_env instead",
+                        {"w": word},
+                    )
+        return data
+
+
+_LINE_SPEC = re.compile(r"^(?:(?P<kind>con|console|aux|vty|tty)\s+)?(?P<first>\d+)(?:\s+(?P<last>\d+))?$")
+_TRANSPORTS = ("ssh", "telnet", "all", "none")
+
+
+class LineIntent(_Model):
+    """One `line ...` block: `vty 0 4`, `con 0`, `aux 0` or absolute `1 3`."""
+
+    lines: str
+    transport_input: list[Literal["ssh", "telnet", "all", "none"]] | None = None
+    login: Literal["local", "line"] | None = Field(None, description="login local, or plain login")
+    login_authentication: Word | None = None
+    password_env: EnvName | None = Field(None, description="line password from the environment")
+    exec_timeout: ExecTimeout | None = Field(None, description="minutes; 0 means never")
+    no_exec: bool | None = None
+    rotary: Rotary | None = None
+    access_class_in: Word | None = None
+
+    @field_validator("lines")
+    @classmethod
+    def _spec(cls, value: str) -> str:
+        match = _LINE_SPEC.match(" ".join(value.split()))
+        lo, hi = LINE_NUMBER_RANGE
+        if not match:
+            raise PydanticCustomError(
+                "bad_lines",
+                "'{v}' is not a line range; use 'vty 0 4', 'con 0', 'aux 0' or '1 3'",
+                {"v": value},
+            )
+        first = int(match["first"])
+        last = int(match["last"]) if match["last"] else first
+        if not lo <= first <= last <= hi:
+            raise PydanticCustomError(
+                "bad_lines", "'{v}': line numbers must rise within {lo}-{hi}", {"v": value, "lo": lo, "hi": hi}
+            )
+        return " ".join(value.split())
+
+    @field_validator("transport_input")
+    @classmethod
+    def _exclusive(cls, value: list[str] | None) -> list[str] | None:
+        if value and len(value) > 1 and ({"all", "none"} & set(value)):
+            raise PydanticCustomError(
+                "transport", "{v} mixes 'all' or 'none' with other transports", {"v": value}
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _one_login(self) -> LineIntent:
+        if self.login and self.login_authentication:
+            raise PydanticCustomError(
+                "login", "set login or login_authentication, not both", {}
+            )
+        return self
+
+    @property
+    def kind(self) -> str:
+        match = _LINE_SPEC.match(self.lines)
+        assert match
+        kind = match["kind"] or "tty"
+        return "con" if kind == "console" else kind
+
+    @property
+    def numbers(self) -> tuple[int, int]:
+        match = _LINE_SPEC.match(self.lines)
+        assert match
+        first = int(match["first"])
+        return first, int(match["last"]) if match["last"] else first
+
+    @property
+    def ios_name(self) -> str:
+        first, last = self.numbers
+        prefix = "" if self.kind == "tty" else f"{self.kind} "
+        return f"{prefix}{first}" + (f" {last}" if last != first else "")
+
+
+class ReverseSshIntent(_Model):
+    """`ip ssh port PORT rotary GROUP [LAST]`: PORT serves GROUP, PORT+1 the next, ..."""
+
+    port: SshPort
+    rotary: Rotary
+    last_rotary: Rotary | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> ReverseSshIntent:
+        if self.last_rotary is not None and self.last_rotary < self.rotary:
+            raise PydanticCustomError(
+                "rotary_order", "last_rotary {l} is below rotary {r}", {"l": self.last_rotary, "r": self.rotary}
+            )
+        return self
+
+    @property
+    def groups(self) -> range:
+        return range(self.rotary, (self.last_rotary or self.rotary) + 1)
+
+
+class ScpIntent(_Model):
+    enabled: bool = False
+
+
+class ArchiveIntent(_Model):
+    """`archive` is what `configure terminal revert timer` needs."""
+
+    path: str = "flash:archive"
+    maximum: Annotated[int, _in_range(1, 14)] | None = None
+    write_memory: bool = False
+
+
+class SshIntent(_Model):
+    """What one router's SSH setup should be. Unset parts are left as they are."""
+
+    hostname: str | None = None
+    domain_name: str | None = None
+    rsa: RsaIntent | None = None
+    ssh: SshServerIntent = Field(default_factory=SshServerIntent)
+    aaa: AaaIntent | None = None
+    users: list[UserIntent] = Field(default_factory=list)
+    scp: ScpIntent = Field(default_factory=ScpIntent)
+    lines: list[LineIntent] = Field(default_factory=list)
+    reverse_ssh: list[ReverseSshIntent] = Field(default_factory=list)
+    archive: ArchiveIntent | None = None
+
+    @field_validator("hostname")
+    @classmethod
+    def _hostname(cls, value: str | None) -> str | None:
+        if value is not None and not _HOSTNAME.match(value):
+            raise PydanticCustomError(
+                "hostname",
+                "'{v}' is not a hostname: start with a letter, then letters, digits or '-', "
+                "at most 63 characters",
+                {"v": value},
+            )
+        return value
+
+    @field_validator("domain_name")
+    @classmethod
+    def _domain(cls, value: str | None) -> str | None:
+        if value is not None and not _DOMAIN.match(value):
+            raise PydanticCustomError("domain", "'{v}' is not a domain name", {"v": value})
+        return value
+
+    @model_validator(mode="after")
+    def _cross_field_rules(self) -> SshIntent:
+        problems = cross_field_problems(self)
+        if problems:
+            raise PydanticCustomError("cross_field", "\n".join(problems), {})
+        return self
+
+    # -- loading -------------------------------------------------------------------------
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SshIntent:
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise IntentError(_problems(exc)) from None
+
+    @classmethod
+    def from_yaml(cls, source: str | Path) -> SshIntent:
+        """Load from a YAML file path, or from YAML text when `source` has a newline."""
+        text = source if isinstance(source, str) and "\n" in source else Path(source).read_text()
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise IntentError([f"YAML: {exc}"]) from None
+        if not isinstance(data, dict):
+            raise IntentError([f"top level: expected a mapping, got {type(data).__name__}"])
+        return cls.from_dict(data)
+
+    @classmethod
+    def json_schema(cls) -> dict[str, Any]:
+        return cls.model_json_schema()
+
+
+def cross_field_problems(intent: SshIntent) -> list[str]:
+    """The configuration guide's rules that span several fields."""
+    problems: list[str] = []
+    ssh, rsa = intent.ssh, intent.rsa
+    may_use_v2 = ssh.version in (2, "compat", None)
+    if rsa and may_use_v2 and rsa.modulus < MIN_MODULUS_SSH_V2:
+        problems.append(
+            f"rsa.modulus: {rsa.modulus} is below {MIN_MODULUS_SSH_V2}, the minimum for SSH version 2"
+        )
+    if ssh.version in (1, "compat") and not ssh.allow_v1:
+        shown = "1" if ssh.version == 1 else "null (1.99)"
+        problems.append(
+            f"ssh.version: {shown} leaves SSH version 1 enabled; set ssh.allow_v1: true to allow it"
+        )
+    if rsa and rsa.label is None and intent.hostname is not None and intent.hostname == "Router":
+        problems.append(
+            "hostname: 'Router' cannot name RSA keys; set another hostname or rsa.label"
+        )
+    if intent.scp.enabled:
+        aaa = intent.aaa
+        if aaa is None or not aaa.new_model or not aaa.authorization_exec:
+            problems.append(
+                "scp.enabled: true needs aaa.new_model: true and aaa.authorization_exec "
+                "(SCP runs exec authorization)"
+            )
+        if not any(user.privilege == 15 for user in intent.users):
+            problems.append("scp.enabled: true needs a user with privilege 15 in users")
+    line_rotaries = {line.rotary for line in intent.lines if line.rotary is not None}
+    port_rotaries: set[int] = set()
+    for index, port in enumerate(intent.reverse_ssh):
+        for group in port.groups:
+            port_rotaries.add(group)
+            if group not in line_rotaries:
+                problems.append(
+                    f"reverse_ssh[{index}]: rotary {group} is used by port "
+                    f"{port.port + group - port.rotary} but no line defines it"
+                )
+    for index, line in enumerate(intent.lines):
+        if line.rotary is not None and line.rotary not in port_rotaries:
+            problems.append(
+                f"lines[{index}].rotary: {line.rotary} is defined on line {line.lines!r} "
+                "but no reverse_ssh port uses it"
+            )
+    ports = [p.port + g - p.rotary for p in intent.reverse_ssh for g in p.groups]
+    if len(set(ports)) != len(ports):
+        problems.append("reverse_ssh: two entries claim the same TCP port")
+    return problems
+
+
+_OUR_KINDS = frozenset({'aaa', 'bad_format', 'bad_key', 'bad_lines', 'bad_list', 'bad_method', 'bad_server', 'cross_field', 'domain', 'duplicate', 'hostname', 'inline_secret', 'login', 'no_key', 'no_methods', 'out_of_range', 'rotary_order', 'server_key', 'too_many_keys', 'too_many_users', 'transport'})
+
+
+def _problems(exc: ValidationError) -> list[str]:
+    out: list[str] = []
+    for err in exc.errors(include_url=False):
+        loc = "".join(
+            f"[{part}]" if isinstance(part, int) else (f".{part}" if i else str(part))
+            for i, part in enumerate(err["loc"])
+        )
+        kind, msg = err["type"], err["msg"]
+        if kind == "cross_field":
+            out.extend(msg.split("\n"))
+        elif kind == "extra_forbidden":
+            out.append(f"{loc}: unknown field")
+        elif kind in _OUR_KINDS:
+            out.append(f"{loc}: {msg}" if loc else msg)
+        elif kind == "literal_error":
+            out.append(f"{loc}: {err['input']!r} is not allowed; {msg[0].lower()}{msg[1:]}")
+        elif "input" in err and not isinstance(err["input"], dict | list):
+            out.append(f"{loc}: {err['input']!r} is not valid: {msg}")
+        else:
+            out.append(f"{loc}: {msg}" if loc else msg)
+    return out
