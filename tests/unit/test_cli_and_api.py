@@ -1,0 +1,68 @@
+"""The public surface and the `ios-ssh` command's offline subcommands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+import ios_ssh
+from ios_ssh.cli import app
+
+REPO = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+
+def test_public_surface_is_listed() -> None:
+    assert sorted(ios_ssh.__all__) == sorted(
+        [
+            "ConfigLine",
+            "IntentError",
+            "IosSshError",
+            "ParseError",
+            "SshIntent",
+            "parse",
+            "parse_running_config",
+            "render_config",
+            "render_text",
+        ]
+    )
+    for name in ios_ssh.__all__:
+        assert getattr(ios_ssh, name)
+
+
+def test_library_does_not_import_the_simulator() -> None:
+    for path in (REPO / "ios_ssh").rglob("*.py"):
+        if "lab" in path.relative_to(REPO / "ios_ssh").parts:
+            continue
+        assert "ios_ssh.lab" not in path.read_text() and "from .lab" not in path.read_text(), path
+
+
+def test_validate_ok_and_bad(tmp_path: Path) -> None:
+    ok = runner.invoke(app, ["validate", str(REPO / "inventory/intents/full.yaml")])
+    assert ok.exit_code == 0 and "valid" in ok.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("ssh:\n  timeout: 121\n")
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.exit_code == 2
+    assert "ssh.timeout: 121 is out of range 1-120" in result.output
+    missing = runner.invoke(app, ["validate", str(tmp_path / "nope.yaml")])
+    assert missing.exit_code == 2 and "no such file" in missing.output
+
+
+def test_render_and_schema() -> None:
+    result = runner.invoke(app, ["render", str(REPO / "inventory/intents/full.yaml")])
+    assert result.exit_code == 0 and "ip ssh time-out 60" in result.output
+    schema = json.loads(runner.invoke(app, ["schema"]).output)
+    assert "ssh" in schema["properties"]
+
+
+def test_parse_command(tmp_path: Path) -> None:
+    raw = REPO / "tests/parsers/cisco_ios/show_ssh/sessions_v2.raw"
+    result = runner.invoke(app, ["parse", "show ssh", str(raw)])
+    assert result.exit_code == 0 and json.loads(result.output)[0]["username"] == "netops"
+    junk = tmp_path / "junk.txt"
+    junk.write_text("nothing like show ssh\n")
+    failed = runner.invoke(app, ["parse", "show ssh", str(junk)])
+    assert failed.exit_code == 1 and "unexpected line" in failed.output
