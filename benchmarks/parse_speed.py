@@ -24,7 +24,7 @@ CASES = {
 }
 
 
-def per_call(fn, seconds: float = 0.5) -> float:  # noqa: ANN001
+def per_call(fn, seconds: float = 0.5) -> float:
     fn()  # warm caches (template compilation) before timing
     calls, start = 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
@@ -37,10 +37,12 @@ def main() -> None:
     print(f"{'command':32} {'ios_ssh us':>11} {'ntc us':>9} {'ratio':>7}")
     for command, name in CASES.items():
         text = (FIXTURES / name).read_text()
-        ours = per_call(lambda: ios_ssh.parse(command, text))
+        ours = per_call(lambda c=command, t=text: ios_ssh.parse(c, t))
         try:
             parse_output(platform="cisco_ios", command=command, data=text)
-            theirs = per_call(lambda: parse_output(platform="cisco_ios", command=command, data=text))
+            theirs = per_call(
+                lambda c=command, t=text: parse_output(platform="cisco_ios", command=c, data=t)
+            )
             print(f"{command:32} {ours:11.1f} {theirs:9.1f} {ours / theirs:7.2f}")
         except Exception:  # noqa: BLE001 - ntc has no template for this command
             print(f"{command:32} {ours:11.1f} {'no tmpl':>9} {'-':>7}")

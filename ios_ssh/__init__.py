@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from .errors import IntentError, IosSshError, ParseError
-from .parse import parse
 from .intent import SshIntent
+from .parse import parse
 from .render import ConfigLine, render_config, render_text
 from .running_config import parse_running_config
 
@@ -13,11 +13,11 @@ __all__ = [
     "IntentError",
     "IosSshError",
     "ParseError",
+    "SshIntent",
     "parse",
     "parse_running_config",
     "render_config",
     "render_text",
-    "SshIntent",
 ]
 
 __version__ = "0.1.0"

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -41,34 +42,34 @@ MAX_KEYS_PER_USER = 2
 LINE_NUMBER_RANGE = (0, 1869)
 
 _HOSTNAME = re.compile(r"^[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
-_DOMAIN = re.compile(r"^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(?:\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*$")
+_DOMAIN = re.compile(
+    r"^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(?:\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*$"
+)
 _WORD = re.compile(r"^[A-Za-z0-9_.@:+\-/]{1,64}$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MD5_HEX = re.compile(r"^[0-9A-Fa-f]{32}$")
 
 
-def _in_range(lo: int, hi: int):  # noqa: ANN202 - a validator factory
+def _in_range(lo: int, hi: int):
     def check(value: int) -> int:
         if not lo <= value <= hi:
             raise PydanticCustomError(
-                "out_of_range", "{value} is out of range {lo}-{hi}", {"value": value, "lo": lo, "hi": hi}
+                "out_of_range",
+                "{value} is out of range {lo}-{hi}",
+                {"value": value, "lo": lo, "hi": hi},
             )
         return value
-
-    from pydantic import AfterValidator
 
     return AfterValidator(check)
 
 
-def _matching(pattern: re.Pattern[str], what: str):  # noqa: ANN202
+def _matching(pattern: re.Pattern[str], what: str):
     def check(value: str) -> str:
         if not pattern.match(value):
             raise PydanticCustomError(
                 "bad_format", "'{value}' is not {what}", {"value": value, "what": what}
             )
         return value
-
-    from pydantic import AfterValidator
 
     return AfterValidator(check)
 
@@ -92,7 +93,9 @@ class _Model(BaseModel):
 class RsaIntent(_Model):
     """`crypto key generate rsa ...`: the router's own key pair."""
 
-    label: Word | None = Field(None, description="key pair name; IOS default is <hostname>.<domain>")
+    label: Word | None = Field(
+        None, description="key pair name; IOS default is <hostname>.<domain>"
+    )
     modulus: Modulus = Field(2048, description="bits, 360-4096; at least 768 for SSH v2")
     usage_keys: bool = Field(False, description="usage-keys (two pairs) instead of general-keys")
     exportable: bool = False
@@ -132,7 +135,9 @@ class PubkeyUser(_Model):
     def _at_most_two(self) -> PubkeyUser:
         count = len(self.keys) + len(self.key_hashes)
         if count == 0:
-            raise PydanticCustomError("no_key", "user '{u}' has no keys or key_hashes", {"u": self.username})
+            raise PydanticCustomError(
+                "no_key", "user '{u}' has no keys or key_hashes", {"u": self.username}
+            )
         if count > MAX_KEYS_PER_USER:
             raise PydanticCustomError(
                 "too_many_keys",
@@ -172,7 +177,9 @@ class PubkeyServer(_Model):
     def _one_key(self) -> PubkeyServer:
         if (self.key_hash is None) == (self.key is None):
             raise PydanticCustomError(
-                "server_key", "server '{s}' needs exactly one of key_hash or key", {"s": self.server}
+                "server_key",
+                "server '{s}' needs exactly one of key_hash or key",
+                {"s": self.server},
             )
         if self.key is not None:
             try:
@@ -233,7 +240,9 @@ _METHOD = re.compile(r"^(local|local-case|enable|line|none|if-authenticated|krb5
 def _check_methods(value: dict[str, list[str]]) -> dict[str, list[str]]:
     for list_name, methods in value.items():
         if not _WORD.match(list_name):
-            raise PydanticCustomError("bad_list", "'{n}' is not a method-list name", {"n": list_name})
+            raise PydanticCustomError(
+                "bad_list", "'{n}' is not a method-list name", {"n": list_name}
+            )
         if not methods:
             raise PydanticCustomError("no_methods", "list '{n}' has no methods", {"n": list_name})
         for method in methods:
@@ -252,8 +261,10 @@ class AaaIntent(_Model):
     authentication_login: dict[str, list[str]] = Field(default_factory=dict)
     authorization_exec: dict[str, list[str]] = Field(default_factory=dict)
 
-    _methods_login = field_validator("authentication_login")(classmethod(lambda cls, v: _check_methods(v)))
-    _methods_exec = field_validator("authorization_exec")(classmethod(lambda cls, v: _check_methods(v)))
+    @field_validator("authentication_login", "authorization_exec")
+    @classmethod
+    def _methods(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        return _check_methods(value)
 
     @model_validator(mode="after")
     def _needs_new_model(self) -> AaaIntent:
@@ -289,7 +300,9 @@ class UserIntent(_Model):
         return data
 
 
-_LINE_SPEC = re.compile(r"^(?:(?P<kind>con|console|aux|vty|tty)\s+)?(?P<first>\d+)(?:\s+(?P<last>\d+))?$")
+_LINE_SPEC = re.compile(
+    r"^(?:(?P<kind>con|console|aux|vty|tty)\s+)?(?P<first>\d+)(?:\s+(?P<last>\d+))?$"
+)
 _TRANSPORTS = ("ssh", "telnet", "all", "none")
 
 
@@ -321,7 +334,9 @@ class LineIntent(_Model):
         last = int(match["last"]) if match["last"] else first
         if not lo <= first <= last <= hi:
             raise PydanticCustomError(
-                "bad_lines", "'{v}': line numbers must rise within {lo}-{hi}", {"v": value, "lo": lo, "hi": hi}
+                "bad_lines",
+                "'{v}': line numbers must rise within {lo}-{hi}",
+                {"v": value, "lo": lo, "hi": hi},
             )
         return " ".join(value.split())
 
@@ -337,9 +352,7 @@ class LineIntent(_Model):
     @model_validator(mode="after")
     def _one_login(self) -> LineIntent:
         if self.login and self.login_authentication:
-            raise PydanticCustomError(
-                "login", "set login or login_authentication, not both", {}
-            )
+            raise PydanticCustomError("login", "set login or login_authentication, not both", {})
         return self
 
     @property
@@ -374,7 +387,9 @@ class ReverseSshIntent(_Model):
     def _order(self) -> ReverseSshIntent:
         if self.last_rotary is not None and self.last_rotary < self.rotary:
             raise PydanticCustomError(
-                "rotary_order", "last_rotary {l} is below rotary {r}", {"l": self.last_rotary, "r": self.rotary}
+                "rotary_order",
+                "last_rotary {l} is below rotary {r}",
+                {"l": self.last_rotary, "r": self.rotary},
             )
         return self
 
@@ -510,7 +525,31 @@ def cross_field_problems(intent: SshIntent) -> list[str]:
     return problems
 
 
-_OUR_KINDS = frozenset({'aaa', 'bad_format', 'bad_key', 'bad_lines', 'bad_list', 'bad_method', 'bad_server', 'cross_field', 'domain', 'duplicate', 'hostname', 'inline_secret', 'login', 'no_key', 'no_methods', 'out_of_range', 'rotary_order', 'server_key', 'too_many_keys', 'too_many_users', 'transport'})
+_OUR_KINDS = frozenset(
+    {
+        "aaa",
+        "bad_format",
+        "bad_key",
+        "bad_lines",
+        "bad_list",
+        "bad_method",
+        "bad_server",
+        "cross_field",
+        "domain",
+        "duplicate",
+        "hostname",
+        "inline_secret",
+        "login",
+        "no_key",
+        "no_methods",
+        "out_of_range",
+        "rotary_order",
+        "server_key",
+        "too_many_keys",
+        "too_many_users",
+        "transport",
+    }
+)
 
 
 def _problems(exc: ValidationError) -> list[str]:

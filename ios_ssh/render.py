@@ -63,9 +63,7 @@ def keygen_command(intent: SshIntent) -> str | None:
     return " ".join(words)
 
 
-def render_config(
-    intent: SshIntent, secrets: Mapping[str, str] | None = None
-) -> list[ConfigLine]:
+def render_config(intent: SshIntent, secrets: Mapping[str, str] | None = None) -> list[ConfigLine]:
     """All configuration lines for `intent`, prerequisites first."""
     out: list[ConfigLine] = []
     if intent.hostname:

@@ -40,10 +40,8 @@ def build_tree(text: str) -> list[Node]:
 
 
 def _is_header(line: str) -> bool:
-    return (
-        line == "end"
-        or line.startswith(("Building configuration", "Current configuration", "Last configuration"))
-        or line.startswith("version ")
+    return line == "end" or line.startswith(
+        ("Building configuration", "Current configuration", "Last configuration", "version ")
     )
 
 
@@ -101,7 +99,7 @@ def _apply_top(state: dict[str, Any], node: Node, words: list[str]) -> bool:
         state["aaa"]["authorization_exec"][words[3]] = _methods(words[4:])
     elif words[0] == "username" and len(words) >= 2:
         state["users"].append(_user(words))
-    elif text.startswith("enable secret") or text.startswith("enable password"):
+    elif text.startswith(("enable secret", "enable password")):
         state["enable_secret"] = True
     elif words[0] == "line" and len(words) >= 2:
         state["lines"].append(_line(node, words[1:]))
@@ -155,7 +153,9 @@ def _apply_ip_ssh(ssh: dict[str, Any], node: Node, args: list[str]) -> bool:
         ssh["stricthostkeycheck"] = True
     elif m := re.fullmatch(r"port (\d+) rotary (\d+)(?: (\d+))?", text):
         last = int(m.group(3)) if m.group(3) else None
-        ssh["ports"].append({"port": int(m.group(1)), "rotary": int(m.group(2)), "last_rotary": last})
+        ssh["ports"].append(
+            {"port": int(m.group(1)), "rotary": int(m.group(2)), "last_rotary": last}
+        )
     elif text == "pubkey-chain":
         _pubkey_chain(ssh, node)
     else:

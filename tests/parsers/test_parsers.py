@@ -119,10 +119,16 @@ def test_abbreviated_commands_find_the_template(command: str) -> None:
         ("show users", "    Line    User\n", "header"),
         ("show crypto key mypubkey rsa", "Key name: X\n Key Data:\n  ZZZZ\n", "ZZZZ"),
         ("show version", "Cisco IOS Software\n", "no parser"),
-        ("show ip ssh", "SSH Enabled - version 2.0\nIOS Keys in SECSH format(ssh-rsa, base64 encoded): K\nssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAAQ==\n", "does not decode"),
+        (
+            "show ip ssh",
+            "SSH Enabled - version 2.0\nIOS Keys in SECSH format(ssh-rsa, base64 encoded): K\nssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAAQ==\n",
+            "does not decode",
+        ),
     ],
 )
-def test_output_of_unknown_shape_raises_parse_error(command: str, output: str, fragment: str) -> None:
+def test_output_of_unknown_shape_raises_parse_error(
+    command: str, output: str, fragment: str
+) -> None:
     with pytest.raises(ios_ssh.ParseError) as info:
         ios_ssh.parse(command, output)
     assert fragment in str(info.value)

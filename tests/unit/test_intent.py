@@ -15,7 +15,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 def _openssh_rsa(bits: int = 1024) -> str:
     key = rsa.generate_private_key(public_exponent=65537, key_size=bits).public_key()
-    return key.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()
+    return key.public_bytes(
+        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
+    ).decode()
 
 
 def _errors(data: dict) -> list[str]:
@@ -41,26 +43,53 @@ def test_yaml_text_is_accepted_too() -> None:
     [
         ({"ssh": {"timeout": 121}}, "ssh.timeout: 121 is out of range 1-120"),
         ({"ssh": {"timeout": 0}}, "ssh.timeout: 0 is out of range 1-120"),
-        ({"ssh": {"authentication_retries": 6}}, "ssh.authentication_retries: 6 is out of range 0-5"),
+        (
+            {"ssh": {"authentication_retries": 6}},
+            "ssh.authentication_retries: 6 is out of range 0-5",
+        ),
         ({"rsa": {"modulus": 5000}}, "rsa.modulus: 5000 is out of range 360-4096"),
         ({"ssh": {"dh_min_size": 1536}}, "ssh.dh_min_size: 1536 is not allowed"),
         ({"ssh": {"version": 3}}, "ssh.version: 3 is not allowed"),
         ({"rsa": {"regenerate": "sometimes"}}, "rsa.regenerate: 'sometimes' is not allowed"),
-        ({"users": [{"name": "a", "privilege": 16}]}, "users[0].privilege: 16 is out of range 0-15"),
-        ({"lines": [{"lines": "vty 0 4", "rotary": 101}]}, "lines[0].rotary: 101 is out of range 1-100"),
-        ({"reverse_ssh": [{"port": 22, "rotary": 1}]}, "reverse_ssh[0].port: 22 is out of range 2000-10000"),
+        (
+            {"users": [{"name": "a", "privilege": 16}]},
+            "users[0].privilege: 16 is out of range 0-15",
+        ),
+        (
+            {"lines": [{"lines": "vty 0 4", "rotary": 101}]},
+            "lines[0].rotary: 101 is out of range 1-100",
+        ),
+        (
+            {"reverse_ssh": [{"port": 22, "rotary": 1}]},
+            "reverse_ssh[0].port: 22 is out of range 2000-10000",
+        ),
         ({"hostname": "1router"}, "hostname: '1router' is not a hostname"),
         ({"domain_name": "bad_domain"}, "domain_name: 'bad_domain' is not a domain name"),
         ({"lines": [{"lines": "vty 4 1"}]}, "lines[0].lines: 'vty 4 1': line numbers must rise"),
         ({"lines": [{"lines": "console"}]}, "lines[0].lines: 'console' is not a line range"),
-        ({"lines": [{"lines": "vty 0 4", "transport_input": ["all", "ssh"]}]}, "mixes 'all' or 'none'"),
-        ({"lines": [{"lines": "vty 0 4", "transport_input": ["rlogin"]}]}, "lines[0].transport_input[0]: 'rlogin' is not allowed"),
-        ({"lines": [{"lines": "vty 0 4", "login": "local", "login_authentication": "x"}]}, "not both"),
+        (
+            {"lines": [{"lines": "vty 0 4", "transport_input": ["all", "ssh"]}]},
+            "mixes 'all' or 'none'",
+        ),
+        (
+            {"lines": [{"lines": "vty 0 4", "transport_input": ["rlogin"]}]},
+            "lines[0].transport_input[0]: 'rlogin' is not allowed",
+        ),
+        (
+            {"lines": [{"lines": "vty 0 4", "login": "local", "login_authentication": "x"}]},
+            "not both",
+        ),
         ({"ssh": {"tiemout": 5}}, "ssh.tiemout: unknown field"),
         ({"users": [{"name": "x", "secret": "hunter2"}]}, "inline secrets are not allowed"),
-        ({"users": [{"name": "x", "secret_env": "1BAD"}]}, "users[0].secret_env: '1BAD' is not an environment variable name"),
+        (
+            {"users": [{"name": "x", "secret_env": "1BAD"}]},
+            "users[0].secret_env: '1BAD' is not an environment variable name",
+        ),
         ({"aaa": {"authentication_login": {"default": ["local"]}}}, "need new_model: true"),
-        ({"aaa": {"new_model": True, "authorization_exec": {"default": ["lokal"]}}}, "'lokal' is not a method"),
+        (
+            {"aaa": {"new_model": True, "authorization_exec": {"default": ["lokal"]}}},
+            "'lokal' is not a method",
+        ),
     ],
 )
 def test_field_rules(data: dict, message: str) -> None:
@@ -150,7 +179,9 @@ def test_key_strings_must_decode(key: str, fragment: str) -> None:
 
 def test_non_rsa_keys_are_refused_for_the_pubkey_chain() -> None:
     key = ec.generate_private_key(ec.SECP256R1()).public_key()
-    line = key.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()
+    line = key.public_bytes(
+        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
+    ).decode()
     problems = _errors({"ssh": {"pubkey_users": [{"username": "a", "keys": [line]}]}})
     assert "IOS pubkey-chain takes ssh-rsa keys" in problems[0]
 
@@ -160,13 +191,17 @@ def test_key_hashes_are_derived_from_keys() -> None:
     import hashlib
 
     key = _openssh_rsa()
-    intent = SshIntent.from_dict({"ssh": {"pubkey_users": [{"username": "a", "keys": [key + " a@lap"]}]}})
+    intent = SshIntent.from_dict(
+        {"ssh": {"pubkey_users": [{"username": "a", "keys": [key + " a@lap"]}]}}
+    )
     expected = hashlib.md5(base64.b64decode(key.split()[1])).hexdigest().upper()
     assert intent.ssh.pubkey_users[0].all_key_hashes == [expected]
 
 
 def test_router_hostname_cannot_name_keys() -> None:
-    assert any("'Router' cannot name RSA keys" in p for p in _errors({"hostname": "Router", "rsa": {}}))
+    assert any(
+        "'Router' cannot name RSA keys" in p for p in _errors({"hostname": "Router", "rsa": {}})
+    )
     assert SshIntent.from_dict({"hostname": "Router", "rsa": {"label": "K"}}).rsa.label == "K"
 
 

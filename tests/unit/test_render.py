@@ -86,8 +86,12 @@ def test_a_missing_secret_is_flagged_not_invented() -> None:
 
 def test_key_string_is_the_wrapped_blob_of_the_key() -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
-    line = key.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()
-    intent = SshIntent.from_dict({"ssh": {"pubkey_users": [{"username": "bob", "keys": [line + " bob@x"]}]}})
+    line = key.public_bytes(
+        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
+    ).decode()
+    intent = SshIntent.from_dict(
+        {"ssh": {"pubkey_users": [{"username": "bob", "keys": [line + " bob@x"]}]}}
+    )
     text = render_text(intent).splitlines()
     start = text.index("  key-string") + 1
     end = text.index("  exit")
@@ -99,7 +103,10 @@ def test_keygen_options() -> None:
     intent = SshIntent.from_dict(
         {"rsa": {"modulus": 4096, "usage_keys": True, "label": "K", "exportable": True}}
     )
-    assert keygen_command(intent) == "crypto key generate rsa usage-keys label K exportable modulus 4096"
+    assert (
+        keygen_command(intent)
+        == "crypto key generate rsa usage-keys label K exportable modulus 4096"
+    )
     assert keygen_command(SshIntent.from_dict({})) is None
 
 

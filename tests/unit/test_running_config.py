@@ -59,7 +59,12 @@ def test_aaa_users_and_scp_without_secrets() -> None:
 def test_lines() -> None:
     lines = {(ln["kind"], ln["first"], ln["last"]): ln for ln in _parsed()["lines"]}
     assert set(lines) == {
-        ("con", 0, 0), ("aux", 0, 0), ("tty", 1, 1), ("tty", 2, 3), ("vty", 0, 4), ("vty", 5, 15)
+        ("con", 0, 0),
+        ("aux", 0, 0),
+        ("tty", 1, 1),
+        ("tty", 2, 3),
+        ("vty", 0, 4),
+        ("vty", 5, 15),
     }
     tty1 = lines[("tty", 1, 1)]
     assert tty1["exec"] is False and tty1["rotary"] == 1
