@@ -40,10 +40,6 @@ class PublicKeyInfo:
     def base64(self) -> str:
         return base64.b64encode(self.blob).decode()
 
-    @property
-    def openssh(self) -> str:
-        return f"{self.key_type} {self.base64}"
-
 
 def _read_string(blob: bytes, offset: int) -> tuple[bytes, int]:
     if offset + 4 > len(blob):
@@ -121,13 +117,3 @@ def info_from_der_hex(hex_text: str) -> PublicKeyInfo:
     if isinstance(key, rsa.RSAPublicKey):
         return PublicKeyInfo(info.key_type, info.blob, key.key_size)
     return info
-
-
-def der_hex_from_blob(blob: bytes) -> str:
-    """The upper-case hex DER SubjectPublicKeyInfo IOS prints for a key blob."""
-    key_type = info_from_blob(blob).key_type.encode()
-    key = serialization.load_ssh_public_key(key_type + b" " + base64.b64encode(blob))
-    der = key.public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return der.hex().upper()

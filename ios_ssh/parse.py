@@ -16,9 +16,14 @@ import textfsm
 from . import keys, textnorm
 from .errors import ParseError
 from .running_config import parse_running_config
-from .templates import compiled, find_template, normalise_command
+from .templates import command_regex, compiled, find_template, normalise_command
 
 Record = dict[str, object]
+
+# Not a TextFSM template (the running-config is a tree), but matched the way the index is.
+_RUNNING_CONFIG = re.compile(
+    rf"^{command_regex('sh[[ow]] (?:run[[ning-config]]|star[[tup-config]])')}(?:\s|$)"
+)
 
 # IOS's own words when it refuses a command; they are never parseable output.
 DEVICE_ERRORS = (
@@ -33,7 +38,7 @@ DEVICE_ERRORS = (
 def parse(command: str, output: str) -> list[Record]:
     """Parse the `output` of IOS `command` (abbreviations allowed) into records."""
     wanted = normalise_command(command)
-    if _is_running_config(wanted):
+    if _RUNNING_CONFIG.match(wanted):
         return [parse_running_config(output)]
     template = find_template(command)
     if template is None:
@@ -42,8 +47,9 @@ def parse(command: str, output: str) -> list[Record]:
     rejected = next((line for line in lines if line.startswith(DEVICE_ERRORS)), None)
     if rejected is not None:
         raise ParseError(command, f"the device rejected the command: {rejected.strip()!r}")
-    if template == "cisco_ios_show_ip_ssh.textfsm":
-        lines = textnorm.unwrap_show_ip_ssh(lines)
+    prepare = _PREPARERS.get(template)
+    if prepare:
+        lines = prepare(lines)
     fsm = compiled(template)
     try:
         rows = fsm.ParseText("\n".join(lines) + "\n")
@@ -54,19 +60,6 @@ def parse(command: str, output: str) -> list[Record]:
     ]
     finish = _FINISHERS.get(template)
     return finish(command, records) if finish else records
-
-
-def _is_running_config(command: str) -> bool:
-    words = command.split()
-    return (
-        len(words) >= 2
-        and "show".startswith(words[0])
-        and len(words[0]) >= 2
-        and (
-            ("running-config".startswith(words[1]) and len(words[1]) >= 3)
-            or ("startup-config".startswith(words[1]) and len(words[1]) >= 3)
-        )
-    )
 
 
 def _fsm_message(exc: textfsm.TextFSMError) -> str:
@@ -115,10 +108,6 @@ def _finish_show_ip_ssh(command: str, records: list[Record]) -> list[Record]:
     return records
 
 
-def _finish_show_ssh(command: str, records: list[Record]) -> list[Record]:
-    return records
-
-
 def _finish_crypto_key(command: str, records: list[Record]) -> list[Record]:
     for rec in records:
         rec["key_data"] = "".join("".join(rec["key_data"]).split()).upper()  # type: ignore[arg-type]
@@ -151,9 +140,14 @@ def _finish_show_users(command: str, records: list[Record]) -> list[Record]:
     return records
 
 
+# Per-template steps that TextFSM cannot do: before it (re-joining wrapped lines) and after
+# it (joining key blobs, deriving modulus and fingerprints, normalising flags).
+_PREPARERS: dict[str, Callable[[list[str]], list[str]]] = {
+    "cisco_ios_show_ip_ssh.textfsm": textnorm.unwrap_show_ip_ssh,
+}
+
 _FINISHERS: dict[str, Callable[[str, list[Record]], list[Record]]] = {
     "cisco_ios_show_ip_ssh.textfsm": _finish_show_ip_ssh,
-    "cisco_ios_show_ssh.textfsm": _finish_show_ssh,
     "cisco_ios_show_crypto_key_mypubkey_rsa.textfsm": _finish_crypto_key,
     "cisco_ios_show_line.textfsm": _finish_show_line,
     "cisco_ios_show_users.textfsm": _finish_show_users,

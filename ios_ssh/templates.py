@@ -34,7 +34,7 @@ class IndexEntry:
     command: re.Pattern[str]
 
 
-def _expand_completion(pattern: str) -> str:
+def expand_completion(pattern: str) -> str:
     """ntc-templates' `sh[[ow]]` -> `sh(o(w)?)?`."""
 
     def repl(match: re.Match[str]) -> str:
@@ -42,6 +42,11 @@ def _expand_completion(pattern: str) -> str:
         return "".join(f"({ch}" for ch in word) + ")?" * len(word)
 
     return re.sub(r"\[\[([^\]]+)\]\]", repl, pattern)
+
+
+def command_regex(pattern: str) -> str:
+    """An index command pattern as a regex over normalised commands (words split by spaces)."""
+    return expand_completion(pattern).replace(" ", r"\s+")
 
 
 @cache
@@ -56,7 +61,7 @@ def index_entries() -> tuple[IndexEntry, ...]:
             header_seen = True  # "Template, Hostname, Platform, Command"
             continue
         template, _hostname, platform, command = (part.strip() for part in line.split(",", 3))
-        command_re = _expand_completion(command).replace(" ", r"\s+")
+        command_re = command_regex(command)
         entries.append(
             IndexEntry(template, re.compile(platform), re.compile(rf"^{command_re}\s*$"))
         )

@@ -6,13 +6,14 @@ with the library's parsers or renderer, so a test that passes is two models agre
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import textwrap
 from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from .ioshash import type7, type9
 
 DEFAULT_TIMEOUT = 120
 DEFAULT_RETRIES = 3
@@ -173,14 +174,16 @@ class Device:
     def running_config(self) -> str:
         body: list[str] = ["!", "version 17.15", "!", f"hostname {self.hostname}", "!"]
         if self.enable_secret:
-            body.append(
-                "enable secret 9 $9$" + base64.b64encode(self.enable_secret.encode()).decode()
-            )
+            body.append(f"enable secret 9 {type9(self.enable_secret, 'enable')}")
         if self.domain:
             body.append(f"ip domain name {self.domain}")
-        for name, (priv, kind, _secret) in self.users.items():
+        for name, (priv, kind, secret) in self.users.items():
             level = f" privilege {priv}" if priv != 1 else ""
-            shown = "secret 9 $9$********" if kind == "secret" else "password 7 0822455D0A16"
+            shown = (
+                f"secret 9 {type9(secret, name)}"
+                if kind == "secret"
+                else f"password 7 {type7(secret)}"
+            )
             body.append(f"username {name}{level} {shown}")
         body.append("!")
         if self.ssh_time_out != DEFAULT_TIMEOUT:
@@ -201,7 +204,7 @@ class Device:
             if line.no_exec:
                 body.append(" no exec")
             if line.password:
-                body.append(" password 7 0822455D0A16")
+                body.append(f" password 7 {type7(line.password)}")
             if line.login == "line":
                 body.append(" login")
             elif line.login == "local":

@@ -66,7 +66,7 @@ def _spans(line: str) -> list[tuple[int, str]]:
 def match(specs: list[Spec], line: str, prompt_len: int) -> Match:
     """The spec `line` selects, or CommandError with IOS's message (caret included)."""
     words = _spans(line)
-    alive = [s for s in specs]
+    alive = list(specs)
     for index, (column, word) in enumerate(words):
         still = []
         for spec in alive:

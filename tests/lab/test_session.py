@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ios_ssh.lab.device import Device
@@ -168,3 +170,16 @@ def test_running_config_hides_secrets() -> None:
     assert "username netops privilege 15 secret 9" in text and "TopSecret1" not in text
     assert text.startswith("Building configuration...\n\nCurrent configuration : ")
     assert session.device.users["netops"] == (15, "secret", "TopSecret1")
+
+
+def test_secrets_are_shown_as_ios_stores_them() -> None:
+    session = _priv()
+    session.feed("conf t")
+    session.feed("username viewer password 0 cisco")
+    session.feed("enable secret 0 Another1")
+    text = session.feed("do show running-config")
+    assert "username viewer password 7 02050D480809" in text  # IOS's type 7 of "cisco"
+    assert re.search(
+        r"^enable secret 9 \$9\$[./0-9A-Za-z]{14}\$[./0-9A-Za-z]{43}$", text, re.MULTILINE
+    )
+    assert "Another1" not in text
