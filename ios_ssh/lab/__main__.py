@@ -5,26 +5,30 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
+from pathlib import Path
 
 from .fleet import baseline_device
-from .server import Router, start_ssh
+from .server import Router, start_router
 
 
-async def _serve(count: int, port: int) -> None:
-    acceptors = []
-    for index in range(1, count + 1):
-        router = Router(f"r{index}", baseline_device(f"r{index}"))
-        acceptor = await start_ssh(router, port=(port + index - 1) if port else 0)
-        acceptors.append(acceptor)
-        print(f"{router.name} 127.0.0.1:{acceptor.sockets[0].getsockname()[1]}", flush=True)
+async def _serve(args: argparse.Namespace) -> None:
+    routers = []
+    for index in range(1, args.count + 1):
+        name = f"r{index}"
+        state = args.state_dir / name if args.state_dir else None
+        device = baseline_device(name, bits=args.bits, state_dir=state)
+        router = Router(name, device, port=(args.port + index - 1) if args.port else 0)
+        await start_router(router)
+        routers.append(router)
+        print(f"{name} 127.0.0.1:{router.port}", flush=True)
     print("ready", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
-    for acceptor in acceptors:
-        acceptor.close()
+    for router in routers:
+        await router.stop()
 
 
 def main() -> None:
@@ -33,8 +37,10 @@ def main() -> None:
     serve = sub.add_parser("serve", help="start lab routers on 127.0.0.1")
     serve.add_argument("--count", type=int, default=1)
     serve.add_argument("--port", type=int, default=0, help="first port; 0 picks free ports")
+    serve.add_argument("--state-dir", type=Path, help="keep each router's saved state here")
+    serve.add_argument("--bits", type=int, default=2048, help="RSA modulus of new routers")
     args = parser.parse_args()
-    asyncio.run(_serve(args.count, args.port))
+    asyncio.run(_serve(args))
 
 
 if __name__ == "__main__":

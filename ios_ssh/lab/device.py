@@ -1,4 +1,4 @@
-"""The simulated router's state: a configuration model, its keys, and how IOS shows them.
+"""One simulated router: configuration, keys, flash, saved state, live sessions, timers.
 
 This is the lab's own model of IOS, written from the behaviour notes; it shares no code
 with the library's parsers or renderer, so a test that passes is two models agreeing.
@@ -7,16 +7,23 @@ with the library's parsers or renderer, so a test that passes is two models agre
 from __future__ import annotations
 
 import datetime as dt
+import json
+import tempfile
 import textwrap
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from .ioshash import type7, type9
+from .config import Config, render_running
+from .ioshash import check_secret, check_type9
 
-DEFAULT_TIMEOUT = 120
-DEFAULT_RETRIES = 3
+DEFAULT_DH_MIN = 2048
+NVRAM_BYTES = 262144
 
 # Algorithm lines as a current IOS-XE prints them.
 ALGORITHMS = {
@@ -29,13 +36,21 @@ ALGORITHMS = {
 }
 
 
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def ios_time(moment: dt.datetime) -> str:
+    return moment.strftime("%H:%M:%S UTC %b %-d %Y")
+
+
 @dataclass
 class RsaKey:
     label: str
     private: rsa.RSAPrivateKey
     usage: str = "General Purpose Key"
     exportable: bool = False
-    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    generated_at: dt.datetime = field(default_factory=now_utc)
 
     @property
     def modulus(self) -> int:
@@ -55,98 +70,336 @@ class RsaKey:
 
 
 @dataclass
-class LineConfig:
-    kind: str  # con | aux | vty | tty
-    first: int
-    last: int
-    login: str = ""  # "", "line", "local"
-    login_authentication: str = ""
-    transport_input: list[str] = field(default_factory=list)
-    exec_timeout: tuple[int, int] | None = None
-    no_exec: bool = False
-    rotary: int | None = None
-    password: str = ""
+class LiveSession:
+    """A login on a vty (or a tty, for reverse SSH)."""
 
-    def header(self) -> str:
-        name = "" if self.kind == "tty" else f"{self.kind} "
-        return f"line {name}{self.first}" + (f" {self.last}" if self.last != self.first else "")
+    tty: int
+    username: str
+    location: str
+    proto: str = "ssh"  # ssh | telnet
+    version: str = "2.0"
+    cipher: str = ""
+    mac: str = ""
+    started: float = field(default_factory=time.monotonic)
+    close: Callable[[], None] | None = None
 
 
 @dataclass
-class Device:
-    hostname: str = "Router"
-    domain: str = ""
-    keys: dict[str, RsaKey] = field(default_factory=dict)
-    ssh_time_out: int = DEFAULT_TIMEOUT
-    ssh_retries: int = DEFAULT_RETRIES
-    ssh_version: int | None = None  # None: compatibility (1.99)
-    ssh_dh_min: int = 2048
-    ssh_keypair_name: str = ""
-    users: dict[str, tuple[int, str, str]] = field(
-        default_factory=dict
-    )  # name: (priv, kind, secret)
-    enable_secret: str = ""
-    scp_server: bool = False
-    lines: list[LineConfig] = field(
-        default_factory=lambda: [
-            LineConfig("con", 0, 0),
-            LineConfig("aux", 0, 0),
-            LineConfig("vty", 0, 4),
-        ]
-    )
-    keygen_seconds: float = 0.0  # real routers take 10 s to minutes for 4096 bits
+class Revert:
+    """A pending `configure terminal revert timer`."""
 
-    # -- SSH state ---------------------------------------------------------------------
+    deadline: float
+    backup_name: str
+    backup_text: str
+    user: str
+    minutes: int
+    idle: bool
+    started: dt.datetime = field(default_factory=now_utc)
+
+
+class Device:
+    def __init__(
+        self,
+        hostname: str = "Router",
+        domain: str = "",
+        *,
+        async_lines: int = 0,
+        state_dir: Path | None = None,
+        minute_seconds: float = 60.0,
+        keygen_seconds: float = 0.0,
+    ) -> None:
+        self.config = Config(hostname=hostname, domain=domain)
+        self.keys: dict[str, RsaKey] = {}
+        self.async_lines = async_lines
+        self.state_dir = state_dir
+        self.minute_seconds = minute_seconds  # shrink for tests: timers are in minutes
+        self.keygen_seconds = keygen_seconds  # real routers: 10 s to minutes for 4096 bits
+        self.startup: str | None = None
+        self.sessions: dict[int, LiveSession] = {}
+        self.uses: dict[int, int] = {}
+        self.revert: Revert | None = None
+        self.reload_at: float | None = None
+        self.reload_by = ""
+        self.logbuf: list[str] = []
+        self.monitors: set = set()  # sessions with `terminal monitor`
+        self.on_key_change: list[Callable[[], None]] = []
+        self.on_timer_change: list[Callable[[], None]] = []
+        self.on_port_change: list[Callable[[], None]] = []
+        self.archives: list[str] = []
+        self._archive_counter = 0
+        self.lock = threading.RLock()
+        self._tmp: tempfile.TemporaryDirectory | None = None
+        if state_dir is not None:
+            state_dir.mkdir(parents=True, exist_ok=True)
+            self.boot_from_state()
+
+    # -- flash ---------------------------------------------------------------------------
+    @property
+    def flash(self) -> Path:
+        if self.state_dir is not None:
+            path = self.state_dir / "flash"
+        else:
+            if self._tmp is None:
+                self._tmp = tempfile.TemporaryDirectory(prefix="ios-lab-flash-")
+            path = Path(self._tmp.name)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def flash_path(self, name: str) -> Path | None:
+        """`flash:foo`, `flash:/foo` or `foo` -> the file, if it stays inside flash."""
+        bare = name.split(":", 1)[1] if ":" in name else name
+        bare = bare.lstrip("/")
+        path = (self.flash / bare).resolve()
+        return path if self.flash.resolve() in path.parents else None
+
+    # -- configuration -------------------------------------------------------------------
+    def running_text(self) -> str:
+        body = "\n".join(render_running(self.config)) + "\n"
+        return f"Building configuration...\n\nCurrent configuration : {len(body)} bytes\n{body}"
+
+    def running_body(self) -> str:
+        return "\n".join(render_running(self.config)) + "\n"
+
+    def load_config(self, text: str, *, merge: bool = False) -> list[str]:
+        """Replay configuration text through the CLI, as IOS does at boot; returns errors."""
+        from .session import Session  # the CLI is the only parser of configuration
+
+        if not merge:
+            self.config = Config()
+        session = Session(self, "", 15, replay=True)
+        session.feed("configure terminal")
+        errors: list[str] = []
+        for line in text.splitlines():
+            if (
+                not line.strip()
+                or line.strip() == "!"
+                or line.startswith(("Building", "Current configuration"))
+            ):
+                continue
+            if line.strip() == "end":
+                break
+            out = session.feed(line)
+            if "% Invalid" in out or "% Incomplete" in out or "% Ambiguous" in out:
+                errors.append(f"{line.strip()}: {out.strip().splitlines()[-1]}")
+        return errors
+
+    def save(self) -> None:
+        self.startup = self.running_body()
+        archive = self.config.archive
+        if archive is not None and archive.path and archive.write_memory:
+            self.write_archive()
+        if self.state_dir is not None:
+            (self.state_dir / "startup-config").write_text(self.startup)
+            self._save_keys()
+
+    def _save_keys(self) -> None:
+        assert self.state_dir is not None
+        records = [
+            {
+                "label": key.label,
+                "usage": key.usage,
+                "exportable": key.exportable,
+                "generated_at": key.generated_at.isoformat(),
+                "pem": key.private.private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                ).decode(),
+            }
+            for key in self.keys.values()
+        ]
+        path = self.state_dir / "private-config.json"
+        path.write_text(json.dumps(records))
+        path.chmod(0o600)
+
+    def boot_from_state(self) -> None:
+        """Load keys and startup-config saved by an earlier run, if any."""
+        assert self.state_dir is not None
+        keys_file = self.state_dir / "private-config.json"
+        if keys_file.exists():
+            self.keys = {}
+            for rec in json.loads(keys_file.read_text()):
+                private = serialization.load_pem_private_key(rec["pem"].encode(), None)
+                assert isinstance(private, rsa.RSAPrivateKey)
+                self.keys[rec["label"]] = RsaKey(
+                    rec["label"],
+                    private,
+                    rec["usage"],
+                    rec["exportable"],
+                    dt.datetime.fromisoformat(rec["generated_at"]),
+                )
+        startup = self.state_dir / "startup-config"
+        if startup.exists():
+            self.startup = startup.read_text()
+            self.load_config(self.startup)
+
+    # -- archive -------------------------------------------------------------------------
+    def next_archive_name(self) -> str:
+        assert self.config.archive is not None
+        stamp = now_utc()
+        return (
+            f"{self.config.archive.path}-{stamp.strftime('%b-%d-%H-%M-%S')}."
+            f"{stamp.microsecond // 1000:03d}-{self._archive_counter}"
+        )
+
+    def write_archive(self) -> str:
+        """Save the running-config as the next archive file; returns its name."""
+        archive = self.config.archive
+        assert archive is not None
+        name = self.next_archive_name()
+        self._archive_counter += 1
+        path = self.flash_path(name)
+        assert path is not None
+        path.write_text(self.running_body())
+        self.archives.append(name)
+        limit = archive.maximum or 10
+        while len(self.archives) > limit:
+            old = self.flash_path(self.archives.pop(0))
+            if old is not None and old.exists():
+                old.unlink()
+        return name
+
+    # -- credentials ---------------------------------------------------------------------
+    def check_enable(self, attempt: str) -> bool:
+        stored = self.config.enable_secret9
+        return bool(stored) and check_type9(attempt, stored)
+
+    def check_login(self, username: str, attempt: str) -> bool:
+        user = self.config.users.get(username)
+        return user is not None and check_secret(user.kind, user.stored, attempt)
+
+    def privilege_of(self, username: str) -> int:
+        user = self.config.users.get(username)
+        return user.privilege if user is not None else 1
+
+    # -- hooks for the servers -----------------------------------------------------------
+    def timers_changed(self) -> None:
+        for callback in list(self.on_timer_change):
+            callback()
+
+    def ports_changed(self) -> None:
+        for callback in list(self.on_port_change):
+            callback()
+
+    # -- keys and SSH state --------------------------------------------------------------
     def ssh_key(self) -> RsaKey | None:
-        if self.ssh_keypair_name:
-            return self.keys.get(self.ssh_keypair_name)
+        if self.config.ssh_keypair_name:
+            return self.keys.get(self.config.ssh_keypair_name)
         return next(iter(self.keys.values()), None)
 
     @property
     def ssh_enabled(self) -> bool:
         key = self.ssh_key()
-        return key is not None and (self.ssh_version == 1 or key.modulus >= 768)
+        return key is not None and (self.config.ssh_version != 2 or key.modulus >= 768)
 
     @property
     def version_text(self) -> str:
-        return {None: "1.99", 1: "1.5", 2: "2.0"}[self.ssh_version]
+        if self.config.ssh_version == 1:
+            return "1.5"
+        if self.config.ssh_version == 2:
+            return "2.0"
+        key = self.ssh_key()
+        return "1.5" if key is not None and key.modulus < 768 else "1.99"
 
     def default_key_label(self) -> str:
-        return f"{self.hostname}.{self.domain}"
+        return f"{self.config.hostname}.{self.config.domain}"
 
-    def line_for(self, kind: str, first: int, last: int) -> LineConfig:
-        for line in self.lines:
-            if (line.kind, line.first, line.last) == (kind, first, last):
-                return line
-        line = LineConfig(kind, first, last)
-        self.lines.append(line)
-        order = {"con": 0, "aux": 1, "tty": 2, "vty": 3}
-        self.lines.sort(key=lambda ln: (order.get(ln.kind, 9), ln.first))
-        return line
+    def keys_changed(self) -> None:
+        for callback in list(self.on_key_change):
+            callback()
 
-    # -- show commands -----------------------------------------------------------------
+    # -- lines and sessions --------------------------------------------------------------
+    def tty_number(self, kind: str, number: int) -> int:
+        if kind == "con":
+            return 0
+        if kind == "tty":
+            return number
+        if kind == "aux":
+            return self.async_lines + 1
+        return self.async_lines + 2 + number
+
+    def attach(self, live: LiveSession, kind: str = "vty") -> int | None:
+        """Take the first free line of `kind`; None when all are busy."""
+        with self.lock:
+            count = self.config.vty_last() + 1 if kind == "vty" else 0
+            for number in range(count):
+                tty = self.tty_number("vty", number)
+                if tty not in self.sessions:
+                    live.tty = tty
+                    self.sessions[tty] = live
+                    self.uses[tty] = self.uses.get(tty, 0) + 1
+                    return tty
+            return None
+
+    def detach(self, tty: int) -> None:
+        with self.lock:
+            self.sessions.pop(tty, None)
+
+    def syslog(self, message: str) -> None:
+        stamp = now_utc().strftime("*%b %d %H:%M:%S.%f")[:-3]
+        line = f"{stamp}: {message}"
+        self.logbuf.append(line)
+        del self.logbuf[:-500]
+        for session in list(self.monitors):
+            session.notices.append(line)
+
+    # -- timers: revert and reload -------------------------------------------------------
+    def tick(self, now: float | None = None) -> None:
+        """Fire an expired revert or reload timer (called before any use, and by the lab)."""
+        now = time.monotonic() if now is None else now
+        with self.lock:
+            if self.revert is not None and now >= self.revert.deadline:
+                backup = self.revert.backup_text
+                self.revert = None
+                self.load_config(backup)
+                self.syslog(
+                    "%ARCHIVE_DIFF-5-ROLLBK_CNFMD_CHG_TIMER_EXPIRED: Timer expired; rolling back"
+                )
+            if self.reload_at is not None and now >= self.reload_at:
+                self.reload_at = None
+                self.reload()
+
+    def next_deadline(self) -> float | None:
+        times = [t for t in (self.revert.deadline if self.revert else None, self.reload_at) if t]
+        return min(times) if times else None
+
+    def reload(self) -> None:
+        """Restart: running-config from startup-config, every session dropped."""
+        with self.lock:
+            for live in list(self.sessions.values()):
+                if live.close is not None:
+                    live.close()
+            self.sessions.clear()
+            self.monitors.clear()
+            self.revert = None
+            if self.state_dir is not None:
+                self.boot_from_state()
+            else:
+                self.load_config(self.startup or "")
+
+    # -- show commands -------------------------------------------------------------------
     def show_ip_ssh(self) -> str:
+        config = self.config
         state = "Enabled" if self.ssh_enabled else "Disabled"
         out = [f"SSH {state} - version {self.version_text}"]
         if not self.ssh_enabled:
             out.append(
-                "%Please create EC or RSA keys to enable SSH (and of atleast 768 bits for SSH v2 "
-                "in case of RSA)."
+                "%Please create RSA keys to enable SSH (and of atleast 768 bits for SSH v2)."
             )
         out += [f"{label}:{value}" for label, value in ALGORITHMS.items()]
         out.append(
-            f"Authentication timeout: {self.ssh_time_out} secs; "
-            f"Authentication retries: {self.ssh_retries}"
+            f"Authentication timeout: {config.ssh_time_out} secs; "
+            f"Authentication retries: {config.ssh_retries}"
         )
-        out.append(f"Minimum expected Diffie Hellman key size : {self.ssh_dh_min} bits")
+        dh = config.ssh_dh_min or DEFAULT_DH_MIN
+        out.append(f"Minimum expected Diffie Hellman key size : {dh} bits")
         key = self.ssh_key()
         if key is None:
             out.append("IOS Keys in SECSH format(ssh-rsa, base64 encoded): NONE")
         else:
             out.append(f"IOS Keys in SECSH format(ssh-rsa, base64 encoded): {key.label}")
             out.append(f"Modulus Size : {key.modulus} bits")
-            text = "ssh-rsa " + key.ssh_blob_b64()
-            out += textwrap.wrap(text, 80, break_on_hyphens=False, break_long_words=True)
+            out += textwrap.wrap("ssh-rsa " + key.ssh_blob_b64(), 80, break_on_hyphens=False)
         out.append("IOS Keys in SECSH format(ssh-ec, base64 encoded): NONE")
         return "\n".join(out)
 
@@ -155,9 +408,8 @@ class Device:
         for key in self.keys.values():
             if label and key.label != label:
                 continue
-            stamp = key.generated_at.strftime("%H:%M:%S UTC %b %-d %Y")
             out += [
-                f"% Key pair was generated at: {stamp}",
+                f"% Key pair was generated at: {ios_time(key.generated_at)}",
                 f"Key name: {key.label}",
                 f"Key type: RSA KEYS      {key.modulus} bits",
                 " Storage Device: private-config",
@@ -171,50 +423,88 @@ class Device:
             out += ["  " + " ".join(words[i : i + 8]) + " " for i in range(0, len(words), 8)]
         return "\n".join(out)
 
-    def running_config(self) -> str:
-        body: list[str] = ["!", "version 17.15", "!", f"hostname {self.hostname}", "!"]
-        if self.enable_secret:
-            body.append(f"enable secret 9 {type9(self.enable_secret, 'enable')}")
-        if self.domain:
-            body.append(f"ip domain name {self.domain}")
-        for name, (priv, kind, secret) in self.users.items():
-            level = f" privilege {priv}" if priv != 1 else ""
-            shown = (
-                f"secret 9 {type9(secret, name)}"
-                if kind == "secret"
-                else f"password 7 {type7(secret)}"
+    def show_ssh(self) -> str:
+        rows = [s for s in sorted(self.sessions.values(), key=lambda s: s.tty) if s.proto == "ssh"]
+        out: list[str] = []
+        if rows:
+            out.append(
+                "Connection Version Mode Encryption  Hmac         State                 Username"
             )
-            body.append(f"username {name}{level} {shown}")
-        body.append("!")
-        if self.ssh_time_out != DEFAULT_TIMEOUT:
-            body.append(f"ip ssh time-out {self.ssh_time_out}")
-        if self.ssh_retries != DEFAULT_RETRIES:
-            body.append(f"ip ssh authentication-retries {self.ssh_retries}")
-        if self.ssh_version is not None:
-            body.append(f"ip ssh version {self.ssh_version}")
-        if self.ssh_keypair_name:
-            body.append(f"ip ssh rsa keypair-name {self.ssh_keypair_name}")
-        if self.scp_server:
-            body.append("ip scp server enable")
-        body.append("!")
-        for line in self.lines:
-            body.append(line.header())
-            if line.exec_timeout is not None:
-                body.append(f" exec-timeout {line.exec_timeout[0]} {line.exec_timeout[1]}")
-            if line.no_exec:
-                body.append(" no exec")
-            if line.password:
-                body.append(f" password 7 {type7(line.password)}")
-            if line.login == "line":
-                body.append(" login")
-            elif line.login == "local":
-                body.append(" login local")
-            if line.login_authentication:
-                body.append(f" login authentication {line.login_authentication}")
-            if line.rotary is not None:
-                body.append(f" rotary {line.rotary}")
-            if line.transport_input:
-                body.append(f" transport input {' '.join(line.transport_input)}")
-        body += ["!", "end"]
-        text = "\n".join(body) + "\n"
-        return f"Building configuration...\n\nCurrent configuration : {len(text)} bytes\n" + text
+            for live in rows:
+                number = live.tty - self.tty_number("vty", 0)
+                for mode in ("IN", "OUT"):
+                    out.append(
+                        f"{number:<11}{live.version:<8}{mode:<5}{live.cipher:<12}"
+                        f"{live.mac:<13}{'Session started':<22}{live.username}"
+                    )
+        else:
+            out.append("%No SSHv2 server connections running.")
+        if self.config.ssh_version != 2:
+            out.append("%No SSHv1 server connections running.")
+        return "\n".join(out)
+
+    def _line_rows(self) -> list[tuple[int, str, int, str]]:
+        """(tty, type, relative number, speed) for every line the router has."""
+        rows = [(0, "CTY", 0, "")]
+        rows += [(n, "TTY", n, "9600/9600") for n in range(1, self.async_lines + 1)]
+        rows.append((self.async_lines + 1, "AUX", 0, "9600/9600"))
+        rows += [
+            (self.tty_number("vty", n), "VTY", n, "") for n in range(self.config.vty_last() + 1)
+        ]
+        return rows
+
+    def show_line(self) -> str:
+        out = ["   Tty Typ     Tx/Rx    A Modem  Roty AccO AccI   Uses   Noise  Overruns   Int"]
+        kinds = {"CTY": "con", "TTY": "tty", "AUX": "aux", "VTY": "vty"}
+        for tty, typ, number, speed in self._line_rows():
+            blocks = self.config.setting_for(kinds[typ], number)
+            rotary = next((b.rotary for b in reversed(blocks) if b.rotary is not None), None)
+            acco = next((b.access_class_out for b in reversed(blocks) if b.access_class_out), "-")
+            acci = next((b.access_class_in for b in reversed(blocks) if b.access_class_in), "-")
+            active = "*" if tty in self.sessions else " "
+            out.append(
+                f"{active}{tty:>6} {typ} {speed:>11}  -    -  {rotary or '-'!s:>5} "
+                f"{acco:>4} {acci:>4} {self.uses.get(tty, 0):>6} {0:>7} {'0/0':>9} {'-':>7}"
+            )
+        return "\n".join(out)
+
+    def show_users(self, own_tty: int | None) -> str:
+        out = ["    Line       User       Host(s)              Idle       Location"]
+        lines = {0: None, **self.sessions}
+        for tty in sorted(lines):
+            live = lines[tty]
+            mark = "*" if tty == own_tty else " "
+            kind, number = self._name_of(tty)
+            user = live.username if live else ""
+            location = live.location if live else ""
+            out.append(
+                f"{mark}{tty:>3} {kind} {number:<5} {user:<10} {'idle':<20} {'00:00:00':>8} {location}".rstrip()
+                + ("   " if not location else "")
+            )
+        out += ["", "  Interface    User               Mode         Idle     Peer Address", ""]
+        return "\n".join(out)
+
+    def _name_of(self, tty: int) -> tuple[str, int]:
+        if tty == 0:
+            return "con", 0
+        if tty <= self.async_lines:
+            return "tty", tty
+        if tty == self.async_lines + 1:
+            return "aux", 0
+        return "vty", tty - self.tty_number("vty", 0)
+
+    def show_startup(self) -> str:
+        if self.startup is None:
+            return "startup-config is not present"
+        return f"Using {len(self.startup)} out of {NVRAM_BYTES} bytes\n{self.startup.rstrip()}"
+
+    def dir_flash(self) -> str:
+        out = ["Directory of flash:/", ""]
+        for index, path in enumerate(sorted(p for p in self.flash.iterdir() if p.is_file()), 11):
+            stat = path.stat()
+            stamp = dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC).strftime(
+                "%b %d %Y %H:%M:%S +00:00"
+            )
+            out.append(f"{index:>8}  -rw-{stat.st_size:>15}  {stamp}  {path.name}")
+        out += ["", "8388608000 bytes total (7516192768 bytes free)"]
+        return "\n".join(out)

@@ -7,26 +7,44 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric import rsa
-
-from .device import Device, RsaKey
-from .server import Router, start_ssh
+from .device import Device
+from .server import Router, start_router
 
 DEFAULT_USER = ("admin", "admin")
 DEFAULT_ENABLE = "admin"
 
 
-def baseline_device(name: str, domain: str = "lab.example.com", bits: int = 2048) -> Device:
-    """The lab default: names set, one RSA key, admin/admin at privilege 1, SSH-only vtys."""
-    device = Device(hostname=name, domain=domain, enable_secret=DEFAULT_ENABLE)
-    label = device.default_key_label()
-    device.keys[label] = RsaKey(
-        label, rsa.generate_private_key(public_exponent=65537, key_size=bits)
+def baseline_config(name: str, domain: str = "lab.example.com", bits: int = 2048) -> str:
+    """The lab default as IOS configuration text: names, admin/admin, SSH-only vtys."""
+    return "\n".join(
+        [
+            f"hostname {name}",
+            f"ip domain name {domain}",
+            f"enable secret 0 {DEFAULT_ENABLE}",
+            f"username {DEFAULT_USER[0]} privilege 1 secret 0 {DEFAULT_USER[1]}",
+            f"crypto key generate rsa modulus {bits}",
+            "line vty 0 4",
+            " login local",
+            " transport input ssh",
+        ]
     )
-    device.users[DEFAULT_USER[0]] = (1, "secret", DEFAULT_USER[1])
-    vty = device.line_for("vty", 0, 4)
-    vty.login, vty.transport_input = "local", ["ssh"]
+
+
+def baseline_device(
+    name: str,
+    *,
+    bits: int = 2048,
+    async_lines: int = 0,
+    state_dir: Path | None = None,
+    minute_seconds: float = 60.0,
+) -> Device:
+    """A router as the lab serves it by default, built by typing its configuration."""
+    device = Device(async_lines=async_lines, state_dir=state_dir, minute_seconds=minute_seconds)
+    if device.startup is None:  # a saved state wins over the defaults
+        errors = device.load_config(baseline_config(name, bits=bits))
+        assert not errors, errors
     return device
 
 
@@ -46,22 +64,18 @@ class Lab:
         self._thread.start()
         self.routers: dict[str, Router] = {}
         self.addresses: dict[str, Address] = {}
-        self._acceptors: list = []
 
     def add(self, device: Device, name: str | None = None) -> Address:
-        router = Router(name or device.hostname, device)
-        acceptor = asyncio.run_coroutine_threadsafe(start_ssh(router), self.loop).result(30)
-        self._acceptors.append(acceptor)
-        port = acceptor.sockets[0].getsockname()[1]
+        router = Router(name or device.config.hostname, device)
+        asyncio.run_coroutine_threadsafe(start_router(router), self.loop).result(60)
         self.routers[router.name] = router
-        self.addresses[router.name] = Address(router.name, "127.0.0.1", port)
+        self.addresses[router.name] = Address(router.name, "127.0.0.1", router.port)
         return self.addresses[router.name]
 
     def close(self) -> None:
         async def stop() -> None:
-            for acceptor in self._acceptors:
-                acceptor.close()
-                await acceptor.wait_closed()
+            for router in self.routers.values():
+                await router.stop()
 
         asyncio.run_coroutine_threadsafe(stop(), self.loop).result(30)
         self.loop.call_soon_threadsafe(self.loop.stop)
@@ -69,12 +83,12 @@ class Lab:
 
 
 @contextmanager
-def running_lab(count: int = 1) -> Iterator[Lab]:
+def running_lab(count: int = 1, **options: object) -> Iterator[Lab]:
     """`count` baseline routers r1..rN on free loopback ports."""
     lab = Lab()
     try:
         for index in range(1, count + 1):
-            lab.add(baseline_device(f"r{index}"))
+            lab.add(baseline_device(f"r{index}", **options))  # type: ignore[arg-type]
         yield lab
     finally:
         lab.close()

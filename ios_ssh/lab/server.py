@@ -8,35 +8,78 @@ password, and the session decides which.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+import time
 
 import asyncssh
 from cryptography.hazmat.primitives import serialization
 
-from .device import Device
+from .device import Device, LiveSession
 from .session import Session
 
 
-@dataclass
 class Router:
-    """One lab router: its device model and the credentials its vty lines accept."""
+    """One lab router: a device and the listener that serves it."""
 
-    name: str
-    device: Device
-    host_key: asyncssh.SSHKey | None = None
+    def __init__(self, name: str, device: Device, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.name = name
+        self.device = device
+        self.host = host
+        self.port = port
+        self.acceptor: asyncssh.SSHAcceptor | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self._key_seen: object = None
+        self.host_key: asyncssh.SSHKey | None = None
 
-    def load_host_key(self) -> asyncssh.SSHKey:
+    def current_host_key(self) -> asyncssh.SSHKey | None:
+        """The router's SSH key as an asyncssh key object, converted once per key."""
         key = self.device.ssh_key()
         if key is None:
-            raise RuntimeError(f"{self.name}: no RSA key, SSH is disabled")
-        pem = key.private.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        # A key object, not a file: asyncssh would re-read a file on every connection.
-        self.host_key = asyncssh.import_private_key(pem)
+            return None
+        if self._key_seen is not key.private:
+            pem = key.private.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+            # A key object, not a file: asyncssh would re-read a file on every connection.
+            self.host_key = asyncssh.import_private_key(pem)
+            self._key_seen = key.private
         return self.host_key
+
+    # -- hooks the device calls (from any thread) ----------------------------------------
+    def _on_keys(self) -> None:
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self._refresh_host_key)
+
+    def _refresh_host_key(self) -> None:
+        key = self.current_host_key()
+        if self.acceptor is not None and key is not None:
+            self.acceptor.update(server_host_keys=[key])
+
+    def _on_timers(self) -> None:
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self._schedule_tick)
+
+    def _schedule_tick(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        deadline = self.device.next_deadline()
+        if deadline is not None:
+            delay = max(0.0, deadline - time.monotonic()) + 0.01
+            self._timer = self.loop.call_later(delay, self._tick)
+
+    def _tick(self) -> None:
+        self.device.tick()
+        self._schedule_tick()
+
+    # -- lifecycle -----------------------------------------------------------------------
+    async def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        if self.acceptor is not None:
+            self.acceptor.close()
+            await self.acceptor.wait_closed()
 
 
 class _SshServer(asyncssh.SSHServer):
@@ -50,79 +93,115 @@ class _SshServer(asyncssh.SSHServer):
         return True
 
     def validate_password(self, username: str, password: str) -> bool:
-        user = self.router.device.users.get(username)
-        return user is not None and user[2] == password
+        return self.router.device.check_login(username, password)
 
 
 async def _run_shell(router: Router, process: asyncssh.SSHServerProcess) -> None:
+    device = router.device
+    conn = process.channel.get_connection()
     username = process.get_extra_info("username") or ""
-    privilege = router.device.users.get(username, (1, "", ""))[0]
-    session = Session(router.device, username, privilege)
-    if process.command:  # `ssh router show ip ssh`: one command, then close
-        process.stdout.write(_crlf(session.feed(process.command)) + "\r\n")
-        process.exit(0)
+    peer = process.get_extra_info("peername") or ("", 0)
+    live = LiveSession(
+        tty=-1,
+        username=username,
+        location=peer[0],
+        cipher=conn.get_extra_info("send_cipher") or "",
+        mac=conn.get_extra_info("send_mac") or "",
+        close=lambda: router.loop.call_soon_threadsafe(conn.close),
+    )
+    tty = device.attach(live)
+    if tty is None:
+        process.stdout.write("% All lines are busy\r\n")
+        process.exit(1)
         return
-    process.stdout.write("\r\n" + session.prompt)
+    session = Session(
+        device,
+        username,
+        device.privilege_of(username),
+        tty=tty,
+        line_name=f"vty{tty - device.tty_number('vty', 0)} ({peer[0]})",
+    )
+    try:
+        if process.command:  # `ssh router show ip ssh`: one command, then close
+            output = await asyncio.to_thread(session.feed, process.command)
+            process.stdout.write(_crlf(output) + "\r\n")
+            return
+        await _interact(session, process)
+    except (BrokenPipeError, ConnectionError, asyncssh.Error):
+        return
+    finally:
+        device.detach(tty)
+        device.monitors.discard(session)
+        if not process.is_closing():
+            process.exit(0)
+
+
+async def _interact(session: Session, process: asyncssh.SSHServerProcess) -> None:
+    write = process.stdout.write
+    write("\r\n" + session.prompt)
     buffer: list[str] = []
     last = ""
-    try:
-        while not process.stdin.at_eof() and not session.closed:
+    while not process.stdin.at_eof() and not session.closed:
+        try:
             chunk = await process.stdin.read(4096)
-            if not chunk:
-                break
-            for char in chunk:
-                if char == "\n" and last == "\r":
-                    last = char
-                    continue
+        except (asyncssh.BreakReceived, asyncssh.TerminalSizeChanged, asyncssh.SignalReceived):
+            continue
+        if not chunk:
+            break
+        for char in chunk:
+            if char == "\n" and last == "\r":
                 last = char
-                if char in "\r\n":
-                    line, buffer = "".join(buffer), []
-                    output = await asyncio.to_thread(session.feed, line)
-                    text = "\r\n" + (
-                        _crlf(output) + ("" if output.endswith("\n") else "\r\n") if output else ""
-                    )
-                    if session.closed:
-                        process.stdout.write(text)
-                        break
-                    process.stdout.write(text + session.prompt)
-                elif char in "\x08\x7f":
-                    if buffer:
-                        buffer.pop()
-                        if not session.hide_input:
-                            process.stdout.write("\b \b")
-                elif char == "\x1a":  # Ctrl-Z
-                    buffer = []
-                    output = session.feed("\x1a")
-                    process.stdout.write("^Z\r\n" + _crlf(output) + session.prompt)
-                elif char == "\x03":  # Ctrl-C
-                    buffer = []
-                    process.stdout.write("\r\n" + session.prompt)
-                elif char.isprintable() or char == "\t":
-                    buffer.append(char)
+                continue
+            last = char
+            if char in "\r\n":
+                line, buffer = "".join(buffer), []
+                # Key generation can take seconds: keep the event loop (other routers) free.
+                output = await asyncio.to_thread(session.feed, line)
+                text = "\r\n"
+                if output:
+                    text += _crlf(output) + ("" if output.endswith("\n") else "\r\n")
+                if session.closed:
+                    write(text)
+                    return
+                write(text + session.prompt)
+            elif char in "\x08\x7f":
+                if buffer:
+                    buffer.pop()
                     if not session.hide_input:
-                        process.stdout.write(char)
-    except (asyncssh.BreakReceived, asyncssh.TerminalSizeChanged, asyncssh.SignalReceived):
-        pass
-    except (BrokenPipeError, ConnectionError):
-        return
-    process.exit(0)
+                        write("\b \b")
+            elif char == "\x1a":  # Ctrl-Z
+                buffer = []
+                write("^Z\r\n" + _crlf(session.feed("\x1a")) + session.prompt)
+            elif char == "\x03":  # Ctrl-C
+                buffer = []
+                write("\r\n" + session.prompt)
+            elif char.isprintable() or char == "\t":
+                buffer.append(char)
+                if not session.hide_input:
+                    write(char)
 
 
 def _crlf(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\n", "\r\n")
 
 
-async def start_ssh(router: Router, host: str = "127.0.0.1", port: int = 0) -> asyncssh.SSHAcceptor:
-    """Listen for SSH on `host:port` (0: a free port) for `router`."""
-    key = router.host_key or router.load_host_key()
-    return await asyncssh.listen(
-        host,
-        port,
+async def start_router(router: Router) -> None:
+    """Listen for SSH on the router's address (port 0: a free port)."""
+    router.loop = asyncio.get_running_loop()
+    device = router.device
+    device.on_key_change.append(router._on_keys)
+    device.on_timer_change.append(router._on_timers)
+    key = router.current_host_key()
+    if key is None:
+        raise RuntimeError(f"{router.name}: no RSA key; the lab needs one to serve SSH")
+    router.acceptor = await asyncssh.listen(
+        router.host,
+        router.port,
         server_host_keys=[key],
         server_factory=lambda: _SshServer(router),
         process_factory=lambda process: _run_shell(router, process),
         line_editor=False,
         encoding="utf-8",
-        keepalive_interval=0,
-        login_timeout=router.device.ssh_time_out,
+        login_timeout=device.config.ssh_time_out,
     )
+    router.port = router.acceptor.sockets[0].getsockname()[1]

@@ -1,0 +1,422 @@
+"""Global configuration commands: names, RSA keys, `ip ssh`, users, AAA, SCP, SNMP."""
+
+from __future__ import annotations
+
+import time
+
+from .config import Archive, SshPort, User
+from .device import RsaKey
+from .ioshash import is_type9, type7, type9, untype7
+from .keygen import generate_rsa
+
+AAA_METHODS = ("local", "local-case", "enable", "line", "none", "if-authenticated", "krb5")
+
+SPECS = {
+    "config": [
+        # Fixed lines of every running-config: accepted so the text replays.
+        ("version WORD", "noop"),
+        ("service timestamps LINE", "noop"),
+        ("service password-encryption", "noop"),
+        ("boot-start-marker", "noop"),
+        ("boot-end-marker", "noop"),
+        ("aaa session-id common", "noop"),
+        ("hostname WORD", "hostname"),
+        ("no hostname", "no_hostname"),
+        ("ip domain-name WORD", "domain"),
+        ("ip domain name WORD", "domain"),
+        ("no ip domain-name", "no_domain"),
+        ("no ip domain name", "no_domain"),
+        ("crypto key generate rsa", "keygen"),
+        ("crypto key generate rsa LINE", "keygen"),
+        ("crypto key zeroize rsa", "zeroize"),
+        ("crypto key zeroize rsa WORD", "zeroize"),
+        ("ip ssh time-out <1-120>", "ssh_timeout"),
+        ("no ip ssh time-out", "ssh_timeout"),
+        ("ip ssh authentication-retries <0-5>", "ssh_retries"),
+        ("no ip ssh authentication-retries", "ssh_retries"),
+        ("ip ssh version <1-2>", "ssh_version"),
+        ("no ip ssh version", "ssh_version"),
+        ("ip ssh rsa keypair-name WORD", "ssh_keypair"),
+        ("no ip ssh rsa keypair-name", "ssh_keypair"),
+        ("ip ssh dh min size <1024-4096>", "ssh_dh"),
+        ("no ip ssh dh min size", "ssh_dh"),
+        ("ip ssh stricthostkeycheck", "ssh_strict_on"),
+        ("no ip ssh stricthostkeycheck", "ssh_strict_off"),
+        ("ip ssh port <2000-10000> rotary <1-127>", "ssh_port"),
+        ("ip ssh port <2000-10000> rotary <1-127> <1-127>", "ssh_port"),
+        ("no ip ssh port <2000-10000> rotary <1-127>", "no_ssh_port"),
+        ("no ip ssh port <2000-10000> rotary <1-127> <1-127>", "no_ssh_port"),
+        ("ip ssh pubkey-chain", "pubkey_chain"),
+        ("no ip ssh pubkey-chain", "no_pubkey_chain"),
+        ("username WORD privilege <0-15> secret LINE", "username_secret"),
+        ("username WORD privilege <0-15> password LINE", "username_password"),
+        ("username WORD secret LINE", "username_secret"),
+        ("username WORD password LINE", "username_password"),
+        ("no username WORD", "no_username"),
+        ("enable secret LINE", "enable_secret"),
+        ("no enable secret", "no_enable_secret"),
+        ("aaa new-model", "aaa_on"),
+        ("no aaa new-model", "aaa_off"),
+        ("aaa authentication login WORD LINE", "aaa_login"),
+        ("no aaa authentication login WORD", "no_aaa_login"),
+        ("aaa authorization exec WORD LINE", "aaa_exec"),
+        ("no aaa authorization exec WORD", "no_aaa_exec"),
+        ("ip scp server enable", "scp_on"),
+        ("no ip scp server enable", "scp_off"),
+        ("archive", "archive"),
+        ("no archive", "no_archive"),
+        ("snmp-server host WORD LINE", "snmp_host"),
+        ("no snmp-server host WORD LINE", "no_snmp_host"),
+        ("line vty <0-1869>", "line_vty"),
+        ("line vty <0-1869> <0-1869>", "line_vty"),
+        ("line console <0-0>", "line_con"),
+        ("line aux <0-0>", "line_aux"),
+        ("line <1-1869>", "line_tty"),
+        ("line <1-1869> <1-1869>", "line_tty"),
+        ("end", "end"),
+        ("exit", "exit_mode"),
+        ("do LINE", "do"),
+    ]
+}
+
+
+def _methods(text: str) -> list[str] | None:
+    """`group tacacs+ local` -> ['group tacacs+', 'local']; None when a word is no method."""
+    words, out, i = text.split(), [], 0
+    while i < len(words):
+        if words[i] == "group" and i + 1 < len(words):
+            out.append(f"group {words[i + 1]}")
+            i += 2
+        elif words[i] in AAA_METHODS:
+            out.append(words[i])
+            i += 1
+        else:
+            return None
+    return out or None
+
+
+class ConfigCommands:
+    """Mixin for Session."""
+
+    # -- names ---------------------------------------------------------------------------
+    def _hostname(self, args: list) -> str:
+        self.device.config.hostname = args[0]
+        return ""
+
+    def _no_hostname(self, args: list) -> str:
+        self.device.config.hostname = "Router"
+        return ""
+
+    def _domain(self, args: list) -> str:
+        self.device.config.domain = args[0]
+        return ""
+
+    def _no_domain(self, args: list) -> str:
+        self.device.config.domain = ""
+        return ""
+
+    # -- RSA keys ------------------------------------------------------------------------
+    def _keygen(self, args: list) -> str:
+        text = args[0] if args else ""
+        options = text.split()
+        label, modulus, usage, exportable = None, None, False, False
+        i = 0
+        while i < len(options):
+            word = options[i].lower()
+            if "general-keys".startswith(word):
+                usage = False
+            elif "usage-keys".startswith(word):
+                usage = True
+            elif "exportable".startswith(word):
+                exportable = True
+            elif "label".startswith(word) and i + 1 < len(options):
+                label, i = options[i + 1], i + 1
+            elif "modulus".startswith(word) and i + 1 < len(options):
+                if not options[i + 1].isdigit() or not 360 <= int(options[i + 1]) <= 4096:
+                    return self.caret(f"crypto key generate rsa {text}", options[i + 1])
+                modulus, i = int(options[i + 1]), i + 1
+            else:
+                return self.caret(f"crypto key generate rsa {text}", options[i])
+            i += 1
+        config = self.device.config
+        if label is None:
+            if config.hostname == "Router":
+                return "% Please define a hostname other than Router."
+            if not config.domain:
+                return "% Please define a domain-name first."
+        name = label or self.device.default_key_label()
+        exists = name in self.device.keys or f"{name}.sig" in self.device.keys
+        purpose = "Signature and Encryption Keys" if usage else "General Purpose Keys"
+
+        def generate(bits: int) -> str:
+            return self._generate(name, bits, usage, exportable)
+
+        if modulus is not None:
+            head = f"The name for the keys will be: {name}\n"
+            if exists:
+                head = (
+                    f"% You already have RSA keys defined named {name}.\n"
+                    f"% They will be replaced.\n\n{head}"
+                )
+            return head + f"\n% The key modulus size is {modulus} bits\n" + generate(modulus)
+
+        def ask_modulus(_: str = "") -> str:
+            return self.ask(
+                f"The name for the keys will be: {name}\n"
+                "Choose the size of the key modulus in the range of 360 to 4096 for your\n"
+                f"  {purpose}. Choosing a key modulus greater than 512 may take\n"
+                "  a few minutes.\n\nHow many bits in the modulus [512]: ",
+                answer_modulus,
+            )
+
+        def answer_modulus(answer: str) -> str:
+            text = answer.strip() or "512"
+            if not text.isdigit() or not 360 <= int(text) <= 4096:
+                return "% You must specify a number in the range of 360 to 4096"
+            return generate(int(text))
+
+        if exists:
+            return self.ask(
+                f"% You already have RSA keys defined named {name}.\n"
+                "% Do you really want to replace them? [yes/no]: ",
+                lambda answer: self.yes_no(answer, ask_modulus),
+            )
+        return ask_modulus()
+
+    def _generate(self, name: str, bits: int, usage: bool, exportable: bool) -> str:
+        device = self.device
+        started = time.monotonic()
+        was_enabled = device.ssh_enabled
+        labels = (
+            [(f"{name}.sig", "Signature Key"), (f"{name}.enc", "Encryption Key")]
+            if usage
+            else [(name, "General Purpose Key")]
+        )
+        new = [
+            RsaKey(label, generate_rsa(bits), usage_name, exportable)
+            for label, usage_name in labels
+        ]
+        if device.keygen_seconds:
+            time.sleep(max(0.0, device.keygen_seconds - (time.monotonic() - started)))
+        with device.lock:
+            for stale in (name, f"{name}.sig", f"{name}.enc"):
+                device.keys.pop(stale, None)
+            for key in new:
+                device.keys[key.label] = key
+        device.keys_changed()
+        kind = "exportable" if exportable else "non-exportable"
+        elapsed = max(1, round(time.monotonic() - started))
+        text = (
+            f"% Generating {bits} bit RSA keys, keys will be {kind}...\n"
+            f"[OK] (elapsed time was {elapsed} seconds)\n"
+        )
+        if not was_enabled and device.ssh_enabled:
+            device.syslog(f"%SSH-5-ENABLED: SSH {device.version_text} has been enabled")
+        return text
+
+    def _zeroize(self, args: list) -> str:
+        device = self.device
+        label = args[0] if args else None
+        if label is not None and label not in device.keys:
+            return f"% RSA keypair {label} is not present."
+        if label is None:
+            question = (
+                "% All keys will be removed.\n"
+                "% All router certs issued using these keys will also be removed.\n"
+                "Do you really want to remove these keys? [yes/no]: "
+            )
+        else:
+            question = (
+                f"% Keys to be removed are named {label}.\n"
+                "% All router certs issued using these keys will also be removed.\n"
+                "Do you really want to remove these keys? [yes/no]: "
+            )
+
+        def remove(_: str) -> str:
+            was_enabled = device.ssh_enabled
+            version = device.version_text
+            with device.lock:
+                if label is None:
+                    device.keys.clear()
+                else:
+                    device.keys.pop(label, None)
+            device.keys_changed()
+            if was_enabled and not device.ssh_enabled:
+                device.syslog(f"%SSH-5-DISABLED: SSH {version} has been disabled")
+            return ""
+
+        return self.ask(question, lambda answer: self.yes_no(answer, remove))
+
+    # -- ip ssh --------------------------------------------------------------------------
+    def _ssh_timeout(self, args: list) -> str:
+        self.device.config.ssh_time_out = args[0] if args else 120
+        return ""
+
+    def _ssh_retries(self, args: list) -> str:
+        self.device.config.ssh_retries = args[0] if args else 3
+        return ""
+
+    def _ssh_version(self, args: list) -> str:
+        self.device.config.ssh_version = args[0] if args else None
+        return ""
+
+    def _ssh_keypair(self, args: list) -> str:
+        self.device.config.ssh_keypair_name = args[0] if args else ""
+        self.device.keys_changed()
+        return ""
+
+    def _ssh_dh(self, args: list) -> str:
+        if args and args[0] not in (1024, 2048, 4096):
+            return self.caret(f"ip ssh dh min size {args[0]}", str(args[0]))
+        self.device.config.ssh_dh_min = args[0] if args else None
+        return ""
+
+    def _ssh_strict_on(self, args: list) -> str:
+        self.device.config.ssh_stricthostkeycheck = True
+        return ""
+
+    def _ssh_strict_off(self, args: list) -> str:
+        self.device.config.ssh_stricthostkeycheck = False
+        return ""
+
+    def _ssh_port(self, args: list) -> str:
+        port, first = args[0], args[1]
+        last = args[2] if len(args) > 2 else None
+        ports = [p for p in self.device.config.ssh_ports if p.port != port]
+        ports.append(SshPort(port, first, last))
+        self.device.config.ssh_ports = sorted(ports, key=lambda p: p.port)
+        self.device.ports_changed()
+        return ""
+
+    def _no_ssh_port(self, args: list) -> str:
+        config = self.device.config
+        config.ssh_ports = [p for p in config.ssh_ports if p.port != args[0]]
+        self.device.ports_changed()
+        return ""
+
+    def _pubkey_chain(self, args: list) -> str:
+        self.enter("conf-ssh-pubkey")
+        return ""
+
+    def _no_pubkey_chain(self, args: list) -> str:
+        self.device.config.pubkey_users.clear()
+        self.device.config.pubkey_servers.clear()
+        return ""
+
+    # -- users and AAA -------------------------------------------------------------------
+    def _username_secret(self, args: list) -> str:
+        kind, _, value = self._typed(args[-1])
+        if kind == "0":
+            stored = type9(value)
+        elif kind == "9" and is_type9(value):
+            stored = value
+        else:
+            return self.caret(self.current_line, args[-1].split()[0])
+        return self._set_user(args, "secret", stored)
+
+    def _username_password(self, args: list) -> str:
+        kind, _, value = self._typed(args[-1])
+        if kind == "0":
+            stored = type7(value)
+        elif kind == "7" and untype7(value) is not None:
+            stored = value
+        else:
+            return self.caret(self.current_line, args[-1].split()[0])
+        return self._set_user(args, "password", stored)
+
+    @staticmethod
+    def _typed(text: str) -> tuple[str, str, str]:
+        """`0 clear`, `9 $9$...` or `clear` -> (type, ' ', value)."""
+        first, _, rest = text.partition(" ")
+        if first.isdigit() and len(first) == 1 and rest:
+            return first, " ", rest.strip()
+        return "0", " ", text.strip()
+
+    def _set_user(self, args: list, kind: str, stored: str) -> str:
+        privilege = args[1] if len(args) == 3 else 1
+        self.device.config.users[args[0]] = User(privilege, kind, stored)
+        return ""
+
+    def _no_username(self, args: list) -> str:
+        self.device.config.users.pop(args[0], None)
+        return ""
+
+    def _enable_secret(self, args: list) -> str:
+        kind, _, value = self._typed(args[0])
+        if kind == "0":
+            self.device.config.enable_secret9 = type9(value)
+        elif kind == "9" and is_type9(value):
+            self.device.config.enable_secret9 = value
+        else:
+            return self.caret(self.current_line, args[0].split()[0])
+        return ""
+
+    def _no_enable_secret(self, args: list) -> str:
+        self.device.config.enable_secret9 = ""
+        return ""
+
+    def _aaa_on(self, args: list) -> str:
+        self.device.config.aaa_new_model = True
+        return ""
+
+    def _aaa_off(self, args: list) -> str:
+        config = self.device.config
+        config.aaa_new_model = False
+        config.aaa_login.clear()
+        config.aaa_exec.clear()
+        return ""
+
+    def _aaa_list(self, args: list, table: str) -> str:
+        config = self.device.config
+        if not config.aaa_new_model:  # without new-model IOS has no such keyword
+            return self.caret(self.current_line, self.current_line.split()[1])
+        methods = _methods(args[1])
+        if methods is None:
+            bad = next(w for w in args[1].split() if w not in AAA_METHODS and w != "group")
+            return self.caret(self.current_line, bad)
+        getattr(config, table)[args[0]] = methods
+        return ""
+
+    def _aaa_login(self, args: list) -> str:
+        return self._aaa_list(args, "aaa_login")
+
+    def _aaa_exec(self, args: list) -> str:
+        return self._aaa_list(args, "aaa_exec")
+
+    def _no_aaa_login(self, args: list) -> str:
+        self.device.config.aaa_login.pop(args[0], None)
+        return ""
+
+    def _no_aaa_exec(self, args: list) -> str:
+        self.device.config.aaa_exec.pop(args[0], None)
+        return ""
+
+    # -- SCP, archive, SNMP --------------------------------------------------------------
+    def _scp_on(self, args: list) -> str:
+        self.device.config.scp_server = True
+        return ""
+
+    def _scp_off(self, args: list) -> str:
+        self.device.config.scp_server = False
+        return ""
+
+    def _archive(self, args: list) -> str:
+        if self.device.config.archive is None:
+            self.device.config.archive = Archive()
+        self.enter("config-archive")
+        return ""
+
+    def _no_archive(self, args: list) -> str:
+        self.device.config.archive = None
+        return ""
+
+    def _snmp_host(self, args: list) -> str:
+        entry = f"{args[0]} {args[1]}"
+        if entry not in self.device.config.snmp_hosts:
+            self.device.config.snmp_hosts.append(entry)
+        return ""
+
+    def _no_snmp_host(self, args: list) -> str:
+        entry = f"{args[0]} {args[1]}"
+        self.device.config.snmp_hosts = [h for h in self.device.config.snmp_hosts if h != entry]
+        return ""
