@@ -1,39 +1,32 @@
 """Lab scale: start-up time and memory per router, and new SSH sessions per second.
 
-Everything runs on 127.0.0.1 in one process and one event loop, as `serve` does.
-Run: python benchmarks/lab_sessions.py [ROUTERS] [SESSIONS]
+The routers run as `python -m ios_ssh.lab serve` does: one process, one event loop. The
+load comes from a second process (asyncssh clients), so the figure is the server's.
+A session is: TCP connect, key exchange, password auth, one command, close.
+Run: python benchmarks/lab_sessions.py [ROUTERS] [SESSIONS] [CONCURRENCY]
 """
 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing as mp
 import resource
 import sys
+import threading
 import time
 
 import asyncssh
 
 from ios_ssh.lab.fleet import baseline_device
-from ios_ssh.lab.server import Router, start_ssh
+from ios_ssh.lab.keypool import KeyPool
+from ios_ssh.lab.server import Router, start_router
 
 
 def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-async def main(routers: int, sessions: int) -> None:
-    base = rss_mib()
-    started = time.perf_counter()
-    devices = [baseline_device(f"r{i}") for i in range(1, routers + 1)]
-    keys_done = time.perf_counter()
-    acceptors = [await start_ssh(Router(d.hostname, d)) for d in devices]
-    ports = [a.sockets[0].getsockname()[1] for a in acceptors]
-    listening = time.perf_counter()
-    print(
-        f"routers {routers}: keys {keys_done - started:.2f} s, listen {listening - keys_done:.2f} s, "
-        f"{(rss_mib() - base) * 1024 / routers:.0f} KiB per router"
-    )
-
+def _client(ports: list[int], sessions: int, concurrency: int, out: mp.Queue) -> None:
     async def one(port: int) -> None:
         async with asyncssh.connect(
             "127.0.0.1", port, username="admin", password="admin", known_hosts=None
@@ -41,27 +34,61 @@ async def main(routers: int, sessions: int) -> None:
             result = await conn.run("show ip ssh", check=False)
             assert "SSH Enabled" in str(result.stdout)
 
-    limit = asyncio.Semaphore(32)
+    async def main() -> tuple[float, int]:
+        limit = asyncio.Semaphore(concurrency)
+        failures = 0
 
-    async def bounded(port: int) -> None:
-        async with limit:
-            await one(port)
+        async def bounded(port: int) -> None:
+            nonlocal failures
+            async with limit:
+                try:
+                    await one(port)
+                except (OSError, asyncssh.Error, AssertionError):
+                    failures += 1
 
-    start = time.perf_counter()
-    await asyncio.gather(*(bounded(ports[i % len(ports)]) for i in range(sessions)))
-    elapsed = time.perf_counter() - start
+        start = time.perf_counter()
+        await asyncio.gather(*(bounded(ports[i % len(ports)]) for i in range(sessions)))
+        return time.perf_counter() - start, failures
+
+    out.put(asyncio.run(main()))
+
+
+def main(routers: int, sessions: int, concurrency: int) -> None:
+    base = rss_mib()
+    t0 = time.perf_counter()
+    keys = KeyPool(routers, 2048)
+    t1 = time.perf_counter()
+    devices = [baseline_device(f"r{i}", keys=keys) for i in range(1, routers + 1)]
+    t2 = time.perf_counter()
+    loop = asyncio.new_event_loop()
+    threading.Thread(target=loop.run_forever, daemon=True).start()
+    started = []
+    for device in devices:
+        router = Router(device.config.hostname, device)
+        asyncio.run_coroutine_threadsafe(start_router(router), loop).result()
+        started.append(router)
+    t3 = time.perf_counter()
+    per_router = (rss_mib() - base) * 1024 / routers
     print(
-        f"{sessions} sessions (connect, password auth, one command) in {elapsed:.2f} s: "
-        f"{sessions / elapsed:.0f} per second (client and server share this process)"
+        f"{routers} routers: keys {t1 - t0:.1f} s (all cores), config {t2 - t1:.1f} s, "
+        f"listen {t3 - t2:.1f} s; {per_router:.0f} KiB per router"
     )
-    for acceptor in acceptors:
-        acceptor.close()
+    queue: mp.Queue = mp.get_context("spawn").Queue()
+    proc = mp.get_context("spawn").Process(
+        target=_client, args=([r.port for r in started], sessions, concurrency, queue)
+    )
+    cpu0 = time.process_time()
+    proc.start()
+    elapsed, failures = queue.get()
+    server_cpu = time.process_time() - cpu0
+    proc.join()
+    print(
+        f"{sessions} sessions, {concurrency} at a time, across {routers} routers: "
+        f"{elapsed:.2f} s, {sessions / elapsed:.0f} sessions per second, {failures} failed; "
+        f"server CPU {server_cpu * 1000 / sessions:.1f} ms per session"
+    )
 
 
 if __name__ == "__main__":
-    asyncio.run(
-        main(
-            int(sys.argv[1]) if len(sys.argv) > 1 else 20,
-            int(sys.argv[2]) if len(sys.argv) > 2 else 200,
-        )
-    )
+    args = [int(a) for a in sys.argv[1:]]
+    main(*(args + [1000, 1000, 32][len(args) :]))

@@ -8,15 +8,17 @@ import signal
 from pathlib import Path
 
 from .fleet import baseline_device
+from .keypool import KeyPool
 from .server import Router, start_router
 
 
 async def _serve(args: argparse.Namespace) -> None:
     routers = []
+    keys = KeyPool(args.count, args.bits)
     for index in range(1, args.count + 1):
         name = f"r{index}"
         state = args.state_dir / name if args.state_dir else None
-        device = baseline_device(name, bits=args.bits, state_dir=state)
+        device = baseline_device(name, bits=args.bits, state_dir=state, keys=keys)
         router = Router(name, device, port=(args.port + index - 1) if args.port else 0)
         await start_router(router)
         routers.append(router)

@@ -7,7 +7,6 @@ import time
 from .config import Archive, SshPort, User
 from .device import RsaKey
 from .ioshash import is_type9, type7, type9, untype7
-from .keygen import generate_rsa
 
 AAA_METHODS = ("local", "local-case", "enable", "line", "none", "if-authenticated", "krb5")
 
@@ -193,7 +192,7 @@ class ConfigCommands:
             else [(name, "General Purpose Key")]
         )
         new = [
-            RsaKey(label, generate_rsa(bits), usage_name, exportable)
+            RsaKey(label, device.keygen(bits), usage_name, exportable)
             for label, usage_name in labels
         ]
         if device.keygen_seconds:

@@ -10,10 +10,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .device import Device
+from .ioshash import type9
+from .keypool import KeyPool
 from .server import Router, start_router
 
 DEFAULT_USER = ("admin", "admin")
 DEFAULT_ENABLE = "admin"
+
+
+# Fixed salts for the lab's default secrets: every router shares one scrypt result
+# (cached) instead of spending ~10 ms per secret per router at start-up.
+_LAB_SALT = "iosSshLabSalt0"
 
 
 def baseline_config(name: str, domain: str = "lab.example.com", bits: int = 2048) -> str:
@@ -22,8 +29,8 @@ def baseline_config(name: str, domain: str = "lab.example.com", bits: int = 2048
         [
             f"hostname {name}",
             f"ip domain name {domain}",
-            f"enable secret 0 {DEFAULT_ENABLE}",
-            f"username {DEFAULT_USER[0]} privilege 1 secret 0 {DEFAULT_USER[1]}",
+            f"enable secret 9 {type9(DEFAULT_ENABLE, _LAB_SALT)}",
+            f"username {DEFAULT_USER[0]} privilege 1 secret 9 {type9(DEFAULT_USER[1], _LAB_SALT)}",
             f"crypto key generate rsa modulus {bits}",
             "line vty 0 4",
             " login local",
@@ -39,9 +46,15 @@ def baseline_device(
     async_lines: int = 0,
     state_dir: Path | None = None,
     minute_seconds: float = 60.0,
+    keys: KeyPool | None = None,
 ) -> Device:
     """A router as the lab serves it by default, built by typing its configuration."""
-    device = Device(async_lines=async_lines, state_dir=state_dir, minute_seconds=minute_seconds)
+    device = Device(
+        async_lines=async_lines,
+        state_dir=state_dir,
+        minute_seconds=minute_seconds,
+        keygen=keys.take if keys is not None else None,
+    )
     if device.startup is None:  # a saved state wins over the defaults
         errors = device.load_config(baseline_config(name, bits=bits))
         assert not errors, errors
@@ -76,6 +89,11 @@ class Lab:
         async def stop() -> None:
             for router in self.routers.values():
                 await router.stop()
+            # Shells of connections just closed: let them finish rather than be destroyed.
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
         asyncio.run_coroutine_threadsafe(stop(), self.loop).result(30)
         self.loop.call_soon_threadsafe(self.loop.stop)
@@ -86,9 +104,11 @@ class Lab:
 def running_lab(count: int = 1, **options: object) -> Iterator[Lab]:
     """`count` baseline routers r1..rN on free loopback ports."""
     lab = Lab()
+    bits = int(options.get("bits", 2048))  # type: ignore[arg-type]
+    keys = KeyPool(count, bits) if count >= 8 else None
     try:
         for index in range(1, count + 1):
-            lab.add(baseline_device(f"r{index}", **options))  # type: ignore[arg-type]
+            lab.add(baseline_device(f"r{index}", keys=keys, **options))  # type: ignore[arg-type]
         yield lab
     finally:
         lab.close()

@@ -13,7 +13,7 @@ import time
 import asyncssh
 from cryptography.hazmat.primitives import serialization
 
-from .device import Device, LiveSession
+from .device import ALGORITHMS, Device, LiveSession
 from .session import Session
 
 
@@ -30,6 +30,7 @@ class Router:
         self._timer: asyncio.TimerHandle | None = None
         self._key_seen: object = None
         self.host_key: asyncssh.SSHKey | None = None
+        self.connections: set[asyncssh.SSHServerConnection] = set()
 
     def current_host_key(self) -> asyncssh.SSHKey | None:
         """The router's SSH key as an asyncssh key object, converted once per key."""
@@ -43,7 +44,8 @@ class Router:
                 serialization.NoEncryption(),
             )
             # A key object, not a file: asyncssh would re-read a file on every connection.
-            self.host_key = asyncssh.import_private_key(pem)
+            # The key was checked when generated; checking it again costs 50 ms a router.
+            self.host_key = asyncssh.import_private_key(pem, unsafe_skip_rsa_key_validation=True)
             self._key_seen = key.private
         return self.host_key
 
@@ -80,11 +82,21 @@ class Router:
         if self.acceptor is not None:
             self.acceptor.close()
             await self.acceptor.wait_closed()
+        for conn in list(self.connections):
+            conn.close()
 
 
 class _SshServer(asyncssh.SSHServer):
     def __init__(self, router: Router) -> None:
         self.router = router
+        self.conn: asyncssh.SSHServerConnection | None = None
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.conn = conn
+        self.router.connections.add(conn)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.router.connections.discard(self.conn)
 
     def begin_auth(self, username: str) -> bool:
         return True  # every user must authenticate
@@ -181,6 +193,10 @@ async def _interact(session: Session, process: asyncssh.SSHServerProcess) -> Non
                     write(char)
 
 
+def _algs(label: str) -> list[str]:
+    return ALGORITHMS[label].split(",")
+
+
 def _crlf(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\n", "\r\n")
 
@@ -202,6 +218,11 @@ async def start_router(router: Router) -> None:
         process_factory=lambda process: _run_shell(router, process),
         line_editor=False,
         encoding="utf-8",
+        kex_algs=_algs("KEX Algorithms"),
+        encryption_algs=_algs("Encryption Algorithms"),
+        mac_algs=_algs("MAC Algorithms"),
+        signature_algs=_algs("Hostkey Algorithms"),
+        compression_algs=["none"],
         login_timeout=device.config.ssh_time_out,
     )
     router.port = router.acceptor.sockets[0].getsockname()[1]

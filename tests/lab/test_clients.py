@@ -161,3 +161,35 @@ def test_openssh_tty_session(lab: Lab, tmp_path: Path) -> None:
     )
     assert "r1>show ip ssh" in result.stdout.replace("\r", "")
     assert "SSH Enabled - version" in result.stdout
+
+
+def test_scrapli_async_driver_over_asyncssh(lab: Lab) -> None:
+    import asyncio
+
+    from scrapli.driver.core import AsyncIOSXEDriver
+
+    address = lab.addresses["r1"]
+
+    async def run() -> tuple[str, list[bool]]:
+        conn = AsyncIOSXEDriver(
+            host=address.host,
+            port=address.port,
+            auth_username="admin",
+            auth_password="admin",
+            auth_secondary="admin",
+            auth_strict_key=False,
+            transport="asyncssh",
+            timeout_ops=30,
+        )
+        await conn.open()
+        try:
+            prompt = await conn.get_prompt()
+            responses = await conn.send_configs(["ip ssh authentication-retries 4", "ip ssh nope"])
+            show = await conn.send_command("show ip ssh")
+            assert "Authentication retries: 4" in show.result
+            return prompt, [r.failed for r in responses]
+        finally:
+            await conn.close()
+
+    prompt, failed = asyncio.run(run())
+    assert prompt == "r1#" and failed == [False, True]
