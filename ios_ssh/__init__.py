@@ -2,22 +2,39 @@
 
 from __future__ import annotations
 
-from .errors import IntentError, IosSshError, ParseError
+from .errors import ConnectError, DeviceError, IntentError, IosSshError, ParseError, SessionLost
 from .intent import SshIntent
 from .parse import parse
+from .plan import Plan, make_plan
 from .render import ConfigLine, render_config, render_text
+from .report import Check, Report
 from .running_config import parse_running_config
+from .session import DeviceParams
+from .state import DeviceState
+from .tasks import apply, read_state, verify
 
 __all__ = [
+    "Check",
     "ConfigLine",
+    "ConnectError",
+    "DeviceError",
+    "DeviceParams",
+    "DeviceState",
     "IntentError",
     "IosSshError",
     "ParseError",
+    "Plan",
+    "Report",
+    "SessionLost",
     "SshIntent",
+    "apply",
+    "make_plan",
     "parse",
     "parse_running_config",
+    "read_state",
     "render_config",
     "render_text",
+    "verify",
 ]
 
 __version__ = "0.1.0"

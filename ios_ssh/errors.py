@@ -23,3 +23,20 @@ class IntentError(IosSshError, ValueError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("invalid intent:\n" + "\n".join(f"  {p}" for p in problems))
+
+
+class DeviceError(IosSshError):
+    """The device refused a command; `device_words` is what it printed."""
+
+    def __init__(self, command: str, device_words: str) -> None:
+        self.command = command
+        self.device_words = device_words
+        super().__init__(f"device rejected {command!r}: {device_words}")
+
+
+class ConnectError(IosSshError):
+    """No session could be opened (refused, authentication failed, unreachable)."""
+
+
+class SessionLost(IosSshError):
+    """The session dropped or stopped answering in the middle of a conversation."""

@@ -37,12 +37,15 @@ class ConfigLine:
         return f"ConfigLine({self.display!r})"
 
 
-def _plain(command: str, kind: Kind = "config") -> ConfigLine:
+def plain(command: str, kind: Kind = "config") -> ConfigLine:
     return ConfigLine(command, command, kind)
 
 
-def _secret_line(prefix: str, env: str | None, secrets: Mapping[str, str] | None) -> ConfigLine:
-    display = f"{prefix} <from ${env}>" if env else f"{prefix} <prompted>"
+def secret_line(prefix: str, env: str | None, secrets: Mapping[str, str] | None) -> ConfigLine:
+    if env and not env.startswith("user:"):
+        display = f"{prefix} <from ${env}>"
+    else:
+        display = f"{prefix} <given secret>"
     value = secrets.get(env) if (secrets is not None and env) else None
     if value is None:
         return ConfigLine(display, display, "config", needs_secret=env or "")
@@ -67,12 +70,12 @@ def render_config(intent: SshIntent, secrets: Mapping[str, str] | None = None) -
     """All configuration lines for `intent`, prerequisites first."""
     out: list[ConfigLine] = []
     if intent.hostname:
-        out.append(_plain(f"hostname {intent.hostname}"))
+        out.append(plain(f"hostname {intent.hostname}"))
     if intent.domain_name:
-        out.append(_plain(f"ip domain-name {intent.domain_name}"))
+        out.append(plain(f"ip domain-name {intent.domain_name}"))
     for user in intent.users:
         out.append(
-            _secret_line(
+            secret_line(
                 f"username {user.name} privilege {user.privilege} {user.secret_kind}",
                 user.secret_env,
                 secrets,
@@ -81,24 +84,24 @@ def render_config(intent: SshIntent, secrets: Mapping[str, str] | None = None) -
     out.extend(_aaa_lines(intent))
     keygen = keygen_command(intent)
     if keygen:
-        out.append(_plain(keygen, "keygen"))
+        out.append(plain(keygen, "keygen"))
     out.extend(_ip_ssh_lines(intent))
     out.extend(_pubkey_chain_lines(intent))
     if intent.archive:
-        out.append(_plain("archive", "enter"))
-        out.append(_plain(f" path {intent.archive.path}"))
+        out.append(plain("archive", "enter"))
+        out.append(plain(f" path {intent.archive.path}"))
         if intent.archive.maximum:
-            out.append(_plain(f" maximum {intent.archive.maximum}"))
+            out.append(plain(f" maximum {intent.archive.maximum}"))
         if intent.archive.write_memory:
-            out.append(_plain(" write-memory"))
-        out.append(_plain(" exit", "exit"))
+            out.append(plain(" write-memory"))
+        out.append(plain(" exit", "exit"))
     if intent.scp.enabled:
-        out.append(_plain("ip scp server enable"))
+        out.append(plain("ip scp server enable"))
     for line in intent.lines:
         out.extend(render_line(line, secrets))
     for port in intent.reverse_ssh:
         last = f" {port.last_rotary}" if port.last_rotary is not None else ""
-        out.append(_plain(f"ip ssh port {port.port} rotary {port.rotary}{last}"))
+        out.append(plain(f"ip ssh port {port.port} rotary {port.rotary}{last}"))
     return out
 
 
@@ -106,11 +109,11 @@ def _aaa_lines(intent: SshIntent) -> list[ConfigLine]:
     aaa = intent.aaa
     if aaa is None or not aaa.new_model:
         return []
-    out = [_plain("aaa new-model")]
+    out = [plain("aaa new-model")]
     for name, methods in aaa.authentication_login.items():
-        out.append(_plain(f"aaa authentication login {name} {' '.join(methods)}"))
+        out.append(plain(f"aaa authentication login {name} {' '.join(methods)}"))
     for name, methods in aaa.authorization_exec.items():
-        out.append(_plain(f"aaa authorization exec {name} {' '.join(methods)}"))
+        out.append(plain(f"aaa authorization exec {name} {' '.join(methods)}"))
     return out
 
 
@@ -118,20 +121,20 @@ def _ip_ssh_lines(intent: SshIntent) -> list[ConfigLine]:
     ssh = intent.ssh
     out: list[ConfigLine] = []
     if ssh.keypair_name:
-        out.append(_plain(f"ip ssh rsa keypair-name {ssh.keypair_name}"))
+        out.append(plain(f"ip ssh rsa keypair-name {ssh.keypair_name}"))
     if ssh.version == "compat":
-        out.append(_plain("no ip ssh version"))
+        out.append(plain("no ip ssh version"))
     elif ssh.version is not None:
-        out.append(_plain(f"ip ssh version {ssh.version}"))
+        out.append(plain(f"ip ssh version {ssh.version}"))
     if ssh.timeout is not None:
-        out.append(_plain(f"ip ssh time-out {ssh.timeout}"))
+        out.append(plain(f"ip ssh time-out {ssh.timeout}"))
     if ssh.authentication_retries is not None:
-        out.append(_plain(f"ip ssh authentication-retries {ssh.authentication_retries}"))
+        out.append(plain(f"ip ssh authentication-retries {ssh.authentication_retries}"))
     if ssh.dh_min_size is not None:
-        out.append(_plain(f"ip ssh dh min size {ssh.dh_min_size}"))
+        out.append(plain(f"ip ssh dh min size {ssh.dh_min_size}"))
     if ssh.stricthostkeycheck is not None:
         prefix = "" if ssh.stricthostkeycheck else "no "
-        out.append(_plain(f"{prefix}ip ssh stricthostkeycheck"))
+        out.append(plain(f"{prefix}ip ssh stricthostkeycheck"))
     return out
 
 
@@ -139,50 +142,50 @@ def _pubkey_chain_lines(intent: SshIntent) -> list[ConfigLine]:
     ssh = intent.ssh
     if not ssh.pubkey_users and not ssh.pubkey_servers:
         return []
-    out = [_plain("ip ssh pubkey-chain", "enter")]
+    out = [plain("ip ssh pubkey-chain", "enter")]
     for user in ssh.pubkey_users:
-        out.append(_plain(f" username {user.username}", "enter"))
+        out.append(plain(f" username {user.username}", "enter"))
         for key_line in user.keys:
-            out.extend(_key_string(keys.info_from_openssh(key_line).base64))
+            out.extend(key_string_lines(keys.info_from_openssh(key_line).base64))
         for key_hash in user.key_hashes:
-            out.append(_plain(f"  key-hash ssh-rsa {key_hash.upper()}"))
-        out.append(_plain(" exit", "exit"))
+            out.append(plain(f"  key-hash ssh-rsa {key_hash.upper()}"))
+        out.append(plain(" exit", "exit"))
     for server in ssh.pubkey_servers:
-        out.append(_plain(f" server {server.server}", "enter"))
-        out.append(_plain(f"  key-hash ssh-rsa {server.hash}"))
-        out.append(_plain(" exit", "exit"))
-    out.append(_plain("exit", "exit"))
+        out.append(plain(f" server {server.server}", "enter"))
+        out.append(plain(f"  key-hash ssh-rsa {server.hash}"))
+        out.append(plain(" exit", "exit"))
+    out.append(plain("exit", "exit"))
     return out
 
 
-def _key_string(blob_b64: str) -> list[ConfigLine]:
-    out = [_plain("  key-string", "enter")]
-    out.extend(_plain(f"   {chunk}") for chunk in textwrap.wrap(blob_b64, KEY_STRING_WIDTH))
-    out.append(_plain("  exit", "exit"))
+def key_string_lines(blob_b64: str) -> list[ConfigLine]:
+    out = [plain("  key-string", "enter")]
+    out.extend(plain(f"   {chunk}") for chunk in textwrap.wrap(blob_b64, KEY_STRING_WIDTH))
+    out.append(plain("  exit", "exit"))
     return out
 
 
 def render_line(line: LineIntent, secrets: Mapping[str, str] | None = None) -> list[ConfigLine]:
-    out = [_plain(f"line {line.ios_name}", "enter")]
+    out = [plain(f"line {line.ios_name}", "enter")]
     if line.password_env:
         # Before `login`, or IOS warns "Login disabled on line N, until 'password' is set".
-        out.append(_secret_line(" password", line.password_env, secrets))
+        out.append(secret_line(" password", line.password_env, secrets))
     if line.login == "local":
-        out.append(_plain(" login local"))
+        out.append(plain(" login local"))
     elif line.login == "line":
-        out.append(_plain(" login"))
+        out.append(plain(" login"))
     if line.login_authentication:
-        out.append(_plain(f" login authentication {line.login_authentication}"))
+        out.append(plain(f" login authentication {line.login_authentication}"))
     if line.no_exec is not None:
-        out.append(_plain(" no exec" if line.no_exec else " exec"))
+        out.append(plain(" no exec" if line.no_exec else " exec"))
     if line.exec_timeout is not None:
-        out.append(_plain(f" exec-timeout {line.exec_timeout} 0"))
+        out.append(plain(f" exec-timeout {line.exec_timeout} 0"))
     if line.rotary is not None:
-        out.append(_plain(f" rotary {line.rotary}"))
+        out.append(plain(f" rotary {line.rotary}"))
     if line.access_class_in:
-        out.append(_plain(f" access-class {line.access_class_in} in"))
+        out.append(plain(f" access-class {line.access_class_in} in"))
     if line.transport_input is not None:
-        out.append(_plain(f" transport input {' '.join(line.transport_input)}"))
+        out.append(plain(f" transport input {' '.join(line.transport_input)}"))
     return out
 
 

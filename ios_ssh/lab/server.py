@@ -193,6 +193,9 @@ async def _interact(session: Session, process: asyncssh.SSHServerProcess) -> Non
                     write(char)
 
 
+SERVER_VERSION = "Cisco-1.25"  # IOS: SSH-2.0-Cisco-1.25
+
+
 def _algs(label: str) -> list[str]:
     return ALGORITHMS[label].split(",")
 
@@ -223,6 +226,7 @@ async def start_router(router: Router) -> None:
         mac_algs=_algs("MAC Algorithms"),
         signature_algs=_algs("Hostkey Algorithms"),
         compression_algs=["none"],
+        server_version=SERVER_VERSION,
         login_timeout=device.config.ssh_time_out,
     )
     router.port = router.acceptor.sockets[0].getsockname()[1]

@@ -1,0 +1,17 @@
+"""The one thing a driver must do: send a line, read until a prompt or a question."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from .params import DeviceParams
+
+
+class Channel(Protocol):
+    params: DeviceParams
+
+    def exchange(self, text: str, timeout: float) -> str:
+        """Send `text` and return, read until an IOS prompt or question; return what was
+        printed after the echo, the final prompt or question included."""
+
+    def close(self) -> None: ...

@@ -1,0 +1,273 @@
+"""Task functions: read, plan, apply safely, verify. Each opens its own session unless one
+is given, so they compose (and the Nornir plugin can pass the host's connection).
+
+apply() never leaves a router half-changed: the change runs inside
+`configure terminal revert timer N`; a NEW session must log in with the intended
+credentials before `configure confirm`; any failure triggers `configure revert now`, or,
+when our session is gone, the router's own timer.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from . import probes
+from .checks import state_checks
+from .errors import ConnectError, DeviceError, SessionLost
+from .intent import SshIntent
+from .plan import Plan, PlanContext, make_plan
+from .report import Report
+from .secrets import resolve_secrets, secret_key
+from .session import Conversation, DeviceParams, Driver, open_session
+from .state import STATE_COMMANDS, DeviceState, build_state
+
+log = logging.getLogger("ios_ssh")
+DeviceLike = DeviceParams | dict[str, Any]
+
+
+def _state_of(conv: Conversation) -> DeviceState:
+    outputs = {command: conv.run(command, check=False) for command in STATE_COMMANDS}
+    return build_state(outputs)
+
+
+def read_state(
+    device: DeviceLike, driver: Driver = "netmiko", *, session: Conversation | None = None
+) -> DeviceState:
+    """The router's SSH state, from the show commands in STATE_COMMANDS."""
+    params = DeviceParams.coerce(device)
+    conv = session or open_session(params, driver)
+    try:
+        return _state_of(conv)
+    finally:
+        if session is None:
+            conv.close()
+
+
+def _expected_banner(intent: SshIntent) -> str | None:
+    return {2: "SSH-2.0-", "compat": "SSH-1.99-", 1: "SSH-1.5-"}.get(intent.ssh.version)  # type: ignore[arg-type]
+
+
+def _live_checks(
+    params: DeviceParams,
+    conv: Conversation,
+    state: DeviceState,
+    intent: SshIntent,
+    private_keys: Mapping[str, str | Path] | None,
+) -> list:
+    checks = probes.login_probe(params, state.ssh_key_sha256, _expected_banner(intent))
+    for username, key in (private_keys or {}).items():
+        checks.append(probes.pubkey_probe(params, username, key))
+    if intent.scp.enabled:
+        check, name = probes.scp_probe(params)
+        checks.append(check)
+        try:
+            conv.dialogue(f"delete flash:{name}", [("Delete filename", ""), ("[confirm]", "")])
+        except DeviceError as exc:
+            log.info("%s: probe file not deleted: %s", params.host, exc.device_words)
+    vtys = [
+        line for line in intent.lines if line.kind == "vty" and line.transport_input is not None
+    ]
+    if vtys and all(
+        "telnet" not in l.transport_input and "all" not in l.transport_input for l in vtys
+    ):  # type: ignore[operator]
+        checks.append(probes.telnet_refused_probe(params.host, params.telnet_port or 23))
+    return checks
+
+
+def verify(
+    device: DeviceLike,
+    intent: SshIntent,
+    driver: Driver = "netmiko",
+    *,
+    private_keys: Mapping[str, str | Path] | None = None,
+    live: bool = True,
+    session: Conversation | None = None,
+) -> Report:
+    """Check every intent field against the router and, when `live`, on the wire."""
+    started = time.monotonic()
+    params = DeviceParams.coerce(device)
+    report = Report(params.host)
+    try:
+        conv = session or open_session(params, driver)
+    except ConnectError as exc:
+        report.ok, report.errors = False, [str(exc)]
+        return report
+    try:
+        state = _state_of(conv)
+        report.checks = state_checks(state, intent)
+        if live:
+            report.checks += _live_checks(params.for_ssh(), conv, state, intent, private_keys)
+    except (DeviceError, SessionLost) as exc:
+        report.errors.append(str(exc))
+    finally:
+        if session is None:
+            conv.close()
+    report.ok = not report.errors and not report.failed_checks
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def apply(
+    device: DeviceLike,
+    intent: SshIntent,
+    driver: Driver = "netmiko",
+    dry_run: bool = False,
+    *,
+    secrets: Mapping[str, str] | None = None,
+    save: bool = False,
+    revert_minutes: int = 5,
+    allow_unprotected: bool = False,
+    private_keys: Mapping[str, str | Path] | None = None,
+    live: bool = True,
+    session: Conversation | None = None,
+) -> Report:
+    """Converge the router to `intent`, safely, then verify. See the module docstring."""
+    started = time.monotonic()
+    params = DeviceParams.coerce(device)
+    found_secrets = resolve_secrets(intent, secrets)  # before any device is touched
+    report = Report(params.host)
+    try:
+        conv = session or open_session(params, driver)
+    except ConnectError as exc:
+        report.ok, report.errors = False, [str(exc)]
+        return report
+    try:
+        state = _state_of(conv)
+        plan = make_plan(
+            state, intent, PlanContext(params.transport, params.username), found_secrets
+        )
+        report.diff, report.notes = plan.diff(), list(plan.notes)
+        if plan.refusals:
+            report.refusals = plan.refusals
+        elif plan.empty:
+            report.notes.append("already as intended: nothing to change")
+        elif dry_run:
+            report.notes.append("dry run: nothing was sent")
+        else:
+            _change(
+                conv,
+                params,
+                intent,
+                state,
+                plan,
+                report,
+                found_secrets,
+                save,
+                revert_minutes,
+                allow_unprotected,
+            )
+    except (DeviceError, SessionLost) as exc:
+        report.errors.append(str(exc))
+    finally:
+        if session is None:
+            conv.close()
+    if not report.refusals and not report.errors and not dry_run:
+        checked = verify(params, intent, driver, private_keys=private_keys, live=live)
+        report.checks, report.errors = checked.checks, report.errors + checked.errors
+    report.ok = not (report.refusals or report.errors or report.failed_checks)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _change(
+    conv: Conversation,
+    params: DeviceParams,
+    intent: SshIntent,
+    state: DeviceState,
+    plan: Plan,
+    report: Report,
+    found_secrets: dict[str, str],
+    save: bool,
+    revert_minutes: int,
+    allow_unprotected: bool,
+) -> None:
+    steps = list(plan.steps)
+    has_archive = bool((state.config["archive"] or {}).get("path"))
+    if not has_archive:
+        archive_steps = [s for s in steps if s.section == "archive"]
+        if archive_steps:  # the timer needs the archive: configure it first, outside
+            conv.configure([line.command for line in archive_steps[0].lines])
+            conv.end()
+            steps.remove(archive_steps[0])
+            has_archive = True
+        elif not allow_unprotected:
+            report.refusals.append(
+                "no configuration archive, so no revert timer to undo a failed change: add an "
+                "archive section to the intent, or pass allow_unprotected=True"
+            )
+            return
+    if has_archive:
+        out = conv.run(f"configure terminal revert timer {revert_minutes}")
+        if "Rollback Confirmed Change" not in out:
+            raise DeviceError("configure terminal revert timer", out or "no rollback started")
+    else:
+        conv.run("configure terminal")
+        report.notes.append("applied without a revert timer (allow_unprotected)")
+    try:
+        for step in steps:
+            for line in step.lines:
+                timeout = params.keygen_timeout if line.kind == "keygen" else None
+                conv.configure([line.command], timeout=timeout)
+        conv.end()
+    except DeviceError as exc:
+        report.errors.append(f"{exc.command}: {exc.device_words}")
+        _undo(conv, report, has_archive)
+        return
+    except SessionLost as exc:
+        report.errors.append(f"session lost during the change: {exc}")
+        if has_archive:
+            report.notes.append(
+                f"the router's revert timer ({revert_minutes} min) restores the previous configuration"
+            )
+        return
+    report.changed = True
+    fresh = _fresh_login(params, intent, found_secrets)
+    if fresh is not None:
+        report.errors.append(f"a new session could not log in after the change: {fresh}")
+        _undo(conv, report, has_archive)
+        report.changed = False
+        return
+    if has_archive:
+        conv.run("configure confirm")
+    if save:
+        conv.run("write memory", timeout=params.timeout * 2)
+        report.notes.append("saved (write memory)")
+
+
+def _undo(conv: Conversation, report: Report, has_archive: bool) -> None:
+    if not has_archive:
+        report.notes.append("no revert timer: the router keeps the lines sent before the failure")
+        return
+    try:
+        conv.end()
+        conv.run("configure revert now")
+        report.notes.append("reverted: configure revert now")
+    except (DeviceError, SessionLost) as exc:
+        report.notes.append(f"could not revert now ({exc}); the router's revert timer will")
+
+
+def _fresh_login(
+    params: DeviceParams, intent: SshIntent, found_secrets: dict[str, str]
+) -> str | None:
+    """Log in anew over SSH with the credentials the intent leaves; None when it works."""
+    ssh_params = params.for_ssh()
+    for user in intent.users:
+        if user.name == params.username:
+            password = found_secrets.get(secret_key(user.secret_env, user.name))
+            if password:
+                ssh_params = ssh_params.model_copy(update={"password": password})
+    try:
+        conv = open_session(ssh_params, "netmiko")
+    except ConnectError as exc:
+        return str(exc)
+    try:
+        state = _state_of(conv)
+        return None if state.ssh_enabled else "SSH is not enabled"
+    except (DeviceError, SessionLost) as exc:
+        return str(exc)
+    finally:
+        conv.close()
