@@ -17,7 +17,19 @@ runner = CliRunner()
 def test_public_surface_is_listed() -> None:
     assert sorted(ios_ssh.__all__) == sorted(
         [
+            "Check",
             "ConfigLine",
+            "ConnectError",
+            "DeviceError",
+            "DeviceParams",
+            "DeviceState",
+            "Plan",
+            "Report",
+            "SessionLost",
+            "apply",
+            "make_plan",
+            "read_state",
+            "verify",
             "IntentError",
             "IosSshError",
             "ParseError",
