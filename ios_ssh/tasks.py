@@ -29,6 +29,15 @@ log = logging.getLogger("ios_ssh")
 DeviceLike = DeviceParams | dict[str, Any]
 
 
+def _available_secrets(intent: SshIntent, secrets: Mapping[str, str] | None) -> dict[str, str]:
+    """The intent's secrets that can be had; verify does not need all of them."""
+    try:
+        return resolve_secrets(intent, secrets)
+    except IntentError:
+        source = secrets if secrets is not None else {}
+        return {k: v for k, v in source.items() if v}
+
+
 def _state_of(conv: Conversation) -> DeviceState:
     outputs = {command: conv.run(command, check=False) for command in STATE_COMMANDS}
     return build_state(outputs)
@@ -57,12 +66,13 @@ def _live_checks(
     state: DeviceState,
     intent: SshIntent,
     private_keys: Mapping[str, str | Path] | None,
+    found_secrets: Mapping[str, str],
 ) -> list:
     checks = probes.login_probe(params, state.ssh_key_sha256, _expected_banner(intent))
     for username, key in (private_keys or {}).items():
         checks.append(probes.pubkey_probe(params, username, key))
     if intent.scp.enabled:
-        check, name = probes.scp_probe(params)
+        check, name = probes.scp_probe(_scp_login(params, intent, found_secrets))
         checks.append(check)
         try:
             conv.dialogue(f"delete flash:{name}", [("Delete filename", ""), ("[confirm]", "")])
@@ -78,11 +88,23 @@ def _live_checks(
     return checks
 
 
+def _scp_login(
+    params: DeviceParams, intent: SshIntent, found_secrets: Mapping[str, str]
+) -> DeviceParams:
+    """SCP needs a privilege-15 user: the intent's first one whose secret we hold."""
+    for user in intent.users:
+        password = found_secrets.get(secret_key(user.secret_env, user.name))
+        if user.privilege == 15 and password:
+            return params.with_login(user.name, password)
+    return params
+
+
 def verify(
     device: DeviceLike,
     intent: SshIntent,
     driver: Driver = "netmiko",
     *,
+    secrets: Mapping[str, str] | None = None,
     private_keys: Mapping[str, str | Path] | None = None,
     live: bool = True,
     session: Conversation | None = None,
@@ -100,7 +122,10 @@ def verify(
         state = _state_of(conv)
         report.checks = state_checks(state, intent)
         if live:
-            report.checks += _live_checks(params.for_ssh(), conv, state, intent, private_keys)
+            found = _available_secrets(intent, secrets)
+            report.checks += _live_checks(
+                params.for_ssh(), conv, state, intent, private_keys, found
+            )
     except (DeviceError, SessionLost) as exc:
         report.errors.append(str(exc))
     finally:
@@ -166,7 +191,9 @@ def apply(
         if session is None:
             conv.close()
     if not report.refusals and not report.errors and not dry_run:
-        checked = verify(params, intent, driver, private_keys=private_keys, live=live)
+        checked = verify(
+            params, intent, driver, secrets=found_secrets, private_keys=private_keys, live=live
+        )
         report.checks, report.errors = checked.checks, report.errors + checked.errors
     report.ok = not (report.refusals or report.errors or report.failed_checks)
     report.seconds = time.monotonic() - started
@@ -259,7 +286,7 @@ def _fresh_login(
         if user.name == params.username:
             password = found_secrets.get(secret_key(user.secret_env, user.name))
             if password:
-                ssh_params = ssh_params.model_copy(update={"password": password})
+                ssh_params = ssh_params.with_login(user.name, password)
     try:
         conv = open_session(ssh_params, "netmiko")
     except ConnectError as exc:

@@ -130,6 +130,9 @@ class Device:
         self.on_timer_change: list[Callable[[], None]] = []
         self.on_port_change: list[Callable[[], None]] = []
         self.archives: list[str] = []
+        # Fault injection for tests: {"reject": regex} refuses matching commands with IOS's
+        # invalid-input error; {"drop": regex} cuts the session when one is typed.
+        self.faults: dict[str, str] = {}
         self._archive_counter = 0
         self.lock = threading.RLock()
         self._tmp: tempfile.TemporaryDirectory | None = None

@@ -8,13 +8,15 @@ password, and the session decides which.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 
 import asyncssh
 from cryptography.hazmat.primitives import serialization
 
 from .device import ALGORITHMS, Device, LiveSession
-from .session import Session
+from .scp import FlashSFTPServer
+from .session import DropSession, Session
 
 
 class Router:
@@ -107,6 +109,14 @@ class _SshServer(asyncssh.SSHServer):
     def validate_password(self, username: str, password: str) -> bool:
         return self.router.device.check_login(username, password)
 
+    def public_key_auth_supported(self) -> bool:
+        return True
+
+    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        # IOS compares the MD5 of the offered key blob with the pubkey-chain's key-hash.
+        digest = hashlib.md5(key.public_data, usedforsecurity=False).hexdigest().upper()
+        return digest in self.router.device.config.pubkey_users.get(username, [])
+
 
 async def _run_shell(router: Router, process: asyncssh.SSHServerProcess) -> None:
     device = router.device
@@ -139,6 +149,9 @@ async def _run_shell(router: Router, process: asyncssh.SSHServerProcess) -> None
             process.stdout.write(_crlf(output) + "\r\n")
             return
         await _interact(session, process)
+    except DropSession:
+        conn.abort()
+        return
     except (BrokenPipeError, ConnectionError, asyncssh.Error):
         return
     finally:
@@ -219,6 +232,8 @@ async def start_router(router: Router) -> None:
         server_host_keys=[key],
         server_factory=lambda: _SshServer(router),
         process_factory=lambda process: _run_shell(router, process),
+        sftp_factory=lambda chan: FlashSFTPServer(chan, device),
+        allow_scp=True,
         line_editor=False,
         encoding="utf-8",
         kex_algs=_algs("KEX Algorithms"),

@@ -22,7 +22,7 @@ from .device import Device
 from .grammar import INVALID, CommandError, Spec, match
 from .modes import EXEC_MODES, parents, prompt_for
 
-__all__ = ["CONFIG_BANNER", "Session"]
+__all__ = ["CONFIG_BANNER", "DropSession", "Session"]
 
 
 def _build_specs() -> dict[str, list[Spec]]:
@@ -119,6 +119,14 @@ class Session(ExecCommands, ConfigCommands, LineCommands, SubmodeCommands):
         column = len(prompt_for(self.device.config.hostname, self.mode)) + command.rfind(bad)
         return " " * column + "^\n" + INVALID
 
+    def _fault(self, line: str) -> str:
+        faults = self.device.faults
+        if faults.get("drop") and re.search(faults["drop"], line) and not self.replay:
+            raise DropSession(line)
+        if faults.get("reject") and re.search(faults["reject"], line) and not self.replay:
+            return self.caret(line, line.split()[-1])
+        return ""
+
     # -- input ---------------------------------------------------------------------------
     def feed(self, line: str) -> str:
         """Handle one line of input; returns the output (without the next prompt)."""
@@ -144,6 +152,9 @@ class Session(ExecCommands, ConfigCommands, LineCommands, SubmodeCommands):
         if not command.strip():
             return ""
         self.current_line = command.strip()
+        fault = self._fault(self.current_line)
+        if fault:
+            return fault
         try:
             found = match(SPECS[self.mode], command, len(self.prompt))
         except CommandError as exc:
@@ -162,6 +173,10 @@ class Session(ExecCommands, ConfigCommands, LineCommands, SubmodeCommands):
         if pipe.strip() and output:
             output = _apply_filter(output, pipe.strip())
         return output
+
+
+class DropSession(Exception):
+    """Raised by fault injection: the server cuts the connection."""
 
 
 def _apply_filter(output: str, pipe: str) -> str:

@@ -55,6 +55,10 @@ class DeviceParams(BaseModel):
             return self.effective_port
         return self.ssh_port or 22
 
+    def with_login(self, username: str, password: str) -> DeviceParams:
+        """The same device, another user (the password stays a SecretStr)."""
+        return self.model_copy(update={"username": username, "password": SecretStr(password)})
+
     def for_ssh(self) -> DeviceParams:
         """The same device reached over SSH (for checks after a telnet-to-SSH migration)."""
         return self.model_copy(update={"device_type": "cisco_ios", "port": self.effective_ssh_port})
