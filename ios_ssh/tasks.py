@@ -17,7 +17,7 @@ from typing import Any
 
 from . import probes
 from .checks import state_checks
-from .errors import ConnectError, DeviceError, SessionLost
+from .errors import ConnectError, DeviceError, IntentError, SessionLost
 from .intent import SshIntent
 from .plan import Plan, PlanContext, make_plan
 from .report import Report
