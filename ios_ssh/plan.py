@@ -342,6 +342,14 @@ def _refusals(state: DeviceState, intent: SshIntent, context: PlanContext, plan:
             + (f" (ip ssh rsa keypair-name {keypair} names no key)" if keypair else "")
             + ": add an rsa section or name an existing key pair"
         )
+    present = {(row["type"], int(row["tty"])) for row in state.lines if str(row["tty"]).isdigit()}
+    for index, line in enumerate(intent.lines):
+        first, last = line.numbers
+        if line.kind == "tty" and not all(("TTY", n) in present for n in range(first, last + 1)):
+            out.append(
+                f"lines[{index}] ({line.ios_name}): the router has no such async lines "
+                "(show line lists no TTY there)"
+            )
     own = state.own_line
     if own is not None and own.get("type") == "vty":
         number = int(str(own["number"]).split("/")[-1])

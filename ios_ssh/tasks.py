@@ -191,8 +191,15 @@ def apply(
         if session is None:
             conv.close()
     if not report.refusals and not report.errors and not dry_run:
+        # After a change the fresh SSH login has proven SSH; telnet may be gone by design.
+        verify_params = params.for_ssh() if report.changed else params
         checked = verify(
-            params, intent, driver, secrets=found_secrets, private_keys=private_keys, live=live
+            verify_params,
+            intent,
+            driver,
+            secrets=found_secrets,
+            private_keys=private_keys,
+            live=live,
         )
         report.checks, report.errors = checked.checks, report.errors + checked.errors
     report.ok = not (report.refusals or report.errors or report.failed_checks)

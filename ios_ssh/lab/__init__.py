@@ -4,6 +4,6 @@ The library never imports this package; it is the test bed and the demo's embedd
 """
 
 from .device import Device
-from .fleet import Lab, baseline_device, running_lab
+from .fleet import Lab, baseline_device, factory_device, running_lab
 
-__all__ = ["Device", "Lab", "baseline_device", "running_lab"]
+__all__ = ["Device", "Lab", "baseline_device", "factory_device", "running_lab"]

@@ -61,11 +61,32 @@ def baseline_device(
     return device
 
 
+def factory_config() -> str:
+    """A router fresh out of the box, as far as SSH goes: no names, no keys, telnet only."""
+    return "\n".join(
+        [
+            f"enable secret 9 {type9(DEFAULT_ENABLE, _LAB_SALT)}",
+            f"username {DEFAULT_USER[0]} privilege 1 secret 9 {type9(DEFAULT_USER[1], _LAB_SALT)}",
+            "line vty 0 4",
+            " login local",
+            " transport input telnet",
+        ]
+    )
+
+
+def factory_device(*, async_lines: int = 0, minute_seconds: float = 60.0) -> Device:
+    device = Device(async_lines=async_lines, minute_seconds=minute_seconds)
+    errors = device.load_config(factory_config())
+    assert not errors, errors
+    return device
+
+
 @dataclass(frozen=True)
 class Address:
     name: str
     host: str
     port: int
+    telnet_port: int | None = None
 
 
 class Lab:
@@ -82,7 +103,9 @@ class Lab:
         router = Router(name or device.config.hostname, device)
         asyncio.run_coroutine_threadsafe(start_router(router), self.loop).result(60)
         self.routers[router.name] = router
-        self.addresses[router.name] = Address(router.name, "127.0.0.1", router.port)
+        self.addresses[router.name] = Address(
+            router.name, "127.0.0.1", router.port, router.telnet_port
+        )
         return self.addresses[router.name]
 
     def close(self) -> None:

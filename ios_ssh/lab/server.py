@@ -14,6 +14,7 @@ import time
 import asyncssh
 from cryptography.hazmat.primitives import serialization
 
+from .auth import authenticate, vty_allows
 from .device import ALGORITHMS, Device, LiveSession
 from .scp import FlashSFTPServer
 from .session import DropSession, Session
@@ -33,6 +34,8 @@ class Router:
         self._key_seen: object = None
         self.host_key: asyncssh.SSHKey | None = None
         self.connections: set[asyncssh.SSHServerConnection] = set()
+        self.telnet_server: asyncio.base_events.Server | None = None
+        self.telnet_port: int | None = None
 
     def current_host_key(self) -> asyncssh.SSHKey | None:
         """The router's SSH key as an asyncssh key object, converted once per key."""
@@ -86,6 +89,8 @@ class Router:
             await self.acceptor.wait_closed()
         for conn in list(self.connections):
             conn.close()
+        if self.telnet_server is not None:
+            self.telnet_server.close()
 
 
 class _SshServer(asyncssh.SSHServer):
@@ -96,6 +101,11 @@ class _SshServer(asyncssh.SSHServer):
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
         self.router.connections.add(conn)
+        device = self.router.device
+        device.tick()
+        # No key, or no vty that takes SSH: IOS closes the connection at once.
+        if not device.ssh_enabled or not vty_allows(device, "ssh"):
+            conn.abort()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.router.connections.discard(self.conn)
@@ -107,7 +117,7 @@ class _SshServer(asyncssh.SSHServer):
         return True
 
     def validate_password(self, username: str, password: str) -> bool:
-        return self.router.device.check_login(username, password)
+        return authenticate(self.router.device, username, password)
 
     def public_key_auth_supported(self) -> bool:
         return True
@@ -148,7 +158,7 @@ async def _run_shell(router: Router, process: asyncssh.SSHServerProcess) -> None
             output = await asyncio.to_thread(session.feed, process.command)
             process.stdout.write(_crlf(output) + "\r\n")
             return
-        await _interact(session, process)
+        await interact(session, _SshTerminal(process))
     except DropSession:
         conn.abort()
         return
@@ -161,16 +171,29 @@ async def _run_shell(router: Router, process: asyncssh.SSHServerProcess) -> None
             process.exit(0)
 
 
-async def _interact(session: Session, process: asyncssh.SSHServerProcess) -> None:
-    write = process.stdout.write
+class _SshTerminal:
+    def __init__(self, process: asyncssh.SSHServerProcess) -> None:
+        self.process = process
+
+    async def read(self) -> str:
+        while True:
+            try:
+                return await self.process.stdin.read(4096)
+            except (asyncssh.BreakReceived, asyncssh.TerminalSizeChanged, asyncssh.SignalReceived):
+                continue
+
+    def write(self, text: str) -> None:
+        self.process.stdout.write(text)
+
+
+async def interact(session: Session, term) -> None:
+    """The IOS line discipline: echo, backspace, Ctrl-Z, Ctrl-C, one line at a time."""
+    write = term.write
     write("\r\n" + session.prompt)
     buffer: list[str] = []
     last = ""
-    while not process.stdin.at_eof() and not session.closed:
-        try:
-            chunk = await process.stdin.read(4096)
-        except (asyncssh.BreakReceived, asyncssh.TerminalSizeChanged, asyncssh.SignalReceived):
-            continue
+    while not session.closed:
+        chunk = await term.read()
         if not chunk:
             break
         for char in chunk:
@@ -208,6 +231,15 @@ async def _interact(session: Session, process: asyncssh.SSHServerProcess) -> Non
 
 SERVER_VERSION = "Cisco-1.25"  # IOS: SSH-2.0-Cisco-1.25
 
+_PLACEHOLDER: list[asyncssh.SSHKey] = []
+
+
+def _placeholder_key() -> asyncssh.SSHKey:
+    """asyncssh needs a host key to listen; a keyless router never completes a handshake."""
+    if not _PLACEHOLDER:
+        _PLACEHOLDER.append(asyncssh.generate_private_key("ssh-ed25519"))
+    return _PLACEHOLDER[0]
+
 
 def _algs(label: str) -> list[str]:
     return ALGORITHMS[label].split(",")
@@ -223,9 +255,11 @@ async def start_router(router: Router) -> None:
     device = router.device
     device.on_key_change.append(router._on_keys)
     device.on_timer_change.append(router._on_timers)
-    key = router.current_host_key()
-    if key is None:
-        raise RuntimeError(f"{router.name}: no RSA key; the lab needs one to serve SSH")
+    from .telnet import start_telnet  # telnet builds on this module
+
+    router.telnet_port = await start_telnet(router, router.host)
+    # A router without keys still listens: it refuses SSH connections until it has one.
+    key = router.current_host_key() or _placeholder_key()
     router.acceptor = await asyncssh.listen(
         router.host,
         router.port,

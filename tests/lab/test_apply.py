@@ -208,7 +208,9 @@ def test_unreachable_device_is_a_failed_report() -> None:
     assert not report.ok and report.errors
 
 
-def test_verify_without_secrets_reports_rather_than_raises(lab: Lab, alice_key: tuple[str, str]) -> None:
+def test_verify_without_secrets_reports_rather_than_raises(
+    lab: Lab, alice_key: tuple[str, str]
+) -> None:
     report = ios_ssh.verify(_device(lab), full_intent(alice_key[1]), secrets={})
     assert not report.ok
     failed = {c.name for c in report.failed_checks}
