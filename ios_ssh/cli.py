@@ -1,38 +1,289 @@
-"""The `ios-ssh` command. Exit codes: 0 success, 1 a check or parse failed, 2 bad input."""
+"""The `ios-ssh` command. Exit codes: 0 all hosts pass, 1 any fails, 2 bad input."""
 
 from __future__ import annotations
 
+import getpass
 import json
+import logging
+import os
 import sys
+import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 
-from .errors import IntentError, ParseError
+from .errors import IntentError, IosSshError, ParseError
 from .intent import SshIntent
 from .parse import parse
 from .render import render_text
+from .secrets import secret_key
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="Push Secure Shell configuration to Cisco IOS / IOS-XE routers and prove it took effect.",
 )
+lab_app = typer.Typer(
+    help="The embedded IOS lab (simulated routers on 127.0.0.1).", no_args_is_help=True
+)
+app.add_typer(lab_app, name="lab")
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+console = Console(stderr=False)
+errors = Console(stderr=True)
+
+InventoryOpt = Annotated[
+    Path, typer.Option("--inventory", "-i", help="Nornir SimpleInventory folder")
+]
+HostOpt = Annotated[list[str] | None, typer.Option("--host", help="only these hosts (repeat)")]
+GroupOpt = Annotated[list[str] | None, typer.Option("--group", help="only hosts in these groups")]
+DriverOpt = Annotated[str, typer.Option("--driver", help="netmiko or scrapli")]
+WorkersOpt = Annotated[int, typer.Option("--workers", min=1, max=200, help="hosts at a time")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+
+
+def _bad(message: str) -> typer.Exit:
+    errors.print(message, markup=False, highlight=False)
+    return typer.Exit(EXIT_BAD_INPUT)
 
 
 def _load_intent(path: Path) -> SshIntent:
     try:
         return SshIntent.from_yaml(path)
     except FileNotFoundError:
-        typer.echo(f"intent: {path}: no such file", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        raise _bad(f"intent: {path}: no such file") from None
     except IntentError as exc:
-        typer.echo(f"{path}: {exc}", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        raise _bad(f"{path}: {exc}") from None
+
+
+def _driver(value: str) -> str:
+    if value not in ("netmiko", "scrapli"):
+        raise _bad(f"--driver: {value!r} is not allowed; use netmiko or scrapli")
+    return value
+
+
+def _secrets(intent: SshIntent) -> dict[str, str]:
+    """Each secret the intent names: from the environment, else asked for (never echoed)."""
+    found: dict[str, str] = {}
+    wanted = [secret_key(u.secret_env, u.name) for u in intent.users]
+    wanted += [line.password_env for line in intent.lines if line.password_env]
+    for name in wanted:
+        value = os.environ.get(name)
+        if not value and sys.stdin.isatty():
+            value = getpass.getpass(f"{name}: ")
+        if not value:
+            raise _bad(f"secret {name}: not in the environment and no terminal to ask on")
+        found[name] = value
+    return found
+
+
+def _nornir(
+    inventory: Path, hosts: list[str] | None, groups: list[str] | None, workers: int
+) -> Any:
+    from .inventory import InventoryError, filter_hosts, load_inventory
+
+    try:
+        nornir = filter_hosts(load_inventory(inventory, workers), hosts, groups)
+    except InventoryError as exc:
+        raise _bad(f"inventory: {exc}") from None
+    if not nornir.inventory.hosts:
+        raise _bad("inventory: no host matches --host/--group")
+    return nornir
+
+
+def _finish(reports: dict[str, Any], title: str, as_json: bool, show_diff: bool = False) -> None:
+    from .fleet import details, summary_table, to_json
+
+    if as_json:
+        console.print_json(to_json(reports))
+    else:
+        if show_diff:
+            for name, report in reports.items():
+                if report.diff:
+                    console.print(f"[bold]{name}[/]")
+                    console.print(report.diff, markup=False, highlight=False)
+        console.print(summary_table(reports, title))
+        for line in details(reports):
+            console.print(line, markup=False, highlight=False)
+    raise typer.Exit(0 if all(r.ok for r in reports.values()) else EXIT_FAILED)
+
+
+@app.command()
+def apply(
+    intent: Annotated[Path, typer.Argument(help="intent YAML file")],
+    inventory: InventoryOpt = Path("inventory/lab"),
+    host: HostOpt = None,
+    group: GroupOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="show the diff, send nothing")] = False,
+    driver: DriverOpt = "netmiko",
+    workers: WorkersOpt = 4,
+    save: Annotated[
+        bool, typer.Option("--save", help="write memory after a confirmed change")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Converge every host to INTENT, safely (revert timer, fresh-login check), and verify."""
+    from .fleet import report_of, run_with_progress
+    from .nornir import apply_ssh
+
+    loaded = _load_intent(intent)
+    secrets = _secrets(loaded)
+    nornir = _nornir(inventory, host, group, workers)
+    results = run_with_progress(
+        nornir,
+        apply_ssh,
+        "applying",
+        console,
+        as_json,
+        intent=loaded,
+        driver=_driver(driver),
+        dry_run=dry_run,
+        secrets=secrets,
+        save=save,
+    )
+    reports = {name: report_of(outcome, name) for name, outcome in results.items()}
+    _finish(reports, "dry run" if dry_run else "apply", as_json, show_diff=dry_run)
+
+
+@app.command()
+def verify(
+    intent: Annotated[Path, typer.Argument(help="intent YAML file")],
+    inventory: InventoryOpt = Path("inventory/lab"),
+    host: HostOpt = None,
+    group: GroupOpt = None,
+    driver: DriverOpt = "netmiko",
+    workers: WorkersOpt = 4,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check every host against INTENT (configuration and live probes); changes nothing."""
+    from .fleet import report_of, run_with_progress
+    from .nornir import verify_ssh
+
+    loaded = _load_intent(intent)
+    nornir = _nornir(inventory, host, group, workers)
+    results = run_with_progress(
+        nornir,
+        verify_ssh,
+        "verifying",
+        console,
+        as_json,
+        intent=loaded,
+        driver=_driver(driver),
+        secrets={k: v for k, v in os.environ.items() if k in {u.secret_env for u in loaded.users}},
+    )
+    _finish({n: report_of(o, n) for n, o in results.items()}, "verify", as_json)
+
+
+@app.command()
+def state(
+    inventory: InventoryOpt = Path("inventory/lab"),
+    host: HostOpt = None,
+    group: GroupOpt = None,
+    driver: DriverOpt = "netmiko",
+    workers: WorkersOpt = 4,
+    as_json: JsonOpt = False,
+) -> None:
+    """Read each host's SSH state."""
+    from .fleet import run_with_progress, to_json
+    from .nornir import read_ssh_state
+
+    nornir = _nornir(inventory, host, group, workers)
+    results = run_with_progress(
+        nornir, read_ssh_state, "reading", console, as_json, driver=_driver(driver)
+    )
+    states = {n: o.result for n, o in results.items() if not isinstance(o, BaseException)}
+    failed = {n: o for n, o in results.items() if isinstance(o, BaseException)}
+    if as_json:
+        console.print_json(to_json(states))
+    else:
+        for name, item in states.items():
+            console.print(f"{name}: {item.summary()}", markup=False, highlight=False)
+        for name, exc in failed.items():
+            console.print(f"{name}: error: {exc}", markup=False, highlight=False)
+    raise typer.Exit(EXIT_FAILED if failed else 0)
+
+
+@app.command()
+def demo(
+    workers: WorkersOpt = 4,
+    driver: DriverOpt = "netmiko",
+) -> None:
+    """Start the embedded lab, apply the shipped hardening intent, verify, stop the lab."""
+    from .demo import demo_nornir, intents_dir, start_demo_lab
+    from .fleet import details, report_of, run_with_progress, summary_table
+    from .nornir import apply_ssh, verify_ssh
+
+    console.print("Starting the embedded lab (4 simulated IOS routers on 127.0.0.1)...")
+    lab, seconds = start_demo_lab()
+    try:
+        for router in lab.routers:
+            console.print(
+                f"  {router.name}  ssh {router.host}:{router.ssh_port}  telnet {router.telnet_port}"
+            )
+        console.print(f"  ready in {seconds:.1f}s")
+        nornir = demo_nornir(lab.routers, workers)
+        intent = SshIntent.from_yaml(intents_dir() / "hardening.yaml")
+        started = time.monotonic()
+        applied = run_with_progress(
+            nornir, apply_ssh, "applying", console, False, intent=intent, driver=_driver(driver)
+        )
+        reports = {n: report_of(o, n) for n, o in applied.items()}
+        console.print(
+            summary_table(reports, f"apply hardening.yaml ({time.monotonic() - started:.1f}s)")
+        )
+        again = run_with_progress(
+            nornir, verify_ssh, "verifying", console, False, intent=intent, driver=driver
+        )
+        verified = {n: report_of(o, n) for n, o in again.items()}
+        console.print(summary_table(verified, "verify (fresh reads and live probes)"))
+        for line in details(reports) + details(verified):
+            console.print(line, markup=False, highlight=False)
+        ok = all(r.ok for r in reports.values()) and all(r.ok for r in verified.values())
+    finally:
+        lab.stop()
+        console.print("Lab stopped.")
+    raise typer.Exit(0 if ok else EXIT_FAILED)
+
+
+@lab_app.command("up")
+def lab_up(port: Annotated[int, typer.Option(help="first port")] = 10001) -> None:
+    """Start the demo lab in the background (matches inventory/lab)."""
+    from . import labctl
+
+    try:
+        routers = labctl.up(port)
+    except RuntimeError as exc:
+        raise _bad(str(exc)) from None
+    for router in routers:
+        console.print(
+            f"{router.name} {router.host}:{router.ssh_port} telnet={router.host}:{router.telnet_port}"
+        )
+    console.print("ready (ios-ssh lab down to stop)")
+
+
+@lab_app.command("down")
+def lab_down() -> None:
+    """Stop the background lab."""
+    from . import labctl
+
+    console.print("stopped" if labctl.down() else "no lab was running")
+
+
+@lab_app.command("status")
+def lab_status() -> None:
+    """Is the background lab running, and do its routers answer?"""
+    from . import labctl
+
+    routers = labctl.status()
+    if routers is None:
+        console.print("no lab running")
+        raise typer.Exit(EXIT_FAILED)
+    for router, alive in routers:
+        console.print(f"{router.name} {router.host}:{router.ssh_port} {'up' if alive else 'DOWN'}")
+    raise typer.Exit(0 if all(alive for _, alive in routers) else EXIT_FAILED)
 
 
 @app.command()
@@ -70,7 +321,13 @@ def parse_command(
 
 
 def main() -> None:
-    app()
+    # Nornir logs each failed host's traceback; the summary already says what failed.
+    logging.getLogger("nornir").setLevel(logging.CRITICAL)
+    try:
+        app()
+    except IosSshError as exc:  # a library error that escaped: say it plainly
+        errors.print(f"error: {exc}", markup=False)
+        sys.exit(EXIT_FAILED)
 
 
 if __name__ == "__main__":

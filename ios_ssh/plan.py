@@ -143,6 +143,17 @@ def make_plan(
 
     # 4. keys
     keygen = _keygen_needed(state, intent, hostname, domain)
+    if (
+        keygen
+        and intent.rsa is not None
+        and intent.rsa.label is None
+        and (hostname == "Router" or not domain)
+    ):
+        plan.refusals.append(
+            "rsa: keys without a label are named <hostname>.<domain>, and IOS refuses them "
+            f"while the hostname is {hostname!r} and the domain {domain or 'unset'!r}: set "
+            "hostname and domain_name (per host in the inventory), or rsa.label"
+        )
     if keygen:
         add("keys", keygen, [plain(keygen_command(intent) or "", "keygen")])
 
@@ -185,7 +196,7 @@ def make_plan(
     if "reverse_ssh" in intent.model_fields_set:
         add("reverse-ssh", "reverse SSH ports", _port_lines(cfg, intent))
 
-    plan.refusals = _refusals(state, intent, context, plan)
+    plan.refusals += _refusals(state, intent, context, plan)
     return plan
 
 

@@ -1,4 +1,9 @@
-"""`python -m ios_ssh.lab serve --count N --port P`: run lab routers until interrupted."""
+"""`python -m ios_ssh.lab serve`: run lab routers on 127.0.0.1 until SIGINT or SIGTERM.
+
+Prints `NAME 127.0.0.1:SSH_PORT telnet=127.0.0.1:TELNET_PORT` per router, then `ready`.
+With `--port P`, SSH ports are P..P+N-1 and telnet ports P+N..P+2N-1; `--port 0` picks
+free ones.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +12,26 @@ import asyncio
 import signal
 from pathlib import Path
 
-from .fleet import baseline_device
 from .keypool import KeyPool
 from .server import Router, start_router
+from .topology import TOPOLOGIES
 
 
 async def _serve(args: argparse.Namespace) -> None:
+    specs = TOPOLOGIES[args.topology](args.count)
+    keys = KeyPool(sum(1 for s in specs if s.kind != "factory"), 2048)
     routers = []
-    keys = KeyPool(args.count, args.bits)
-    for index in range(1, args.count + 1):
-        name = f"r{index}"
-        state = args.state_dir / name if args.state_dir else None
-        device = baseline_device(name, bits=args.bits, state_dir=state, keys=keys)
-        router = Router(name, device, port=(args.port + index - 1) if args.port else 0)
-        await start_router(router)
+    for index, spec in enumerate(specs):
+        state = args.state_dir / spec.name if args.state_dir else None
+        device = spec.build(keys=keys, state_dir=state, minute_seconds=args.minute_seconds)
+        ssh_port = args.port + index if args.port else 0
+        telnet_port = args.port + len(specs) + index if args.port else 0
+        router = Router(spec.name, device, port=ssh_port)
+        await start_router(router, telnet_port=telnet_port)
         routers.append(router)
-        print(f"{name} 127.0.0.1:{router.port}", flush=True)
+        print(
+            f"{spec.name} 127.0.0.1:{router.port} telnet=127.0.0.1:{router.telnet_port}", flush=True
+        )
     print("ready", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -33,15 +42,21 @@ async def _serve(args: argparse.Namespace) -> None:
         await router.stop()
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m ios_ssh.lab")
     sub = parser.add_subparsers(dest="action", required=True)
     serve = sub.add_parser("serve", help="start lab routers on 127.0.0.1")
-    serve.add_argument("--count", type=int, default=1)
+    serve.add_argument("--count", type=int, default=1, help="routers (uniform topology)")
+    serve.add_argument("--topology", choices=sorted(TOPOLOGIES), default="uniform")
     serve.add_argument("--port", type=int, default=0, help="first port; 0 picks free ports")
     serve.add_argument("--state-dir", type=Path, help="keep each router's saved state here")
-    serve.add_argument("--bits", type=int, default=2048, help="RSA modulus of new routers")
-    args = parser.parse_args()
+    serve.add_argument(
+        "--minute-seconds",
+        type=float,
+        default=60.0,
+        help="seconds in an IOS minute (revert and reload timers); shrink for tests",
+    )
+    args = parser.parse_args(argv)
     asyncio.run(_serve(args))
 
 

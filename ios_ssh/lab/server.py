@@ -249,7 +249,7 @@ def _crlf(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\n", "\r\n")
 
 
-async def start_router(router: Router) -> None:
+async def start_router(router: Router, telnet_port: int = 0) -> None:
     """Listen for SSH on the router's address (port 0: a free port)."""
     router.loop = asyncio.get_running_loop()
     device = router.device
@@ -257,7 +257,7 @@ async def start_router(router: Router) -> None:
     device.on_timer_change.append(router._on_timers)
     from .telnet import start_telnet  # telnet builds on this module
 
-    router.telnet_port = await start_telnet(router, router.host)
+    router.telnet_port = await start_telnet(router, router.host, telnet_port)
     # A router without keys still listens: it refuses SSH connections until it has one.
     key = router.current_host_key() or _placeholder_key()
     router.acceptor = await asyncssh.listen(

@@ -1,0 +1,122 @@
+"""Running a task over many hosts with Nornir: progress, results, a summary table."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from nornir.core import Nornir
+from nornir.core.task import AggregatedResult, MultiResult, Result, Task
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .report import Report
+from .state import DeviceState
+
+
+class _ProgressProcessor:
+    """Nornir processor that advances a progress bar as hosts finish."""
+
+    def __init__(self, progress: Progress, task_id: Any) -> None:
+        self.progress, self.task_id = progress, task_id
+
+    def task_started(self, task: Task) -> None: ...
+    def task_completed(self, task: Task, result: AggregatedResult) -> None: ...
+    def task_instance_started(self, task: Task, host: Any) -> None: ...
+    def subtask_instance_started(self, task: Task, host: Any) -> None: ...
+    def subtask_instance_completed(self, task: Task, host: Any, result: MultiResult) -> None: ...
+
+    def task_instance_completed(self, task: Task, host: Any, result: MultiResult) -> None:
+        self.progress.advance(self.task_id)
+
+
+def run_with_progress(
+    nornir: Nornir,
+    task: Callable[..., Result],
+    label: str,
+    console: Console,
+    quiet: bool,
+    **kwargs: Any,
+) -> dict[str, Result | BaseException]:
+    """Run `task` on every host; a failure on one never stops the others."""
+    hosts = list(nornir.inventory.hosts)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=quiet,
+    ) as progress:
+        task_id = progress.add_task(label, total=len(hosts))
+        runner = nornir.with_processors([_ProgressProcessor(progress, task_id)])
+        results = runner.run(task=task, on_failed=True, **kwargs)
+    out: dict[str, Result | BaseException] = {}
+    for name in hosts:
+        multi = results[name]
+        first = multi[0]
+        out[name] = first.exception if first.exception is not None else first
+    return out
+
+
+def report_of(outcome: Result | BaseException, host: str) -> Report:
+    if isinstance(outcome, BaseException):
+        return Report(host, ok=False, errors=[f"{type(outcome).__name__}: {outcome}"])
+    return outcome.result
+
+
+def summary_table(reports: dict[str, Report], title: str) -> Table:
+    table = Table(title=title)
+    for column in ("host", "result", "changed", "checks", "time"):
+        table.add_column(column, justify="right" if column in ("checks", "time") else "left")
+    for name, report in reports.items():
+        if report.refusals:
+            result = "[yellow]refused[/]"
+        elif report.errors:
+            result = "[red]error[/]"
+        elif report.ok:
+            result = "[green]ok[/]"
+        else:
+            result = "[red]FAILED[/]"
+        passed = sum(1 for c in report.checks if c.ok)
+        table.add_row(
+            name,
+            result,
+            "yes" if report.changed else "no",
+            f"{passed}/{len(report.checks)}",
+            f"{report.seconds:.1f}s",
+        )
+    return table
+
+
+def details(reports: dict[str, Report]) -> list[str]:
+    """Why each host that did not pass did not pass."""
+    lines: list[str] = []
+    for name, report in reports.items():
+        for refusal in report.refusals:
+            lines.append(f"{name}: refused: {refusal}")
+        for error in report.errors:
+            lines.append(f"{name}: error: {error}")
+        for check in report.failed_checks:
+            lines.append(f"{name}: {check}  [{check.evidence}]")
+    return lines
+
+
+def to_json(items: dict[str, Report | DeviceState]) -> str:
+    def encode(item: Any) -> Any:
+        if isinstance(item, DeviceState):
+            data = dataclasses.asdict(item)
+            data.pop("raw", None)
+            return data
+        return dataclasses.asdict(item)
+
+    return json.dumps({name: encode(item) for name, item in items.items()}, indent=2, default=str)
+
+
+def timed(start: float) -> float:
+    return time.monotonic() - start

@@ -1,0 +1,49 @@
+"""Named lab topologies: which routers a lab starts, and how each begins life."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .device import Device
+from .fleet import baseline_device, factory_device
+from .keypool import KeyPool
+
+
+@dataclass(frozen=True)
+class RouterSpec:
+    name: str
+    kind: str  # baseline | factory | console-server
+
+    def build(
+        self, *, keys: KeyPool | None, state_dir: Path | None, minute_seconds: float
+    ) -> Device:
+        if self.kind == "factory":
+            return factory_device(minute_seconds=minute_seconds)
+        async_lines = 8 if self.kind == "console-server" else 0
+        return baseline_device(
+            self.name,
+            async_lines=async_lines,
+            state_dir=state_dir,
+            minute_seconds=minute_seconds,
+            keys=keys,
+        )
+
+
+def uniform(count: int) -> list[RouterSpec]:
+    return [RouterSpec(f"r{i}", "baseline") for i in range(1, count + 1)]
+
+
+# The demo: two ordinary routers, one factory-fresh (telnet only), one console server.
+DEMO = [
+    RouterSpec("r1", "baseline"),
+    RouterSpec("r2", "baseline"),
+    RouterSpec("r3", "factory"),
+    RouterSpec("cs1", "console-server"),
+]
+
+TOPOLOGIES: dict[str, Callable[[int], list[RouterSpec]]] = {
+    "uniform": uniform,
+    "demo": lambda _count: list(DEMO),
+}

@@ -1,0 +1,147 @@
+"""`ios-ssh lab up|down|status`: the embedded lab as a background process.
+
+The CLI starts `python -m ios_ssh.lab serve` as a child process and talks to it only
+through its printed addresses and a PID file: the library does not import the simulator.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_PORT = 10001
+STATE_FILE = Path(
+    os.environ.get("IOS_SSH_LAB_STATE", Path.home() / ".cache" / "ios-ssh" / "lab.json")
+)
+
+
+@dataclass(frozen=True)
+class LabRouter:
+    name: str
+    host: str
+    ssh_port: int
+    telnet_port: int
+
+
+class LabProcess:
+    """A running `python -m ios_ssh.lab serve`, with the routers it printed."""
+
+    def __init__(self, proc: subprocess.Popen[str], routers: list[LabRouter]) -> None:
+        self.proc, self.routers = proc, routers
+
+    @classmethod
+    def start(
+        cls,
+        topology: str = "demo",
+        port: int = 0,
+        state_dir: Path | None = None,
+        minute_seconds: float | None = None,
+        timeout: float = 180,
+        log: Path | None = None,
+    ) -> LabProcess:
+        """Start the lab; its output goes to `log` (a pipe could fill up, or break when
+        this process exits), which is read until the lab says `ready`."""
+        cmd = [
+            sys.executable,
+            "-m",
+            "ios_ssh.lab",
+            "serve",
+            "--topology",
+            topology,
+            "--port",
+            str(port),
+        ]
+        if state_dir is not None:
+            cmd += ["--state-dir", str(state_dir)]
+        if minute_seconds is not None:
+            cmd += ["--minute-seconds", str(minute_seconds)]
+        if log is None:
+            log = Path(tempfile.mkstemp(prefix="ios-ssh-lab-", suffix=".log")[1])
+        with log.open("w") as sink:
+            proc = subprocess.Popen(
+                cmd,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                text=True,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            lines = log.read_text().splitlines()
+            if "ready" in lines:
+                return cls(proc, [_router(line) for line in lines[: lines.index("ready")]])
+            if proc.poll() is not None:
+                raise RuntimeError(f"the lab did not start: {log.read_text().strip()[-500:]}")
+            time.sleep(0.1)
+        proc.kill()
+        raise RuntimeError(f"the lab did not say 'ready' within {timeout:.0f} s (see {log})")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def _router(line: str) -> LabRouter:
+    """`r1 127.0.0.1:10001 telnet=127.0.0.1:10005`"""
+    words = line.split()
+    host, ssh_port = words[1].rsplit(":", 1)
+    return LabRouter(words[0], host, int(ssh_port), int(words[2].rsplit(":", 1)[1]))
+
+
+def up(port: int = DEFAULT_PORT, state_dir: Path | None = None) -> list[LabRouter]:
+    if status() is not None:
+        raise RuntimeError(f"a lab is already running (see {STATE_FILE}); 'ios-ssh lab down' first")
+    STATE_FILE.parent.mkdir(parents=True, exist_ok=True)
+    lab = LabProcess.start("demo", port, state_dir, log=STATE_FILE.with_suffix(".log"))
+    # Detach: the lab keeps running after this command returns.
+    STATE_FILE.parent.mkdir(parents=True, exist_ok=True)
+    STATE_FILE.write_text(
+        json.dumps({"pid": lab.proc.pid, "routers": [r.__dict__ for r in lab.routers]})
+    )
+    return lab.routers
+
+
+def status() -> list[tuple[LabRouter, bool]] | None:
+    if not STATE_FILE.exists():
+        return None
+    data = json.loads(STATE_FILE.read_text())
+    try:
+        os.kill(data["pid"], 0)
+    except OSError:
+        STATE_FILE.unlink()
+        return None
+    out = []
+    for item in data["routers"]:
+        router = LabRouter(**item)
+        try:
+            with socket.create_connection((router.host, router.ssh_port), timeout=2):
+                alive = True
+        except OSError:
+            alive = False
+        out.append((router, alive))
+    return out
+
+
+def down() -> bool:
+    if not STATE_FILE.exists():
+        return False
+    data = json.loads(STATE_FILE.read_text())
+    STATE_FILE.unlink()
+    try:
+        os.kill(data["pid"], signal.SIGTERM)
+    except OSError:
+        return False
+    return True

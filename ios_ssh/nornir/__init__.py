@@ -1,0 +1,7 @@
+"""Nornir task plugins: apply_ssh, verify_ssh, read_ssh_state (one per module)."""
+
+from .apply_ssh import apply_ssh
+from .read_ssh_state import read_ssh_state
+from .verify_ssh import verify_ssh
+
+__all__ = ["apply_ssh", "read_ssh_state", "verify_ssh"]

@@ -1,0 +1,45 @@
+"""Nornir task: converge a host to an SSH intent, safely, and verify."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from nornir.core.task import Result, Task
+
+from ..intent import SshIntent
+from ..session import Driver
+from ..tasks import apply
+from .host import conversation, device_params, host_intent
+
+
+def apply_ssh(
+    task: Task,
+    intent: SshIntent | str | Path | None = None,
+    driver: Driver = "netmiko",
+    dry_run: bool | None = None,
+    secrets: Mapping[str, str] | None = None,
+    save: bool = False,
+    revert_minutes: int = 5,
+    allow_unprotected: bool = False,
+) -> Result:
+    """Result: `changed`, `diff` and `failed` from the Report, which is `result`."""
+    params = device_params(task)
+    report = apply(
+        params,
+        host_intent(task, intent),
+        driver,
+        dry_run=task.is_dry_run(dry_run),
+        secrets=secrets,
+        save=save,
+        revert_minutes=revert_minutes,
+        allow_unprotected=allow_unprotected,
+        session=conversation(task, driver, params),
+    )
+    return Result(
+        host=task.host,
+        result=report,
+        changed=report.changed,
+        diff=report.diff,
+        failed=not report.ok,
+    )

@@ -1,0 +1,101 @@
+"""From a Nornir host to what the task functions take: device params, intent, session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from nornir.core.task import Task
+
+from ..intent import SshIntent
+from ..session import Conversation, DeviceParams, Driver
+
+CONNECTION_NAMES = {"netmiko": "netmiko", "scrapli": "scrapli"}
+
+
+def device_params(task: Task) -> DeviceParams:
+    host = task.host
+    extras = {}
+    for name in ("netmiko", "scrapli"):
+        options = host.connection_options.get(name)
+        if options is not None and options.extras:
+            extras.update(options.extras)
+    secret = extras.get("secret") or extras.get("auth_secondary") or host.data.get("secret", "")
+    data: dict[str, Any] = {
+        "host": host.hostname or host.name,
+        "port": host.port,
+        "username": host.username or "",
+        "password": host.password or "",
+        "secret": secret or "",
+    }
+    for key in ("ssh_port", "telnet_port", "timeout"):
+        if host.data.get(key) is not None:
+            data[key] = host.data[key]
+    if host.data.get("transport") == "telnet" or str(host.platform).endswith("_telnet"):
+        data["device_type"] = "cisco_ios_telnet"
+    return DeviceParams.coerce(data)
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def host_intent(task: Task, intent: SshIntent | str | Path | None) -> SshIntent:
+    """The intent for this host: the one given (or the host's `ssh_intent_file`), with the
+    host's `ssh_intent` data merged over it (per-host hostname, for example)."""
+    host = task.host
+    file = host.get("ssh_intent_file")
+    if file is not None:
+        intent = _find(Path(file), host.get("_inventory_dir"))
+    if intent is None:
+        raise ValueError(f"{host.name}: no intent given and no ssh_intent_file in host data")
+    base = intent if isinstance(intent, SshIntent) else SshIntent.from_yaml(intent)
+    merged = base.model_dump(exclude_unset=True)
+    layers = [host.defaults.data.get("ssh_intent")]
+    layers += [g.data.get("ssh_intent") for g in reversed(list(host.groups))]
+    layers.append(host.data.get("ssh_intent"))
+    if not any(layers):
+        return base
+    for layer in layers:
+        if layer:
+            merged = _deep_merge(merged, layer)
+    return SshIntent.from_dict(merged)
+
+
+def _find(path: Path, inventory_dir: str | None) -> Path:
+    """An intent file named in the inventory: as given, else beside the inventory."""
+    if path.is_absolute() or path.exists() or inventory_dir is None:
+        return path
+    for base in (
+        Path(inventory_dir),
+        Path(inventory_dir).parent,
+        Path(inventory_dir).parent.parent,
+    ):
+        if (base / path).exists():
+            return base / path
+    return path
+
+
+def conversation(task: Task, driver: Driver, params: DeviceParams) -> Conversation:
+    """Reuse the host's nornir_netmiko or nornir_scrapli connection."""
+    conn = task.host.get_connection(CONNECTION_NAMES[driver], task.nornir.config)
+    if driver == "netmiko":
+        from ..session.netmiko_driver import NetmikoChannel
+
+        conn.set_base_prompt()  # an earlier task may have changed the hostname
+        if not conn.check_enable_mode():
+            conn.enable()
+        channel = NetmikoChannel.from_connection(conn, params)
+    else:
+        from ..session.scrapli_driver import ScrapliChannel
+
+        channel = ScrapliChannel.from_connection(conn, params)
+    conv = Conversation(channel)
+    conv.send("")
+    return conv
