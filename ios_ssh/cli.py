@@ -46,7 +46,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable output")
 
 
 def _bad(message: str) -> typer.Exit:
-    errors.print(message, markup=False, highlight=False)
+    typer.echo(message, err=True)
     return typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -104,10 +104,10 @@ def _finish(reports: dict[str, Any], title: str, as_json: bool, show_diff: bool 
             for name, report in reports.items():
                 if report.diff:
                     console.print(f"[bold]{name}[/]")
-                    console.print(report.diff, markup=False, highlight=False)
+                    console.print(report.diff, markup=False, highlight=False, soft_wrap=True)
         console.print(summary_table(reports, title))
         for line in details(reports):
-            console.print(line, markup=False, highlight=False)
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(0 if all(r.ok for r in reports.values()) else EXIT_FAILED)
 
 
@@ -200,9 +200,11 @@ def state(
         console.print_json(to_json(states))
     else:
         for name, item in states.items():
-            console.print(f"{name}: {item.summary()}", markup=False, highlight=False)
+            console.print(
+                f"{name}: {item.summary()}", markup=False, highlight=False, soft_wrap=True
+            )
         for name, exc in failed.items():
-            console.print(f"{name}: error: {exc}", markup=False, highlight=False)
+            console.print(f"{name}: error: {exc}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_FAILED if failed else 0)
 
 
@@ -240,7 +242,7 @@ def demo(
         verified = {n: report_of(o, n) for n, o in again.items()}
         console.print(summary_table(verified, "verify (fresh reads and live probes)"))
         for line in details(reports) + details(verified):
-            console.print(line, markup=False, highlight=False)
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
         ok = all(r.ok for r in reports.values()) and all(r.ok for r in verified.values())
     finally:
         lab.stop()

@@ -24,18 +24,18 @@ def apply_ssh(
     allow_unprotected: bool = False,
 ) -> Result:
     """Result: `changed`, `diff` and `failed` from the Report, which is `result`."""
-    params = device_params(task)
-    report = apply(
-        params,
-        host_intent(task, intent),
-        driver,
-        dry_run=task.is_dry_run(dry_run),
-        secrets=secrets,
-        save=save,
-        revert_minutes=revert_minutes,
-        allow_unprotected=allow_unprotected,
-        session=conversation(task, driver, params),
-    )
+    with conversation(task, driver, device_params(task)) as (conv, params):
+        report = apply(
+            params,
+            host_intent(task, intent),
+            driver,
+            dry_run=task.is_dry_run(dry_run),
+            secrets=secrets,
+            save=save,
+            revert_minutes=revert_minutes,
+            allow_unprotected=allow_unprotected,
+            session=conv,
+        )
     return Result(
         host=task.host,
         result=report,

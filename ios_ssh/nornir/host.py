@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from nornir.core.task import Task
 
+from ..errors import ConnectError
 from ..intent import SshIntent
-from ..session import Conversation, DeviceParams, Driver
+from ..session import Conversation, DeviceParams, Driver, open_session
 
 CONNECTION_NAMES = {"netmiko": "netmiko", "scrapli": "scrapli"}
 
@@ -82,8 +85,33 @@ def _find(path: Path, inventory_dir: str | None) -> Path:
     return path
 
 
-def conversation(task: Task, driver: Driver, params: DeviceParams) -> Conversation:
-    """Reuse the host's nornir_netmiko or nornir_scrapli connection."""
+@contextmanager
+def conversation(
+    task: Task, driver: Driver, params: DeviceParams
+) -> Iterator[tuple[Conversation, DeviceParams]]:
+    """Reuse the host's nornir_netmiko or nornir_scrapli connection.
+
+    A host reached over telnet that no longer takes telnet (a finished migration) is
+    reached over SSH instead when the inventory gives its `ssh_port`.
+    """
+    try:
+        reused = _reuse(task, driver, params)
+    except Exception as exc:
+        if params.transport != "telnet" or params.ssh_port is None:
+            raise ConnectError(f"{params.host}:{params.effective_port}: {exc}") from exc
+        reused = None
+    if reused is not None:
+        yield reused, params  # the host's connection: Nornir closes it
+        return
+    ssh = params.for_ssh()
+    own = open_session(ssh, driver)
+    try:
+        yield own, ssh
+    finally:
+        own.close()
+
+
+def _reuse(task: Task, driver: Driver, params: DeviceParams) -> Conversation:
     conn = task.host.get_connection(CONNECTION_NAMES[driver], task.nornir.config)
     if driver == "netmiko":
         from ..session.netmiko_driver import NetmikoChannel

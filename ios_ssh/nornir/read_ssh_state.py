@@ -10,6 +10,6 @@ from .host import conversation, device_params
 
 
 def read_ssh_state(task: Task, driver: Driver = "netmiko") -> Result:
-    params = device_params(task)
-    state = read_state(params, driver, session=conversation(task, driver, params))
+    with conversation(task, driver, device_params(task)) as (conv, params):
+        state = read_state(params, driver, session=conv)
     return Result(host=task.host, result=state, changed=False)

@@ -20,13 +20,13 @@ def verify_ssh(
     secrets: Mapping[str, str] | None = None,
     live: bool = True,
 ) -> Result:
-    params = device_params(task)
-    report = verify(
-        params,
-        host_intent(task, intent),
-        driver,
-        secrets=secrets,
-        live=live,
-        session=conversation(task, driver, params),
-    )
+    with conversation(task, driver, device_params(task)) as (conv, params):
+        report = verify(
+            params,
+            host_intent(task, intent),
+            driver,
+            secrets=secrets,
+            live=live,
+            session=conv,
+        )
     return Result(host=task.host, result=report, changed=False, failed=not report.ok)

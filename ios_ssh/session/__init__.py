@@ -4,13 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import ConnectError
 from .conversation import Conversation
 from .params import DeviceParams, Driver
 
 
 def open_session(device: DeviceParams | dict[str, Any], driver: Driver = "netmiko") -> Conversation:
-    """Connect, enter privileged EXEC, and return a Conversation."""
+    """Connect, enter privileged EXEC, and return a Conversation.
+
+    A telnet device that refuses telnet but has an `ssh_port` (a finished migration) is
+    reached over SSH instead.
+    """
     params = DeviceParams.coerce(device)
+    try:
+        return _open(params, driver)
+    except ConnectError:
+        if params.transport != "telnet" or params.ssh_port is None:
+            raise
+    return _open(params.for_ssh(), driver)
+
+
+def _open(params: DeviceParams, driver: Driver) -> Conversation:
     if driver == "netmiko":
         from .netmiko_driver import NetmikoChannel
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
@@ -44,11 +45,46 @@ def test_public_surface_is_listed() -> None:
         assert getattr(ios_ssh, name)
 
 
+def _imports(path: Path) -> list[tuple[str, int]]:
+    """(module, relative level) of every import statement in a file."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            out += [(alias.name, 0) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            out.append((node.module or "", node.level))
+    return out
+
+
 def test_library_does_not_import_the_simulator() -> None:
-    for path in (REPO / "ios_ssh").rglob("*.py"):
-        if "lab" in path.relative_to(REPO / "ios_ssh").parts:
+    package = REPO / "ios_ssh"
+    for path in package.rglob("*.py"):
+        parts = path.relative_to(package).parts
+        if parts[0] == "lab":
             continue
-        assert "ios_ssh.lab" not in path.read_text() and "from .lab" not in path.read_text(), path
+        for module, level in _imports(path):
+            absolute = (
+                module
+                if level == 0
+                else ".".join(
+                    ["ios_ssh", *parts[:-1]][: len(parts) - level + 1]
+                    + ([module] if module else [])
+                )
+            )
+            assert absolute != "ios_ssh.lab" and not absolute.startswith("ios_ssh.lab."), (
+                path,
+                module,
+            )
+
+
+def test_simulator_does_not_import_the_library() -> None:
+    for path in (REPO / "ios_ssh" / "lab").rglob("*.py"):
+        for module, level in _imports(path):
+            assert level <= 1, (path, module)  # only its own modules, relatively
+            assert not module.startswith("ios_ssh") or module.startswith("ios_ssh.lab."), (
+                path,
+                module,
+            )
 
 
 def test_validate_ok_and_bad(tmp_path: Path) -> None:
