@@ -83,7 +83,7 @@ def login_probe(
     try:
         banner, fingerprint, output = _run(probe)
     except (TimeoutError, OSError, asyncssh.Error) as exc:
-        return [Check("fresh ssh login", False, "login succeeds", f"failed: {exc}", where)]
+        return [Check("fresh ssh login", False, "login succeeds", f"failed: {_safe(exc)}", where)]
     checks = [
         Check(
             "fresh ssh login",
@@ -113,6 +113,22 @@ def login_probe(
     return checks
 
 
+def _load_private_key(private_key: str | Path) -> asyncssh.SSHKey:
+    """Key text (PEM or OpenSSH) or a path to a key file."""
+    text = str(private_key)
+    if "PRIVATE KEY" in text:
+        return asyncssh.import_private_key(text)
+    return asyncssh.read_private_key(text)
+
+
+def _safe(exc: BaseException) -> str:
+    """An error for a report: never key material, whatever the library put in it."""
+    text = str(exc)
+    if "PRIVATE KEY" in text or "BEGIN" in text or len(text) > 300:
+        return f"{type(exc).__name__} (details withheld: they may hold key material)"
+    return text
+
+
 def pubkey_probe(
     params: DeviceParams, username: str, private_key: str | Path, timeout: float = 20
 ) -> Check:
@@ -135,8 +151,10 @@ def pubkey_probe(
     where = f"ssh -i <key> {username}@{params.host}:{params.effective_ssh_port}"
     try:
         output = _run(probe)
-    except (TimeoutError, OSError, asyncssh.Error) as exc:
-        return Check(f"pubkey login {username}", False, "login with key", f"failed: {exc}", where)
+    except (TimeoutError, OSError, ValueError, asyncssh.Error) as exc:
+        return Check(
+            f"pubkey login {username}", False, "login with key", f"failed: {_safe(exc)}", where
+        )
     return Check(f"pubkey login {username}", "SSH" in output, "login with key", "logged in", where)
 
 
@@ -165,7 +183,9 @@ def scp_probe(params: DeviceParams, timeout: float = 30) -> tuple[Check, str]:
     try:
         got = _run(probe)
     except (TimeoutError, OSError, asyncssh.Error) as exc:
-        return Check("scp round trip", False, "upload and download", f"failed: {exc}", where), name
+        return Check(
+            "scp round trip", False, "upload and download", f"failed: {_safe(exc)}", where
+        ), name
     return Check(
         "scp round trip", got == payload, f"{len(payload)} bytes back", f"{len(got)} bytes", where
     ), name

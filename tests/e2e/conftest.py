@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def lab_process() -> Iterator[LabProcess]:
-    lab = LabProcess.start("demo", 0, minute_seconds=1.0)
+    lab = LabProcess.start("demo", 0, minute_seconds=10.0)
     try:
         yield lab
     finally:

@@ -15,7 +15,7 @@ from ios_ssh.lab.device import Device
 from ios_ssh.lab.fleet import baseline_device
 
 pytestmark = pytest.mark.timeout(120)
-MINUTE = 0.4  # seconds per IOS minute in these tests
+MINUTE = 2.0  # seconds per IOS minute in these tests: short, but roomy for a busy CI
 
 EVERY_COMMAND = [
     "ip domain name corp.example.net",
@@ -67,6 +67,13 @@ EVERY_COMMAND = [
     "login local",
     "transport input ssh",
 ]
+
+
+def _wait_for(condition, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting for the router"
+        time.sleep(0.1)
 
 
 @pytest.fixture
@@ -145,7 +152,8 @@ def test_unconfirmed_revert_timer_restores_the_old_config(lab: Lab) -> None:
         assert "ip ssh time-out 33" in conn.send_command("show running-config | include time-out")
     finally:
         conn.disconnect()  # the session is gone; only the timer can undo the change
-    time.sleep(MINUTE + 0.5)
+    device = lab.routers["r1"].device
+    _wait_for(lambda: device.revert is None and device.running_body() == before)
     conn = _connect(lab)
     try:
         assert "ip ssh time-out 33" not in conn.send_command("show running-config")
@@ -168,7 +176,7 @@ def test_confirm_keeps_and_revert_now_undoes(lab: Lab) -> None:
         conn.send_command("ip ssh time-out 44", expect_string=r"\(config\)#")
         conn.send_command("end", expect_string=r"#")
         assert conn.send_command("configure confirm", expect_string=r"#").strip() == ""
-        time.sleep(MINUTE + 0.3)
+        time.sleep(MINUTE + 0.5)  # past the deadline the confirmed change had
         assert "ip ssh time-out 44" in conn.send_command("show running-config | include time-out")
         conn.send_command("configure terminal revert timer 1", expect_string=r"\(config\)#")
         conn.send_command("ip ssh time-out 55", expect_string=r"\(config\)#")
@@ -209,9 +217,9 @@ def test_reload_in_drops_sessions_and_restores_startup(lab: Lab) -> None:
         conn.send_command("no", expect_string=r"\[confirm\]")
         conn.send_command("", expect_string=r"#")
     finally:
-        time.sleep(MINUTE + 0.5)
+        device = lab.routers["r1"].device
+        _wait_for(lambda: device.reload_at is None)
         conn.disconnect()
-    device = lab.routers["r1"].device
     assert "ip ssh time-out 77" not in device.running_body()
     assert not device.sessions
     conn = _connect(lab)
