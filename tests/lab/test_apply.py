@@ -220,7 +220,7 @@ def test_verify_without_secrets_reports_rather_than_raises(
 def test_a_failed_pubkey_probe_never_shows_the_private_key(
     lab: Lab, alice_key: tuple[str, str]
 ) -> None:
-    private, public = alice_key
+    private = alice_key[0]
     from ios_ssh import probes
     from ios_ssh.session import DeviceParams
 
