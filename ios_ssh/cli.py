@@ -302,8 +302,15 @@ def render(intent: Annotated[Path, typer.Argument(help="intent YAML file")]) -> 
 
 
 @app.command()
-def schema() -> None:
-    """Print the intent's JSON schema."""
+def schema(
+    markdown: Annotated[bool, typer.Option("--markdown", help="the reference table")] = False,
+) -> None:
+    """Print the intent's JSON schema (or, with --markdown, the README's reference table)."""
+    if markdown:
+        from .intent_doc import intent_reference
+
+        typer.echo(intent_reference(), nl=False)
+        return
     typer.echo(json.dumps(SshIntent.json_schema(), indent=2))
 
 

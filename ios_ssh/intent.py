@@ -97,7 +97,7 @@ class RsaIntent(_Model):
     )
     modulus: Modulus = Field(2048, description="bits, 360-4096; at least 768 for SSH v2")
     usage_keys: bool = Field(False, description="usage-keys (two pairs) instead of general-keys")
-    exportable: bool = False
+    exportable: bool = Field(False, description="keys may be exported")
     regenerate: Literal["never", "if-weaker", "always"] = Field(
         "if-weaker", description="when existing keys are replaced"
     )
@@ -106,7 +106,7 @@ class RsaIntent(_Model):
 class PubkeyUser(_Model):
     """`ip ssh pubkey-chain` / `username NAME` with its keys."""
 
-    username: Word
+    username: Word = Field(description="pubkey-chain user name")
     keys: list[str] = Field(default_factory=list, description="OpenSSH public key lines")
     key_hashes: list[KeyHash] = Field(default_factory=list, description="IOS key-hash (MD5)")
 
@@ -156,8 +156,8 @@ class PubkeyUser(_Model):
 class PubkeyServer(_Model):
     """`ip ssh pubkey-chain` / `server ADDRESS` / `key-hash ssh-rsa MD5`."""
 
-    server: str
-    key_hash: KeyHash | None = None
+    server: str = Field(description="IP address or host name")
+    key_hash: KeyHash | None = Field(None, description="IOS key-hash (MD5) of its key")
     key: str | None = Field(None, description="OpenSSH public key line of the server")
 
     @field_validator("server")
@@ -206,11 +206,11 @@ class SshServerIntent(_Model):
     allow_v1: bool = Field(False, description="must be true to leave SSH version 1 enabled")
     timeout: Timeout | None = Field(None, description="ip ssh time-out, 1-120 seconds")
     authentication_retries: Retries | None = Field(None, description="0-5")
-    dh_min_size: Literal[1024, 2048, 4096] | None = None
+    dh_min_size: Literal[1024, 2048, 4096] | None = Field(None, description="ip ssh dh min size")
     keypair_name: Word | None = Field(None, description="ip ssh rsa keypair-name")
-    stricthostkeycheck: bool | None = None
-    pubkey_users: list[PubkeyUser] = Field(default_factory=list)
-    pubkey_servers: list[PubkeyServer] = Field(default_factory=list)
+    stricthostkeycheck: bool | None = Field(None, description="ip ssh stricthostkeycheck")
+    pubkey_users: list[PubkeyUser] = Field(default_factory=list, description="at most 10")
+    pubkey_servers: list[PubkeyServer] = Field(default_factory=list, description="server host keys")
 
     @field_validator("version", mode="before")
     @classmethod
@@ -256,9 +256,13 @@ def _check_methods(value: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 class AaaIntent(_Model):
-    new_model: bool = False
-    authentication_login: dict[str, list[str]] = Field(default_factory=dict)
-    authorization_exec: dict[str, list[str]] = Field(default_factory=dict)
+    new_model: bool = Field(False, description="aaa new-model")
+    authentication_login: dict[str, list[str]] = Field(
+        default_factory=dict, description="list name: methods (local, group tacacs+, ...)"
+    )
+    authorization_exec: dict[str, list[str]] = Field(
+        default_factory=dict, description="list name: methods; SCP needs one"
+    )
 
     @field_validator("authentication_login", "authorization_exec")
     @classmethod
@@ -277,12 +281,14 @@ class AaaIntent(_Model):
 class UserIntent(_Model):
     """A local user. The secret comes from the environment (or a prompt), never inline."""
 
-    name: Word
-    privilege: Privilege = 1
+    name: Word = Field(description="user name")
+    privilege: Privilege = Field(1, description="0-15; SCP needs 15")
     secret_env: EnvName | None = Field(
         None, description="environment variable holding the secret; prompted for when unset"
     )
-    secret_kind: Literal["secret", "password"] = "secret"
+    secret_kind: Literal["secret", "password"] = Field(
+        "secret", description="stored as secret (hashed) or password"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -308,15 +314,17 @@ _TRANSPORTS = ("ssh", "telnet", "all", "none")
 class LineIntent(_Model):
     """One `line ...` block: `vty 0 4`, `con 0`, `aux 0` or absolute `1 3`."""
 
-    lines: str
-    transport_input: list[Literal["ssh", "telnet", "all", "none"]] | None = None
+    lines: str = Field(description="vty 0 4, con 0, aux 0, or absolute 1 3")
+    transport_input: list[Literal["ssh", "telnet", "all", "none"]] | None = Field(
+        None, description="transport input"
+    )
     login: Literal["local", "line"] | None = Field(None, description="login local, or plain login")
-    login_authentication: Word | None = None
+    login_authentication: Word | None = Field(None, description="login authentication LIST")
     password_env: EnvName | None = Field(None, description="line password from the environment")
     exec_timeout: ExecTimeout | None = Field(None, description="minutes; 0 means never")
-    no_exec: bool | None = None
-    rotary: Rotary | None = None
-    access_class_in: Word | None = None
+    no_exec: bool | None = Field(None, description="no exec (console server lines)")
+    rotary: Rotary | None = Field(None, description="rotary group, 1-100")
+    access_class_in: Word | None = Field(None, description="access-class ACL in")
 
     @field_validator("lines")
     @classmethod
@@ -378,9 +386,9 @@ class LineIntent(_Model):
 class ReverseSshIntent(_Model):
     """`ip ssh port PORT rotary GROUP [LAST]`: PORT serves GROUP, PORT+1 the next, ..."""
 
-    port: SshPort
-    rotary: Rotary
-    last_rotary: Rotary | None = None
+    port: SshPort = Field(description="2000-10000")
+    rotary: Rotary = Field(description="first rotary group")
+    last_rotary: Rotary | None = Field(None, description="last group; port+n serves rotary+n")
 
     @model_validator(mode="after")
     def _order(self) -> ReverseSshIntent:
@@ -398,30 +406,32 @@ class ReverseSshIntent(_Model):
 
 
 class ScpIntent(_Model):
-    enabled: bool = False
+    enabled: bool = Field(False, description="needs exec authorization and a privilege-15 user")
 
 
 class ArchiveIntent(_Model):
     """`archive` is what `configure terminal revert timer` needs."""
 
-    path: str = "flash:archive"
-    maximum: Annotated[int, _in_range(1, 14)] | None = None
-    write_memory: bool = False
+    path: str = Field("flash:archive", description="archive path")
+    maximum: Annotated[int, _in_range(1, 14)] | None = Field(None, description="1-14 copies")
+    write_memory: bool = Field(False, description="archive on write memory")
 
 
 class SshIntent(_Model):
     """What one router's SSH setup should be. Unset parts are left as they are."""
 
-    hostname: str | None = None
-    domain_name: str | None = None
-    rsa: RsaIntent | None = None
-    ssh: SshServerIntent = Field(default_factory=SshServerIntent)
-    aaa: AaaIntent | None = None
-    users: list[UserIntent] = Field(default_factory=list)
-    scp: ScpIntent = Field(default_factory=ScpIntent)
-    lines: list[LineIntent] = Field(default_factory=list)
-    reverse_ssh: list[ReverseSshIntent] = Field(default_factory=list)
-    archive: ArchiveIntent | None = None
+    hostname: str | None = Field(None, description="hostname; not Router when keys have no label")
+    domain_name: str | None = Field(None, description="ip domain-name; needed for unlabelled keys")
+    rsa: RsaIntent | None = Field(None, description="crypto key generate rsa")
+    ssh: SshServerIntent = Field(default_factory=SshServerIntent, description="ip ssh settings")
+    aaa: AaaIntent | None = Field(None, description="aaa new-model and method lists")
+    users: list[UserIntent] = Field(default_factory=list, description="local users")
+    scp: ScpIntent = Field(default_factory=ScpIntent, description="ip scp server enable")
+    lines: list[LineIntent] = Field(default_factory=list, description="line blocks")
+    reverse_ssh: list[ReverseSshIntent] = Field(
+        default_factory=list, description="ip ssh port N rotary G [LAST]"
+    )
+    archive: ArchiveIntent | None = Field(None, description="archive; the revert timer needs it")
 
     @field_validator("hostname")
     @classmethod
