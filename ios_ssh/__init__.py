@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from .areas import (
+    configure_lines,
+    configure_pubkey_chain,
+    configure_reverse_ssh,
+    configure_ssh_server,
+    enable_scp,
+    generate_rsa_keys,
+)
 from .errors import ConnectError, DeviceError, IntentError, IosSshError, ParseError, SessionLost
 from .intent import SshIntent
 from .parse import parse
@@ -28,6 +36,12 @@ __all__ = [
     "SessionLost",
     "SshIntent",
     "apply",
+    "configure_lines",
+    "configure_pubkey_chain",
+    "configure_reverse_ssh",
+    "configure_ssh_server",
+    "enable_scp",
+    "generate_rsa_keys",
     "make_plan",
     "parse",
     "parse_running_config",

@@ -234,11 +234,22 @@ def _change(
                 "archive section to the intent, or pass allow_unprotected=True"
             )
             return
-    if has_archive:
-        out = conv.run(f"configure terminal revert timer {revert_minutes}")
-        if "Rollback Confirmed Change" not in out:
-            raise DeviceError("configure terminal revert timer", out or "no rollback started")
-    else:
+    protected = has_archive
+    if protected:
+        try:
+            out = conv.run(f"configure terminal revert timer {revert_minutes}")
+            if "Rollback Confirmed Change" not in out:
+                raise DeviceError("configure terminal revert timer", out or "no rollback started")
+        except DeviceError as exc:
+            if not allow_unprotected:
+                report.refusals.append(
+                    "this image has no revert timer ('configure terminal revert timer' was "
+                    f"rejected: {exc.device_words.splitlines()[-1]}); pass allow_unprotected=True "
+                    "to apply without one"
+                )
+                return
+            protected = False
+    if not protected:
         conv.run("configure terminal")
         report.notes.append("applied without a revert timer (allow_unprotected)")
     try:
@@ -249,11 +260,11 @@ def _change(
         conv.end()
     except DeviceError as exc:
         report.errors.append(f"{exc.command}: {exc.device_words}")
-        _undo(conv, report, has_archive)
+        _undo(conv, report, protected)
         return
     except SessionLost as exc:
         report.errors.append(f"session lost during the change: {exc}")
-        if has_archive:
+        if protected:
             report.notes.append(
                 f"the router's revert timer ({revert_minutes} min) restores the previous configuration"
             )
@@ -262,18 +273,18 @@ def _change(
     fresh = _fresh_login(params, intent, found_secrets)
     if fresh is not None:
         report.errors.append(f"a new session could not log in after the change: {fresh}")
-        _undo(conv, report, has_archive)
+        _undo(conv, report, protected)
         report.changed = False
         return
-    if has_archive:
+    if protected:
         conv.run("configure confirm")
     if save:
         conv.run("write memory", timeout=params.timeout * 2)
         report.notes.append("saved (write memory)")
 
 
-def _undo(conv: Conversation, report: Report, has_archive: bool) -> None:
-    if not has_archive:
+def _undo(conv: Conversation, report: Report, protected: bool) -> None:
+    if not protected:
         report.notes.append("no revert timer: the router keeps the lines sent before the failure")
         return
     try:
