@@ -129,6 +129,7 @@ class Device:
         self.on_key_change: list[Callable[[], None]] = []
         self.on_timer_change: list[Callable[[], None]] = []
         self.on_port_change: list[Callable[[], None]] = []
+        self.on_config_change: list[Callable[[], None]] = []
         self.archives: list[str] = []
         # Fault injection for tests: {"reject": regex} refuses matching commands with IOS's
         # invalid-input error; {"drop": regex} cuts the session when one is typed.
@@ -284,6 +285,10 @@ class Device:
     # -- hooks for the servers -----------------------------------------------------------
     def timers_changed(self) -> None:
         for callback in list(self.on_timer_change):
+            callback()
+
+    def config_changed(self) -> None:
+        for callback in list(self.on_config_change):
             callback()
 
     def ports_changed(self) -> None:

@@ -36,6 +36,7 @@ class Router:
         self.connections: set[asyncssh.SSHServerConnection] = set()
         self.telnet_server: asyncio.base_events.Server | None = None
         self.telnet_port: int | None = None
+        self._kex: list[str] = []
 
     def current_host_key(self) -> asyncssh.SSHKey | None:
         """The router's SSH key as an asyncssh key object, converted once per key."""
@@ -63,6 +64,17 @@ class Router:
         key = self.current_host_key()
         if self.acceptor is not None and key is not None:
             self.acceptor.update(server_host_keys=[key])
+
+    def _on_config(self) -> None:
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self._sync_options)
+
+    def _sync_options(self) -> None:
+        """Options new connections get: the KEX methods follow `ip ssh dh min size`."""
+        kex = kex_for(self.device.config.ssh_dh_min)
+        if self.acceptor is not None and kex != self._kex:
+            self._kex = kex
+            self.acceptor.update(kex_algs=kex)
 
     def _on_timers(self) -> None:
         if self.loop is not None:
@@ -97,6 +109,8 @@ class _SshServer(asyncssh.SSHServer):
     def __init__(self, router: Router) -> None:
         self.router = router
         self.conn: asyncssh.SSHServerConnection | None = None
+        self.failures = 0
+        self._login_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
@@ -106,9 +120,28 @@ class _SshServer(asyncssh.SSHServer):
         # No key, or no vty that takes SSH: IOS closes the connection at once.
         if not device.ssh_enabled or not vty_allows(device, "ssh"):
             conn.abort()
+            return
+        # `ip ssh time-out`: the client has this long to authenticate.
+        self._login_timer = asyncio.get_running_loop().call_later(
+            device.config.ssh_time_out, conn.close
+        )
+
+    def auth_completed(self) -> None:
+        if self._login_timer is not None:
+            self._login_timer.cancel()
+
+    def _failed(self) -> None:
+        """`ip ssh authentication-retries N`: N retries after the first try, then close."""
+        self.failures += 1
+        if self.failures > self.router.device.config.ssh_retries and self.conn is not None:
+            self.conn.disconnect(
+                asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, "Too many authentication failures"
+            )
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.router.connections.discard(self.conn)
+        if self._login_timer is not None:
+            self._login_timer.cancel()
 
     def begin_auth(self, username: str) -> bool:
         return True  # every user must authenticate
@@ -117,7 +150,10 @@ class _SshServer(asyncssh.SSHServer):
         return True
 
     def validate_password(self, username: str, password: str) -> bool:
-        return authenticate(self.router.device, username, password)
+        ok = authenticate(self.router.device, username, password)
+        if not ok:
+            self._failed()
+        return ok
 
     def public_key_auth_supported(self) -> bool:
         return True
@@ -241,6 +277,16 @@ def _placeholder_key() -> asyncssh.SSHKey:
     return _PLACEHOLDER[0]
 
 
+# DH groups by modulus size; `ip ssh dh min size` removes the smaller ones. The elliptic
+# curve methods are not Diffie-Hellman groups and stay.
+_DH_BITS = {"diffie-hellman-group14-sha256": 2048, "diffie-hellman-group16-sha512": 4096}
+
+
+def kex_for(dh_min: int | None) -> list[str]:
+    minimum = dh_min or 2048
+    return [k for k in _algs("KEX Algorithms") if _DH_BITS.get(k, minimum) >= minimum]
+
+
 def _algs(label: str) -> list[str]:
     return ALGORITHMS[label].split(",")
 
@@ -254,6 +300,7 @@ async def start_router(router: Router, telnet_port: int = 0) -> None:
     router.loop = asyncio.get_running_loop()
     device = router.device
     device.on_key_change.append(router._on_keys)
+    device.on_config_change.append(router._on_config)
     device.on_timer_change.append(router._on_timers)
     from .telnet import start_telnet  # telnet builds on this module
 
@@ -270,12 +317,12 @@ async def start_router(router: Router, telnet_port: int = 0) -> None:
         allow_scp=True,
         line_editor=False,
         encoding="utf-8",
-        kex_algs=_algs("KEX Algorithms"),
+        kex_algs=kex_for(device.config.ssh_dh_min),
         encryption_algs=_algs("Encryption Algorithms"),
         mac_algs=_algs("MAC Algorithms"),
         signature_algs=_algs("Hostkey Algorithms"),
         compression_algs=["none"],
         server_version=SERVER_VERSION,
-        login_timeout=device.config.ssh_time_out,
+        login_timeout=3600,  # the per-connection timer above follows `ip ssh time-out`
     )
     router.port = router.acceptor.sockets[0].getsockname()[1]

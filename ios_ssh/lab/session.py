@@ -170,6 +170,8 @@ class Session(ExecCommands, ConfigCommands, LineCommands, SubmodeCommands):
             if found is None:
                 return exc.text
         output = getattr(self, f"_{found.spec.name}")(found.args)
+        if self.mode not in EXEC_MODES or found.spec.name.startswith("configure"):
+            self.device.config_changed()
         if pipe.strip() and output:
             output = _apply_filter(output, pipe.strip())
         return output

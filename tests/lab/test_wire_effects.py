@@ -1,0 +1,182 @@
+"""SSH settings change what real clients experience on the wire."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+
+import asyncssh
+import paramiko
+import pytest
+
+import ios_ssh
+from ios_ssh.lab import Lab
+from ios_ssh.lab.fleet import baseline_device
+from ios_ssh.lab.session import Session
+
+pytestmark = pytest.mark.timeout(120)
+
+
+@pytest.fixture
+def lab() -> Iterator[Lab]:
+    lab = Lab()
+    lab.add(baseline_device("r1", bits=1024))
+    try:
+        yield lab
+    finally:
+        lab.close()
+
+
+def _configure(lab: Lab, *lines: str) -> str:
+    session = Session(lab.routers["r1"].device, "console", 15)
+    session.feed("configure terminal")
+    out = "\n".join(session.feed(line) for line in lines)
+    session.feed("end")
+    return out
+
+
+def _login(lab: Lab, username: str = "admin", password: str = "admin", **options: object) -> str:
+    address = lab.addresses["r1"]
+
+    async def run() -> str:
+        async with asyncssh.connect(
+            address.host,
+            address.port,
+            username=username,
+            password=password,
+            known_hosts=None,
+            **options,
+        ) as conn:
+            return str((await conn.run("show ip ssh", check=False)).stdout)
+
+    return asyncio.run(run())
+
+
+def _keyscan_sha256(lab: Lab) -> str:
+    address = lab.addresses["r1"]
+    out = subprocess.run(
+        ["ssh-keyscan", "-t", "rsa", "-p", str(address.port), address.host],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    ).stdout
+    line = next(l for l in out.splitlines() if "ssh-rsa" in l)
+    pub = "ssh-rsa " + line.split("ssh-rsa ", 1)[1]
+    return ios_ssh.keys.info_from_openssh(pub).sha256
+
+
+@pytest.mark.skipif(shutil.which("ssh-keyscan") is None, reason="OpenSSH ssh-keyscan not installed")
+def test_host_key_is_the_router_key_and_follows_regeneration(lab: Lab) -> None:
+    shown = ios_ssh.parse("show ip ssh", lab.routers["r1"].device.show_ip_ssh())[0]
+    before = _keyscan_sha256(lab)
+    assert before == shown["rsa_key_sha256"]
+    _configure(lab, "crypto key generate rsa modulus 1024")
+    time.sleep(0.3)  # the listener takes the new key on its event loop
+    after = _keyscan_sha256(lab)
+    keys = ios_ssh.parse("show crypto key mypubkey rsa", lab.routers["r1"].device.show_crypto_key())
+    assert after != before and after == keys[0]["sha256"]
+
+
+def test_no_key_refuses_new_sessions_keeps_old_ones_and_keys_enable_again(lab: Lab) -> None:
+    device = lab.routers["r1"].device
+    watcher = Session(device, "admin", 15)
+    watcher.feed("terminal monitor")
+    _configure(lab, "crypto key zeroize rsa", "yes")
+    with pytest.raises((OSError, asyncssh.Error)):
+        _login(lab)
+    assert "SSH Disabled" in device.show_ip_ssh()
+    out = _configure(lab, "crypto key generate rsa modulus 1024")
+    assert "[OK]" in out
+    assert any("%SSH-5-ENABLED: SSH 1.99 has been enabled" in n for n in watcher.notices)
+    time.sleep(0.3)
+    assert "SSH Enabled" in _login(lab)
+
+
+def test_time_out_closes_a_client_that_does_not_authenticate(lab: Lab) -> None:
+    _configure(lab, "ip ssh time-out 1")
+    address = lab.addresses["r1"]
+    with socket.create_connection((address.host, address.port), timeout=10) as sock:
+        sock.settimeout(10)
+        assert sock.recv(256).startswith(b"SSH-2.0-Cisco-1.25")
+        started = time.monotonic()
+        data = b"x"
+        while data:
+            data = sock.recv(4096)
+        assert time.monotonic() - started < 5
+
+
+def test_authentication_retries_close_the_connection(lab: Lab) -> None:
+    _configure(lab, "ip ssh authentication-retries 1")
+    address = lab.addresses["r1"]
+    transport = paramiko.Transport((address.host, address.port))
+    transport.start_client(timeout=10)
+    for _ in range(2):  # the try and one retry
+        with pytest.raises(paramiko.AuthenticationException):
+            transport.auth_password("admin", "wrong")
+    time.sleep(0.3)
+    assert not transport.is_active()
+    transport.close()
+
+
+def test_dh_min_size_shapes_the_key_exchange(lab: Lab) -> None:
+    only_group14 = {"kex_algs": ["diffie-hellman-group14-sha256"]}
+    assert "SSH Enabled" in _login(lab, **only_group14)
+    _configure(lab, "ip ssh dh min size 4096")
+    time.sleep(0.3)
+    with pytest.raises(asyncssh.Error):
+        _login(lab, **only_group14)
+    assert "SSH Enabled" in _login(lab, kex_algs=["diffie-hellman-group16-sha512"])
+
+
+def test_vty_count_caps_concurrent_sessions(lab: Lab) -> None:
+    address = lab.addresses["r1"]
+
+    async def run() -> str:
+        conns, procs = [], []
+        try:
+            for _ in range(5):
+                conn = await asyncssh.connect(
+                    address.host, address.port, username="admin", password="admin", known_hosts=None
+                )
+                conns.append(conn)
+                procs.append(await conn.create_process(term_type="vt100"))
+            await asyncio.sleep(0.3)
+            extra = await asyncssh.connect(
+                address.host, address.port, username="admin", password="admin", known_hosts=None
+            )
+            conns.append(extra)
+            result = await extra.run(check=False, term_type="vt100", timeout=10)
+            return str(result.stdout)
+        finally:
+            for conn in conns:
+                conn.close()
+
+    assert "% All lines are busy" in asyncio.run(run())
+
+
+def test_privilege_decides_the_prompt_and_line_password_works_without_aaa(lab: Lab) -> None:
+    address = lab.addresses["r1"]
+    _configure(
+        lab,
+        "username netops privilege 15 secret 0 Pw15",
+        "line vty 0 4",
+        "password 0 LinePw",
+        "login",
+    )
+
+    async def prompt(username: str, password: str) -> str:
+        async with asyncssh.connect(
+            address.host, address.port, username=username, password=password, known_hosts=None
+        ) as conn:
+            proc = await conn.create_process(term_type="vt100")
+            return await asyncio.wait_for(proc.stdout.readuntil(("#", ">")), 10)
+
+    assert asyncio.run(prompt("anyone", "LinePw")).endswith("r1>")
+    _configure(lab, "line vty 0 4", "login local")
+    assert asyncio.run(prompt("netops", "Pw15")).endswith("r1#")
+    assert asyncio.run(prompt("admin", "admin")).endswith("r1>")
