@@ -219,14 +219,14 @@ def demo(
     from .nornir import apply_ssh, verify_ssh
 
     console.print("Starting the embedded lab (4 simulated IOS routers on 127.0.0.1)...")
-    lab, seconds = start_demo_lab()
+    lab, reverse_offset, seconds = start_demo_lab()
     try:
         for router in lab.routers:
             console.print(
                 f"  {router.name}  ssh {router.host}:{router.ssh_port}  telnet {router.telnet_port}"
             )
         console.print(f"  ready in {seconds:.1f}s")
-        nornir = demo_nornir(lab.routers, workers)
+        nornir = demo_nornir(lab.routers, workers, reverse_offset)
         intent = SshIntent.from_yaml(intents_dir() / "hardening.yaml")
         started = time.monotonic()
         applied = run_with_progress(

@@ -7,6 +7,7 @@ console-server intent), verifies, prints the table, and stops the lab.
 
 from __future__ import annotations
 
+import socket
 import time
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ def intents_dir() -> Path:
     raise FileNotFoundError("the shipped intents (inventory/intents) are missing")
 
 
-def lab_hosts(routers: list[LabRouter]) -> dict[str, dict[str, Any]]:
+def lab_hosts(routers: list[LabRouter], reverse_offset: int = 0) -> dict[str, dict[str, Any]]:
     """Nornir hosts for the demo lab, with its real (free) ports."""
     hosts: dict[str, dict[str, Any]] = {}
     for router in routers:
@@ -34,6 +35,7 @@ def lab_hosts(routers: list[LabRouter]) -> dict[str, dict[str, Any]]:
         port = router.ssh_port
         if router.name.startswith("cs"):
             data["ssh_intent_file"] = str(intents_dir() / "console-server.yaml")
+            data["reverse_port_offset"] = reverse_offset
         if router.name == "r3":  # factory-fresh: telnet only, and it needs names for keys
             data.update(transport="telnet", ssh_port=router.ssh_port)
             data["ssh_intent"] = {"hostname": "r3", "domain_name": "lab.example.com"}
@@ -48,12 +50,38 @@ def lab_hosts(routers: list[LabRouter]) -> dict[str, dict[str, Any]]:
     return hosts
 
 
-def start_demo_lab() -> tuple[LabProcess, float]:
+REVERSE_PORTS = 3  # the console server intent's ip ssh port 2001 rotary 1 3
+
+
+def free_reverse_offset() -> int:
+    """An offset that puts ports 2001-2003 on free loopback ports (picked here, not fixed)."""
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            base = probe.getsockname()[1]
+        held = []
+        try:
+            for port in range(base, base + REVERSE_PORTS):
+                sock = socket.socket()
+                sock.bind(("127.0.0.1", port))
+                held.append(sock)
+            return base - 2001
+        except OSError:
+            continue
+        finally:
+            for sock in held:
+                sock.close()
+    return 0
+
+
+def start_demo_lab() -> tuple[LabProcess, int, float]:
     started = time.monotonic()
-    return LabProcess.start("demo", 0), time.monotonic() - started
+    offset = free_reverse_offset()
+    lab = LabProcess.start("demo", 0, reverse_offset=offset)
+    return lab, offset, time.monotonic() - started
 
 
-def demo_nornir(routers: list[LabRouter], workers: int) -> Nornir:
+def demo_nornir(routers: list[LabRouter], workers: int, reverse_offset: int = 0) -> Nornir:
     from .inventory import nornir_from_hosts
 
-    return nornir_from_hosts(lab_hosts(routers), workers)
+    return nornir_from_hosts(lab_hosts(routers, reverse_offset), workers)

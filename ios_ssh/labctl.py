@@ -46,6 +46,7 @@ class LabProcess:
         minute_seconds: float | None = None,
         timeout: float = 180,
         log: Path | None = None,
+        reverse_offset: int = 0,
     ) -> LabProcess:
         """Start the lab; its output goes to `log` (a pipe could fill up, or break when
         this process exits), which is read until the lab says `ready`."""
@@ -63,6 +64,8 @@ class LabProcess:
             cmd += ["--state-dir", str(state_dir)]
         if minute_seconds is not None:
             cmd += ["--minute-seconds", str(minute_seconds)]
+        if reverse_offset:
+            cmd += ["--reverse-offset", str(reverse_offset)]
         if log is None:
             log = Path(tempfile.mkstemp(prefix="ios-ssh-lab-", suffix=".log")[1])
         with log.open("w") as sink:

@@ -124,9 +124,9 @@ def _load_private_key(private_key: str | Path) -> asyncssh.SSHKey:
 def _safe(exc: BaseException) -> str:
     """An error for a report: never key material, whatever the library put in it."""
     text = str(exc)
-    if "PRIVATE KEY" in text or "BEGIN" in text or len(text) > 300:
+    if "PRIVATE KEY" in text or "-----BEGIN" in text:
         return f"{type(exc).__name__} (details withheld: they may hold key material)"
-    return text
+    return text[:500]
 
 
 def pubkey_probe(
@@ -206,3 +206,39 @@ def telnet_refused_probe(host: str, port: int = 23, timeout: float = 5) -> Check
     refused = data == b"" or b"refused" in data.lower()
     found = "connection closed" if refused else "a telnet session was offered"
     return Check("telnet refused", refused, "no telnet login", found, where)
+
+
+def reverse_probe(params: DeviceParams, port: int, timeout: float = 10) -> Check:
+    """A login through reverse SSH port `port`: it must open a line (and show the prompt
+    of the console behind it, when one answers)."""
+    actual = port + params.reverse_port_offset
+
+    async def probe() -> str:
+        async with asyncssh.connect(
+            params.host,
+            actual,
+            username=params.username,
+            password=params.password.get_secret_value(),
+            known_hosts=None,
+            login_timeout=timeout,
+            connect_timeout=timeout,
+        ) as conn:
+            proc = await conn.create_process(term_type="vt100")
+            proc.stdin.write("\r")
+            try:  # a console answers with its prompt; a silent line is still a line
+                seen = await asyncio.wait_for(proc.stdout.readuntil(("#", ">", "% All lines")), 3)
+            except (TimeoutError, asyncio.IncompleteReadError) as exc:
+                seen = getattr(exc, "partial", "") or ""
+            return str(seen)
+
+    where = f"ssh -p {actual} {params.username}@{params.host} (reverse SSH port {port})"
+    try:
+        seen = _run(probe)
+    except (OSError, asyncssh.Error, TimeoutError) as exc:
+        return Check(
+            f"reverse ssh port {port}", False, "a line opens", f"failed: {_safe(exc)}", where
+        )
+    if "% All lines in use" in seen:
+        return Check(f"reverse ssh port {port}", False, "a line opens", "all lines in use", where)
+    prompt = seen.strip().splitlines()[-1] if seen.strip() else "line open, no console prompt"
+    return Check(f"reverse ssh port {port}", True, "a line opens", prompt, where)

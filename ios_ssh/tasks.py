@@ -78,6 +78,9 @@ def _live_checks(
             conv.dialogue(f"delete flash:{name}", [("Delete filename", ""), ("[confirm]", "")])
         except DeviceError as exc:
             log.info("%s: probe file not deleted: %s", params.host, exc.device_words)
+    for entry in intent.reverse_ssh:
+        for offset, _group in enumerate(entry.groups):
+            checks.append(probes.reverse_probe(params, entry.port + offset))
     vtys = [
         line for line in intent.lines if line.kind == "vty" and line.transport_input is not None
     ]

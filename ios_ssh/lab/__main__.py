@@ -14,19 +14,27 @@ from pathlib import Path
 
 from .keypool import KeyPool
 from .server import Router, start_router
-from .topology import TOPOLOGIES
+from .topology import TOPOLOGIES, cable
 
 
 async def _serve(args: argparse.Namespace) -> None:
     specs = TOPOLOGIES[args.topology](args.count)
     keys = KeyPool(sum(1 for s in specs if s.kind != "factory"), 2048)
+    devices = {
+        spec.name: spec.build(
+            keys=keys,
+            state_dir=args.state_dir / spec.name if args.state_dir else None,
+            minute_seconds=args.minute_seconds,
+        )
+        for spec in specs
+    }
+    cable(specs, devices)  # console servers' lines lead to the other routers' consoles
     routers = []
     for index, spec in enumerate(specs):
-        state = args.state_dir / spec.name if args.state_dir else None
-        device = spec.build(keys=keys, state_dir=state, minute_seconds=args.minute_seconds)
+        device = devices[spec.name]
         ssh_port = args.port + index if args.port else 0
         telnet_port = args.port + len(specs) + index if args.port else 0
-        router = Router(spec.name, device, port=ssh_port)
+        router = Router(spec.name, device, port=ssh_port, reverse_offset=args.reverse_offset)
         await start_router(router, telnet_port=telnet_port)
         routers.append(router)
         print(
@@ -49,6 +57,12 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--count", type=int, default=1, help="routers (uniform topology)")
     serve.add_argument("--topology", choices=sorted(TOPOLOGIES), default="uniform")
     serve.add_argument("--port", type=int, default=0, help="first port; 0 picks free ports")
+    serve.add_argument(
+        "--reverse-offset",
+        type=int,
+        default=0,
+        help="`ip ssh port N` listens on N + offset (keeps reverse SSH ports apart)",
+    )
     serve.add_argument("--state-dir", type=Path, help="keep each router's saved state here")
     serve.add_argument(
         "--minute-seconds",

@@ -134,6 +134,8 @@ class Device:
         # Fault injection for tests: {"reject": regex} refuses matching commands with IOS's
         # invalid-input error; {"drop": regex} cuts the session when one is typed.
         self.faults: dict[str, str] = {}
+        # Console cables: async line number -> the device whose console is on it.
+        self.consoles: dict[int, Device] = {}
         self._archive_counter = 0
         self.lock = threading.RLock()
         self._tmp: tempfile.TemporaryDirectory | None = None

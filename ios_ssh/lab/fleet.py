@@ -99,8 +99,8 @@ class Lab:
         self.routers: dict[str, Router] = {}
         self.addresses: dict[str, Address] = {}
 
-    def add(self, device: Device, name: str | None = None) -> Address:
-        router = Router(name or device.config.hostname, device)
+    def add(self, device: Device, name: str | None = None, reverse_offset: int = 0) -> Address:
+        router = Router(name or device.config.hostname, device, reverse_offset=reverse_offset)
         asyncio.run_coroutine_threadsafe(start_router(router), self.loop).result(60)
         self.routers[router.name] = router
         self.addresses[router.name] = Address(
@@ -121,6 +121,8 @@ class Lab:
         asyncio.run_coroutine_threadsafe(stop(), self.loop).result(30)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(10)
+        if not self._thread.is_alive():
+            self.loop.close()  # its selector and self-pipe: a long test run opens hundreds
 
 
 @contextmanager

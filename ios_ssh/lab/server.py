@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import threading
 import time
 
 import asyncssh
@@ -16,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 
 from .auth import authenticate, vty_allows
 from .device import ALGORITHMS, Device, LiveSession
+from .reverse import bridge, candidate_lines, check_login, port_groups, split_user
 from .scp import FlashSFTPServer
 from .session import DropSession, Session
 
@@ -23,7 +25,14 @@ from .session import DropSession, Session
 class Router:
     """One lab router: a device and the listener that serves it."""
 
-    def __init__(self, name: str, device: Device, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        name: str,
+        device: Device,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        reverse_offset: int = 0,
+    ) -> None:
         self.name = name
         self.device = device
         self.host = host
@@ -37,6 +46,10 @@ class Router:
         self.telnet_server: asyncio.base_events.Server | None = None
         self.telnet_port: int | None = None
         self._kex: list[str] = []
+        # `ip ssh port N` listens on N + reverse_offset (tests shift it into free ports).
+        self.reverse_offset = reverse_offset
+        self.reverse_acceptors: dict[int, asyncssh.SSHAcceptor] = {}
+        self._loop_thread = 0
 
     def current_host_key(self) -> asyncssh.SSHKey | None:
         """The router's SSH key as an asyncssh key object, converted once per key."""
@@ -62,8 +75,11 @@ class Router:
 
     def _refresh_host_key(self) -> None:
         key = self.current_host_key()
-        if self.acceptor is not None and key is not None:
-            self.acceptor.update(server_host_keys=[key])
+        if key is None:
+            return
+        for acceptor in [self.acceptor, *self.reverse_acceptors.values()]:
+            if acceptor is not None:
+                acceptor.update(server_host_keys=[key])
 
     def _on_config(self) -> None:
         if self.loop is not None:
@@ -75,6 +91,32 @@ class Router:
         if self.acceptor is not None and kex != self._kex:
             self._kex = kex
             self.acceptor.update(kex_algs=kex)
+
+    def _on_ports(self) -> None:
+        if self.loop is None:
+            return
+        future = asyncio.run_coroutine_threadsafe(self.sync_reverse_ports(), self.loop)
+        if threading.get_ident() != self._loop_thread:
+            # From a CLI worker: the command returns once its port listens, as on IOS.
+            future.result(10)
+
+    async def sync_reverse_ports(self) -> None:
+        """One listener per `ip ssh port` TCP port; gone ones closed."""
+        wanted = port_groups(self.device)
+        for port in list(self.reverse_acceptors):
+            if port not in wanted:
+                self.reverse_acceptors.pop(port).close()
+        for port, group in wanted.items():
+            if port in self.reverse_acceptors:
+                continue
+            try:
+                self.reverse_acceptors[port] = await _listen(
+                    self, port + self.reverse_offset, reverse_group=group
+                )
+            except OSError as exc:  # the port is taken on this machine: say so, go on
+                self.device.syslog(
+                    f"%SSH-3-PORT: cannot listen on {port + self.reverse_offset}: {exc}"
+                )
 
     def _on_timers(self) -> None:
         if self.loop is not None:
@@ -99,6 +141,8 @@ class Router:
         if self.acceptor is not None:
             self.acceptor.close()
             await self.acceptor.wait_closed()
+        for acceptor in self.reverse_acceptors.values():
+            acceptor.close()
         for conn in list(self.connections):
             conn.close()
         if self.telnet_server is not None:
@@ -106,8 +150,9 @@ class Router:
 
 
 class _SshServer(asyncssh.SSHServer):
-    def __init__(self, router: Router) -> None:
+    def __init__(self, router: Router, reverse_group: int | None = None) -> None:
         self.router = router
+        self.reverse_group = reverse_group
         self.conn: asyncssh.SSHServerConnection | None = None
         self.failures = 0
         self._login_timer: asyncio.TimerHandle | None = None
@@ -118,7 +163,8 @@ class _SshServer(asyncssh.SSHServer):
         device = self.router.device
         device.tick()
         # No key, or no vty that takes SSH: IOS closes the connection at once.
-        if not device.ssh_enabled or not vty_allows(device, "ssh"):
+        takes_ssh = self.reverse_group is not None or vty_allows(device, "ssh")
+        if not device.ssh_enabled or not takes_ssh:
             conn.abort()
             return
         # `ip ssh time-out`: the client has this long to authenticate.
@@ -149,8 +195,24 @@ class _SshServer(asyncssh.SSHServer):
     def password_auth_supported(self) -> bool:
         return True
 
+    def reverse_lines(self, username: str) -> list[int] | None:
+        """The tty lines this login may land on; None for an ordinary vty login."""
+        device = self.router.device
+        if self.reverse_group is not None:
+            return candidate_lines(device, rotary=self.reverse_group)
+        target = split_user(username)
+        if target is None:
+            return None
+        return candidate_lines(device, line=target[1], rotary=target[2])
+
     def validate_password(self, username: str, password: str) -> bool:
-        ok = authenticate(self.router.device, username, password)
+        lines = self.reverse_lines(username)
+        device = self.router.device
+        if lines is None:
+            ok = authenticate(device, username, password)
+        else:
+            user = (split_user(username) or (username,))[0]
+            ok = check_login(device, user, password, lines)
         if not ok:
             self._failed()
         return ok
@@ -177,6 +239,13 @@ async def _run_shell(router: Router, process: asyncssh.SSHServerProcess) -> None
         mac=conn.get_extra_info("send_mac") or "",
         close=lambda: router.loop.call_soon_threadsafe(conn.close),
     )
+    server = conn.get_owner()
+    lines = server.reverse_lines(username) if isinstance(server, _SshServer) else None
+    if lines is not None:
+        target = split_user(username)
+        live.username = target[0] if target else username
+        await bridge(device, process, lines, live.username, live)
+        return
     tty = device.attach(live)
     if tty is None:
         process.stdout.write("% All lines are busy\r\n")
@@ -298,20 +367,31 @@ def _crlf(text: str) -> str:
 async def start_router(router: Router, telnet_port: int = 0) -> None:
     """Listen for SSH on the router's address (port 0: a free port)."""
     router.loop = asyncio.get_running_loop()
+    router._loop_thread = threading.get_ident()
     device = router.device
     device.on_key_change.append(router._on_keys)
     device.on_config_change.append(router._on_config)
+    device.on_port_change.append(router._on_ports)
     device.on_timer_change.append(router._on_timers)
     from .telnet import start_telnet  # telnet builds on this module
 
     router.telnet_port = await start_telnet(router, router.host, telnet_port)
     # A router without keys still listens: it refuses SSH connections until it has one.
+    router.acceptor = await _listen(router, router.port)
+    router.port = router.acceptor.sockets[0].getsockname()[1]
+    await router.sync_reverse_ports()
+
+
+async def _listen(
+    router: Router, port: int, reverse_group: int | None = None
+) -> asyncssh.SSHAcceptor:
+    device = router.device
     key = router.current_host_key() or _placeholder_key()
-    router.acceptor = await asyncssh.listen(
+    return await asyncssh.listen(
         router.host,
-        router.port,
+        port,
         server_host_keys=[key],
-        server_factory=lambda: _SshServer(router),
+        server_factory=lambda: _SshServer(router, reverse_group),
         process_factory=lambda process: _run_shell(router, process),
         sftp_factory=lambda chan: FlashSFTPServer(chan, device),
         allow_scp=True,
@@ -323,6 +403,5 @@ async def start_router(router: Router, telnet_port: int = 0) -> None:
         signature_algs=_algs("Hostkey Algorithms"),
         compression_algs=["none"],
         server_version=SERVER_VERSION,
-        login_timeout=3600,  # the per-connection timer above follows `ip ssh time-out`
+        login_timeout=3600,  # the per-connection timer follows `ip ssh time-out`
     )
-    router.port = router.acceptor.sockets[0].getsockname()[1]

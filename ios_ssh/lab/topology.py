@@ -15,6 +15,7 @@ from .keypool import KeyPool
 class RouterSpec:
     name: str
     kind: str  # baseline | factory | console-server
+    consoles: tuple[tuple[int, str], ...] = ()  # (async line, router whose console is on it)
 
     def build(
         self, *, keys: KeyPool | None, state_dir: Path | None, minute_seconds: float
@@ -40,8 +41,16 @@ DEMO = [
     RouterSpec("r1", "baseline"),
     RouterSpec("r2", "baseline"),
     RouterSpec("r3", "factory"),
-    RouterSpec("cs1", "console-server"),
+    RouterSpec("cs1", "console-server", consoles=((1, "r1"), (2, "r2"), (3, "r3"))),
 ]
+
+
+def cable(specs: list[RouterSpec], devices: dict[str, Device]) -> None:
+    """Plug each console server's lines into the consoles its spec names."""
+    for spec in specs:
+        for line, target in spec.consoles:
+            devices[spec.name].consoles[line] = devices[target]
+
 
 TOPOLOGIES: dict[str, Callable[[int], list[RouterSpec]]] = {
     "uniform": uniform,

@@ -31,7 +31,7 @@ def device_params(task: Task) -> DeviceParams:
         "password": host.password or "",
         "secret": secret or "",
     }
-    for key in ("ssh_port", "telnet_port", "timeout"):
+    for key in ("ssh_port", "telnet_port", "timeout", "reverse_port_offset"):
         if host.data.get(key) is not None:
             data[key] = host.data[key]
     if host.data.get("transport") == "telnet" or str(host.platform).endswith("_telnet"):

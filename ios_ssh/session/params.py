@@ -31,6 +31,9 @@ class DeviceParams(BaseModel):
     telnet_port: int | None = Field(
         None, ge=1, le=65535, description="telnet port for the 'telnet refused' check (23)"
     )
+    reverse_port_offset: int = Field(
+        0, description="reverse SSH port N is reached at N + offset (0 on real routers)"
+    )
     timeout: float = Field(30.0, gt=0, description="seconds to wait for an ordinary command")
     keygen_timeout: float = Field(600.0, gt=0, description="seconds to wait for key generation")
 

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 import ios_ssh
 from ios_ssh import IntentError, SshIntent
+from ios_ssh.demo import free_reverse_offset
 from ios_ssh.lab import Lab
 from ios_ssh.lab.fleet import baseline_device
 
@@ -47,7 +48,10 @@ def full_intent(alice_public: str) -> SshIntent:
 @pytest.fixture
 def lab() -> Iterator[Lab]:
     lab = Lab()
-    lab.add(baseline_device("r1", bits=1024, async_lines=4, minute_seconds=MINUTE))
+    lab.add(
+        baseline_device("r1", bits=1024, async_lines=4, minute_seconds=MINUTE),
+        reverse_offset=free_reverse_offset(),
+    )
     try:
         yield lab
     finally:
@@ -62,6 +66,7 @@ def _device(lab: Lab, **extra: object) -> dict:
         "username": "admin",
         "password": "admin",
         "secret": "admin",
+        "reverse_port_offset": lab.routers["r1"].reverse_offset,
         **extra,
     }
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 import ios_ssh
+from ios_ssh.demo import free_reverse_offset
 from ios_ssh.lab import Lab
 from ios_ssh.lab.fleet import baseline_device
 
@@ -18,7 +19,7 @@ def lab() -> Iterator[Lab]:
     lab = Lab()
     device = baseline_device("r1", bits=1024, async_lines=4, minute_seconds=5.0)
     device.load_config("archive\n path flash:archive\n", merge=True)
-    lab.add(device)
+    lab.add(device, reverse_offset=free_reverse_offset())
     try:
         yield lab
     finally:
@@ -34,6 +35,7 @@ def device(lab: Lab) -> dict:
         "username": "admin",
         "password": "admin",
         "secret": "admin",
+        "reverse_port_offset": lab.routers["r1"].reverse_offset,
     }
 
 
@@ -57,8 +59,20 @@ def test_each_area_alone(lab: Lab, device: dict) -> None:
         device,
         ports=[{"port": 2001, "rotary": 1, "last_rotary": 2}],
         lines=[
-            {"lines": "1", "rotary": 1, "no_exec": True},
-            {"lines": "2", "rotary": 2, "no_exec": True},
+            {
+                "lines": "1",
+                "rotary": 1,
+                "no_exec": True,
+                "transport_input": ["ssh"],
+                "login": "local",
+            },
+            {
+                "lines": "2",
+                "rotary": 2,
+                "no_exec": True,
+                "transport_input": ["ssh"],
+                "login": "local",
+            },
         ],
     )
     assert report.ok, report.text()
