@@ -7,7 +7,6 @@ console-server intent), verifies, prints the table, and stops the lab.
 
 from __future__ import annotations
 
-import socket
 import time
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from nornir.core import Nornir
 
 from .labctl import LabProcess, LabRouter
+from .ports import free_port_block
 
 INTENTS = Path(__file__).resolve().parent.parent / "inventory" / "intents"
 
@@ -55,23 +55,7 @@ REVERSE_PORTS = 3  # the console server intent's ip ssh port 2001 rotary 1 3
 
 def free_reverse_offset() -> int:
     """An offset that puts ports 2001-2003 on free loopback ports (picked here, not fixed)."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = probe.getsockname()[1]
-        held = []
-        try:
-            for port in range(base, base + REVERSE_PORTS):
-                sock = socket.socket()
-                sock.bind(("127.0.0.1", port))
-                held.append(sock)
-            return base - 2001
-        except OSError:
-            continue
-        finally:
-            for sock in held:
-                sock.close()
-    return 0
+    return free_port_block(REVERSE_PORTS) - 2001
 
 
 def start_demo_lab() -> tuple[LabProcess, int, float]:

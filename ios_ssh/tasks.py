@@ -38,6 +38,15 @@ def _available_secrets(intent: SshIntent, secrets: Mapping[str, str] | None) -> 
         return {k: v for k, v in source.items() if v}
 
 
+def _connect(params: DeviceParams, driver: Driver, report: Report) -> Conversation | None:
+    """A session, or None with the reason in the report (a fleet run goes on)."""
+    try:
+        return open_session(params, driver)
+    except ConnectError as exc:
+        report.ok, report.errors = False, [str(exc)]
+        return None
+
+
 def _state_of(conv: Conversation) -> DeviceState:
     outputs = {command: conv.run(command, check=False) for command in STATE_COMMANDS}
     return build_state(outputs)
@@ -116,10 +125,8 @@ def verify(
     started = time.monotonic()
     params = DeviceParams.coerce(device)
     report = Report(params.host)
-    try:
-        conv = session or open_session(params, driver)
-    except ConnectError as exc:
-        report.ok, report.errors = False, [str(exc)]
+    conv = session or _connect(params, driver, report)
+    if conv is None:
         return report
     try:
         state = _state_of(conv)
@@ -158,16 +165,14 @@ def apply(
     params = DeviceParams.coerce(device)
     found_secrets = resolve_secrets(intent, secrets)  # before any device is touched
     report = Report(params.host)
-    try:
-        conv = session or open_session(params, driver)
-    except ConnectError as exc:
-        report.ok, report.errors = False, [str(exc)]
+    conv = session or _connect(params, driver, report)
+    if conv is None:
         return report
     try:
         state = _state_of(conv)
-        plan = make_plan(
-            state, intent, PlanContext(params.transport, params.username), found_secrets
-        )
+        # The session may have fallen back from telnet to SSH: plan for the one in use.
+        context = PlanContext(conv.params.transport, conv.params.username)
+        plan = make_plan(state, intent, context, found_secrets)
         report.diff, report.notes = plan.diff(), list(plan.notes)
         if plan.refusals:
             report.refusals = plan.refusals

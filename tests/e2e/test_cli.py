@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ios_ssh.cli import app
+from ios_ssh.ports import free_port_block
 
 pytestmark = pytest.mark.timeout(300)
 REPO = Path(__file__).resolve().parents[2]
@@ -103,33 +103,10 @@ def test_real_router_inventory_needs_its_environment(monkeypatch: pytest.MonkeyP
     assert "username_env names IOS_USERNAME, which is not set" in result.output
 
 
-def _free_ports(count: int) -> int:
-    """A first port P with P..P+count-1 all free on 127.0.0.1 (picked by this test)."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = probe.getsockname()[1]
-        if base + count > 65000:
-            continue
-        sockets = []
-        try:
-            for port in range(base, base + count):
-                sock = socket.socket()
-                sock.bind(("127.0.0.1", port))
-                sockets.append(sock)
-            return base
-        except OSError:
-            continue
-        finally:
-            for sock in sockets:
-                sock.close()
-    raise RuntimeError("no free port range")
-
-
 def test_lab_up_status_down(tmp_path: Path) -> None:
     exe = shutil.which("ios-ssh") or f"{sys.executable} -m ios_ssh.cli"
     env = {**os.environ, "IOS_SSH_LAB_STATE": str(tmp_path / "lab.json")}
-    base = _free_ports(8)
+    base = free_port_block(8)
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

@@ -14,6 +14,7 @@ import ios_ssh
 from ios_ssh.lab import Lab
 from ios_ssh.lab.fleet import baseline_device
 from ios_ssh.lab.session import Session
+from ios_ssh.ports import free_port_block
 
 pytestmark = pytest.mark.timeout(120)
 CS_CONFIG = [
@@ -30,29 +31,9 @@ CS_CONFIG = [
 ]
 
 
-def _free_block(count: int) -> int:
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = probe.getsockname()[1]
-        socks = []
-        try:
-            for port in range(base, base + count):
-                sock = socket.socket()
-                sock.bind(("127.0.0.1", port))
-                socks.append(sock)
-            return base
-        except OSError:
-            continue
-        finally:
-            for sock in socks:
-                sock.close()
-    raise RuntimeError("no free ports")
-
-
 @pytest.fixture
 def lab() -> Iterator[tuple[Lab, int]]:
-    offset = _free_block(2) - 2001
+    offset = free_port_block(2) - 2001
     lab = Lab()
     r1, r2 = baseline_device("r1", bits=1024), baseline_device("r2", bits=1024)
     cs1 = baseline_device("cs1", bits=1024, async_lines=4)
