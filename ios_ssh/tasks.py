@@ -20,6 +20,7 @@ from .checks import state_checks
 from .errors import ConnectError, DeviceError, IntentError, SessionLost
 from .intent import SshIntent
 from .plan import Plan, PlanContext, make_plan
+from .render import ConfigLine
 from .report import Report
 from .secrets import resolve_secrets, secret_key
 from .session import Conversation, DeviceParams, Driver, open_session
@@ -263,8 +264,7 @@ def _change(
     try:
         for step in steps:
             for line in step.lines:
-                timeout = params.keygen_timeout if line.kind == "keygen" else None
-                conv.configure([line.command], timeout=timeout)
+                _send_line(conv, params, line)
         conv.end()
     except DeviceError as exc:
         report.errors.append(f"{exc.command}: {exc.device_words}")
@@ -289,6 +289,24 @@ def _change(
     if save:
         conv.run("write memory", timeout=params.timeout * 2)
         report.notes.append("saved (write memory)")
+
+
+def _send_line(conv: Conversation, params: DeviceParams, line: ConfigLine) -> None:
+    """One configuration line. A line that carries a secret is sent with logging off (the
+    drivers log what they send at debug level) and reported by its display form."""
+    timeout = params.keygen_timeout if line.kind == "keygen" else None
+    if line.command == line.display:
+        conv.configure([line.command], timeout=timeout)
+        return
+    previous = logging.root.manager.disable
+    logging.disable(logging.CRITICAL)
+    try:
+        conv.configure([line.command], timeout=timeout)
+    except DeviceError as exc:
+        words = exc.device_words.replace(line.command.split()[-1], "***")
+        raise DeviceError(line.display, words) from None
+    finally:
+        logging.disable(previous)
 
 
 def _undo(conv: Conversation, report: Report, protected: bool) -> None:

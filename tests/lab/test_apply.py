@@ -237,3 +237,25 @@ def test_a_failed_pubkey_probe_never_shows_the_private_key(
         params, "alice", "-----BEGIN OPENSSH PRIVATE KEY-----\nnot a key\n"
     )
     assert not garbage.ok and "not a key" not in str(garbage)
+
+
+def test_a_rejected_secret_line_is_reported_without_the_secret(
+    lab: Lab, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    device = lab.routers["r1"].device
+    device.load_config("archive\n path flash:archive\n", merge=True)
+    device.faults["reject"] = r"^username netops"
+    intent = SshIntent.from_dict(
+        {
+            "ssh": {"version": 2},
+            "users": [{"name": "netops", "privilege": 15, "secret_env": "IOS_NETOPS_SECRET"}],
+        }
+    )
+    with caplog.at_level(logging.DEBUG):
+        report = ios_ssh.apply(_device(lab), intent, secrets=SECRETS)
+    assert not report.ok and report.errors
+    assert "username netops privilege 15 secret <from $IOS_NETOPS_SECRET>" in report.errors[0]
+    everything = report.text() + repr(report.errors) + caplog.text
+    assert "N3tops-Secret!" not in everything
