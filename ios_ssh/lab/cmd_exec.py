@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import asyncssh
+
 from .device import Revert, now_utc
 
 CONFIG_BANNER = "Enter configuration commands, one per line.  End with CNTL/Z."
@@ -31,6 +33,7 @@ COMMON = [
     ("show version", "show_version"),
     ("show users", "show_users"),
     ("show line", "show_line"),
+    ("ssh LINE", "ssh_client"),
 ]
 PRIVILEGED = [
     ("configure terminal", "configure"),
@@ -100,6 +103,33 @@ class ExecCommands:
     def _exit(self, args: list) -> str:
         self.closed = True
         return ""
+
+    # -- the router's own SSH client ----------------------------------------------------
+    def _ssh_client(self, args: list) -> str:
+        from .client import RemoteSession, parse_args
+
+        parsed = parse_args(args[0])
+        if isinstance(parsed, str):
+            return parsed
+        if parsed.version == 1:
+            return "% SSH version 1 is not supported by this client"
+
+        def connect(password: str) -> str:
+            try:
+                remote = RemoteSession(self.device, parsed, password)
+            except (OSError, asyncssh.Error, TimeoutError) as exc:
+                return (
+                    f"% Connection to {parsed.host} failed: {exc}"
+                    if str(exc)
+                    else (f"% Connection to {parsed.host} failed")
+                )
+            if remote.closed:
+                remote.close()
+                return remote.opening
+            self.remote = remote  # lines go to the remote shell until it closes
+            return remote.opening.lstrip("\n")
+
+        return self.ask("Password: ", connect, hide=True)
 
     # -- show ----------------------------------------------------------------------------
     def _show_ip_ssh(self, args: list) -> str:

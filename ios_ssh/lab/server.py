@@ -312,7 +312,9 @@ async def interact(session: Session, term) -> None:
                 output = await asyncio.to_thread(session.feed, line)
                 text = "\r\n"
                 if output:
-                    text += _crlf(output) + ("" if output.endswith("\n") else "\r\n")
+                    text += _crlf(output)
+                    if session.prompt and not output.endswith("\n"):
+                        text += "\r\n"
                 if session.closed:
                     write(text)
                     return

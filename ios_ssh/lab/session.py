@@ -63,6 +63,7 @@ class Session(ExecCommands, ConfigCommands, LineCommands, SubmodeCommands):
         self._pending: Callable[[str], str] | None = None
         self._pending_prompt = ""
         self._enable_tries = 0
+        self.remote = None  # a RemoteSession while `ssh host` runs from this session
 
     # -- modes ---------------------------------------------------------------------------
     @property
@@ -73,6 +74,8 @@ class Session(ExecCommands, ConfigCommands, LineCommands, SubmodeCommands):
     def prompt(self) -> str:
         if self._pending is not None:
             return self._pending_prompt
+        if self.remote is not None:
+            return ""  # the remote shell prints its own prompt
         return prompt_for(self.device.config.hostname, self.mode)
 
     def enter(self, mode: str) -> None:
@@ -141,6 +144,14 @@ class Session(ExecCommands, ConfigCommands, LineCommands, SubmodeCommands):
         if self._pending is not None:
             handler, self._pending, self.hide_input = self._pending, None, False
             return handler(line)
+        if self.remote is not None:
+            out = self.remote.send(line)
+            if self.remote.closed:
+                host = self.remote.args.host
+                self.remote.close()
+                self.remote = None
+                out = out.rstrip("\n") + f"\n\n[Connection to {host} closed by foreign host]"
+            return out
         revert = self.device.revert
         if revert is not None and revert.idle and revert.user == self.username and not self.replay:
             revert.deadline = time.monotonic() + revert.minutes * self.device.minute_seconds
