@@ -35,6 +35,12 @@ COMMON = [
     ("show line", "show_line"),
     ("ssh LINE", "ssh_client"),
 ]
+DEBUG = [
+    ("debug ip ssh", "debug_ssh_on"),
+    ("no debug ip ssh", "debug_ssh_off"),
+    ("undebug ip ssh", "debug_ssh_off"),
+    ("undebug all", "debug_ssh_off"),
+]
 PRIVILEGED = [
     ("configure terminal", "configure"),
     ("configure terminal revert timer <1-120>", "configure_revert"),
@@ -61,7 +67,7 @@ PRIVILEGED = [
     ("reload in WORD", "reload_in"),
     ("reload cancel", "reload_cancel"),
 ]
-SPECS = {"user": COMMON, "enable": COMMON + PRIVILEGED}
+SPECS = {"user": COMMON, "enable": COMMON + PRIVILEGED + DEBUG}
 
 
 class ExecCommands:
@@ -103,6 +109,15 @@ class ExecCommands:
     def _exit(self, args: list) -> str:
         self.closed = True
         return ""
+
+    # -- debug ---------------------------------------------------------------------------
+    def _debug_ssh_on(self, args: list) -> str:
+        self.device.debug_ssh = True
+        return "Incoming SSH debugging is on"
+
+    def _debug_ssh_off(self, args: list) -> str:
+        self.device.debug_ssh = False
+        return "Incoming SSH debugging is off"
 
     # -- the router's own SSH client ----------------------------------------------------
     def _ssh_client(self, args: list) -> str:

@@ -134,6 +134,8 @@ class Device:
         # Fault injection for tests: {"reject": regex} refuses matching commands with IOS's
         # invalid-input error; {"drop": regex} cuts the session when one is typed.
         self.faults: dict[str, str] = {}
+        self.debug_ssh = False  # `debug ip ssh`: session events to monitor sessions
+        self._ssh_connections = 0
         # Console cables: async line number -> the device whose console is on it.
         self.consoles: dict[int, Device] = {}
         self._archive_counter = 0
@@ -358,6 +360,17 @@ class Device:
         del self.logbuf[:-500]
         for session in list(self.monitors):
             session.notices.append(line)
+
+    def ssh_event(self, number: int, text: str) -> None:
+        """A `debug ip ssh` line, when debugging is on."""
+        if self.debug_ssh:
+            self.syslog(f"SSH2 {number}: {text}")
+
+    def next_ssh_connection(self) -> int:
+        with self.lock:
+            number = self._ssh_connections
+            self._ssh_connections += 1
+            return number
 
     # -- timers: revert and reload -------------------------------------------------------
     def tick(self, now: float | None = None) -> None:

@@ -155,6 +155,7 @@ class _SshServer(asyncssh.SSHServer):
         self.reverse_group = reverse_group
         self.conn: asyncssh.SSHServerConnection | None = None
         self.failures = 0
+        self.number = -1
         self._login_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
@@ -167,18 +168,27 @@ class _SshServer(asyncssh.SSHServer):
         if not device.ssh_enabled or not takes_ssh:
             conn.abort()
             return
+        peer = (conn.get_extra_info("peername") or ("", 0))[0]
+        self.number = device.next_ssh_connection()
+        device.ssh_event(self.number, f"Session request from {peer}")
         # `ip ssh time-out`: the client has this long to authenticate.
         self._login_timer = asyncio.get_running_loop().call_later(
             device.config.ssh_time_out, conn.close
         )
 
+    def banner_version(self) -> str:
+        return self.router.device.version_text
+
     def auth_completed(self) -> None:
         if self._login_timer is not None:
             self._login_timer.cancel()
+        username = self.conn.get_extra_info("username") if self.conn else ""
+        self.router.device.ssh_event(self.number, f"authentication successful for {username}")
 
     def _failed(self) -> None:
         """`ip ssh authentication-retries N`: N retries after the first try, then close."""
         self.failures += 1
+        self.router.device.ssh_event(self.number, f"authentication failed ({self.failures})")
         if self.failures > self.router.device.config.ssh_retries and self.conn is not None:
             self.conn.disconnect(
                 asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, "Too many authentication failures"
@@ -186,6 +196,8 @@ class _SshServer(asyncssh.SSHServer):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.router.connections.discard(self.conn)
+        if self.number >= 0:
+            self.router.device.ssh_event(self.number, "Session disconnected")
         if self._login_timer is not None:
             self._login_timer.cancel()
 
@@ -337,6 +349,26 @@ async def interact(session: Session, term) -> None:
 
 
 SERVER_VERSION = "Cisco-1.25"  # IOS: SSH-2.0-Cisco-1.25
+
+
+def _announce_ios_version(conn: asyncssh.SSHServerConnection) -> None:
+    """Send the banner IOS sends for its `ip ssh version`: SSH-2.0, SSH-1.99 (both), or
+    SSH-1.5 (version 1 only, which an SSH-2 client cannot use: the lab then hangs up).
+
+    asyncssh always announces SSH-2.0, so the lab replaces that one step of its server
+    handshake; the version string also enters the key-exchange hash, so it is recorded.
+    """
+    owner = getattr(conn, "_owner", None)
+    shown = owner.banner_version() if isinstance(owner, _SshServer) else "2.0"
+    version = f"SSH-{shown}-".encode() + conn._version
+    conn._server_version = version
+    conn.set_extra_info(server_version=version.decode("ascii"))
+    conn._send(version + b"\r\n")
+    if shown == "1.5":
+        asyncio.get_running_loop().call_later(0.2, conn.abort)
+
+
+asyncssh.connection.SSHServerConnection._send_version = _announce_ios_version  # type: ignore[method-assign]
 
 _PLACEHOLDER: list[asyncssh.SSHKey] = []
 

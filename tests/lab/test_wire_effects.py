@@ -102,7 +102,7 @@ def test_time_out_closes_a_client_that_does_not_authenticate(lab: Lab) -> None:
     address = lab.addresses["r1"]
     with socket.create_connection((address.host, address.port), timeout=10) as sock:
         sock.settimeout(10)
-        assert sock.recv(256).startswith(b"SSH-2.0-Cisco-1.25")
+        assert sock.recv(256).startswith(b"SSH-1.99-Cisco-1.25")  # compatibility mode
         started = time.monotonic()
         data = b"x"
         while data:
@@ -180,3 +180,67 @@ def test_privilege_decides_the_prompt_and_line_password_works_without_aaa(lab: L
     _configure(lab, "line vty 0 4", "login local")
     assert asyncio.run(prompt("netops", "Pw15")).endswith("r1#")
     assert asyncio.run(prompt("admin", "admin")).endswith("r1>")
+
+
+def _banner(lab: Lab) -> bytes:
+    address = lab.addresses["r1"]
+    with socket.create_connection((address.host, address.port), timeout=10) as sock:
+        sock.settimeout(10)
+        return sock.recv(256).split(b"\r\n")[0]
+
+
+def test_version_banner_follows_ip_ssh_version(lab: Lab) -> None:
+    assert _banner(lab) == b"SSH-1.99-Cisco-1.25"  # compatibility mode, a 1024-bit key
+    assert "SSH Enabled" in _login(lab)  # an SSH-2 client is fine with 1.99
+    _configure(lab, "ip ssh version 2")
+    assert _banner(lab) == b"SSH-2.0-Cisco-1.25"
+    assert "SSH Enabled" in _login(lab)
+    _configure(lab, "ip ssh version 1")
+    assert _banner(lab) == b"SSH-1.5-Cisco-1.25"
+    with pytest.raises((OSError, asyncssh.Error)):
+        _login(lab)
+
+
+@pytest.mark.skipif(shutil.which("ssh") is None, reason="OpenSSH client not installed")
+def test_openssh_refuses_a_version_1_only_router(lab: Lab) -> None:
+    _configure(lab, "ip ssh version 1")
+    address = lab.addresses["r1"]
+    result = subprocess.run(
+        [
+            "ssh",
+            "-p",
+            str(address.port),
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            f"admin@{address.host}",
+            "show version",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "major versions differ" in result.stderr or "Protocol" in result.stderr
+
+
+def test_debug_ip_ssh_shows_session_events_on_a_monitor_session(lab: Lab) -> None:
+    device = lab.routers["r1"].device
+    watcher = Session(device, "admin", 15)
+    assert watcher.feed("debug ip ssh") == "Incoming SSH debugging is on"
+    watcher.feed("terminal monitor")
+    _login(lab)
+    time.sleep(0.3)
+    events = "\n".join(watcher.notices)
+    assert "Session request from 127.0.0.1" in events
+    assert "authentication successful for admin" in events
+    assert "Session disconnected" in events
+    watcher.notices.clear()
+    assert watcher.feed("undebug all") == "Incoming SSH debugging is off"
+    _login(lab)
+    time.sleep(0.3)
+    assert not watcher.notices
