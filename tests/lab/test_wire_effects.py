@@ -244,3 +244,57 @@ def test_debug_ip_ssh_shows_session_events_on_a_monitor_session(lab: Lab) -> Non
     _login(lab)
     time.sleep(0.3)
     assert not watcher.notices
+
+
+@pytest.mark.skipif(shutil.which("scp") is None, reason="OpenSSH scp not installed")
+def test_openssh_scp_to_flash_needs_the_prerequisites(lab: Lab, tmp_path) -> None:
+    import os
+
+    address = lab.addresses["r1"]
+    askpass = tmp_path / "askpass.sh"
+    askpass.write_text("#!/bin/sh\necho Scp-Pw1\n")
+    askpass.chmod(0o700)
+    env = {
+        **os.environ,
+        "SSH_ASKPASS": str(askpass),
+        "SSH_ASKPASS_REQUIRE": "force",
+        "DISPLAY": ":0",
+    }
+    upload = tmp_path / "config.txt"
+    upload.write_text("hostname from-scp\n")
+
+    def scp(*paths: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [
+                "scp",
+                "-O",
+                "-P",
+                str(address.port),
+                "-o",
+                "StrictHostKeyChecking=no",
+                "-o",
+                "UserKnownHostsFile=/dev/null",
+                *paths,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env=env,
+            check=False,
+        )
+
+    _configure(lab, "username netops privilege 15 secret 0 Scp-Pw1")
+    target = f"netops@{address.host}:flash:config.txt"
+    assert scp(str(upload), target).returncode != 0  # no ip scp server enable, no AAA
+    _configure(
+        lab,
+        "aaa new-model",
+        "aaa authentication login default local",
+        "aaa authorization exec default local",
+        "ip scp server enable",
+    )
+    assert scp(str(upload), target).returncode == 0
+    back = tmp_path / "back.txt"
+    assert scp(target, str(back)).returncode == 0
+    assert back.read_text() == "hostname from-scp\n"
+    assert "config.txt" in lab.routers["r1"].device.dir_flash()
