@@ -50,7 +50,9 @@ def _client(ports: list[int], sessions: int, concurrency: int, out: mp.Queue) ->
         await asyncio.gather(*(bounded(ports[i % len(ports)]) for i in range(sessions)))
         return time.perf_counter() - start, failures
 
-    out.put(asyncio.run(main()))
+    cpu0 = time.process_time()
+    elapsed, failures = asyncio.run(main())
+    out.put((elapsed, failures, time.process_time() - cpu0))
 
 
 def main(routers: int, sessions: int, concurrency: int) -> None:
@@ -79,13 +81,14 @@ def main(routers: int, sessions: int, concurrency: int) -> None:
     )
     cpu0 = time.process_time()
     proc.start()
-    elapsed, failures = queue.get()
+    elapsed, failures, client_cpu = queue.get()
     server_cpu = time.process_time() - cpu0
     proc.join()
     print(
         f"{sessions} sessions, {concurrency} at a time, across {routers} routers: "
         f"{elapsed:.2f} s, {sessions / elapsed:.0f} sessions per second, {failures} failed; "
-        f"server CPU {server_cpu * 1000 / sessions:.1f} ms per session"
+        f"server CPU {server_cpu * 1000 / sessions:.1f} ms per session "
+        f"(client {client_cpu * 1000 / sessions:.1f} ms: both share the machine's cores)"
     )
 
 

@@ -15,6 +15,7 @@ import time
 import asyncssh
 from cryptography.hazmat.primitives import serialization
 
+from . import coalesce
 from .auth import authenticate, vty_allows
 from .device import ALGORITHMS, Device, LiveSession
 from .reverse import bridge, candidate_lines, check_login, port_groups, split_user
@@ -65,6 +66,9 @@ class Router:
             # A key object, not a file: asyncssh would re-read a file on every connection.
             # The key was checked when generated; checking it again costs 50 ms a router.
             self.host_key = asyncssh.import_private_key(pem, unsafe_skip_rsa_key_validation=True)
+            # The first signature with a key builds OpenSSL's Montgomery tables (about as
+            # much again as a signature): do it now rather than in a client's key exchange.
+            self.host_key.sign(b"warm-up", b"rsa-sha2-256")
             self._key_seen = key.private
         return self.host_key
 
@@ -369,6 +373,7 @@ def _announce_ios_version(conn: asyncssh.SSHServerConnection) -> None:
 
 
 asyncssh.connection.SSHServerConnection._send_version = _announce_ios_version  # type: ignore[method-assign]
+coalesce.install()
 
 _PLACEHOLDER: list[asyncssh.SSHKey] = []
 
