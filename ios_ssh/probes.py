@@ -114,11 +114,11 @@ def login_probe(
 
 
 def _load_private_key(private_key: str | Path) -> asyncssh.SSHKey:
-    """Key text (PEM or OpenSSH) or a path to a key file."""
-    text = str(private_key)
-    if "PRIVATE KEY" in text:
-        return asyncssh.import_private_key(text)
-    return asyncssh.read_private_key(text)
+    """Key text (PEM or OpenSSH) or a path to a key file, told apart by content alone:
+    asking the file system whether key text "exists" fails on long base64 lines."""
+    if isinstance(private_key, str) and "PRIVATE KEY-----" in private_key:
+        return asyncssh.import_private_key(private_key)
+    return asyncssh.read_private_key(Path(private_key).expanduser())
 
 
 def _safe(exc: BaseException) -> str:
@@ -135,11 +135,7 @@ def pubkey_probe(
     """A login as `username` with only this private key offered."""
 
     async def probe() -> str:
-        key = (
-            asyncssh.read_private_key(str(private_key))
-            if Path(str(private_key)).exists()
-            else asyncssh.import_private_key(str(private_key))
-        )
+        key = _load_private_key(private_key)
         kwargs = _connect_kwargs(params, timeout)
         kwargs["username"] = username
         async with asyncssh.connect(

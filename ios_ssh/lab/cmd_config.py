@@ -284,8 +284,8 @@ class ConfigCommands:
         ports = [p for p in self.device.config.ssh_ports if p.port != port]
         ports.append(SshPort(port, first, last))
         self.device.config.ssh_ports = sorted(ports, key=lambda p: p.port)
-        self.device.ports_changed()
-        return ""
+        # A port this machine cannot listen on is said to whoever configured it.
+        return "\n".join(self.device.ports_changed())
 
     def _no_ssh_port(self, args: list) -> str:
         config = self.device.config

@@ -295,9 +295,12 @@ class Device:
         for callback in list(self.on_config_change):
             callback()
 
-    def ports_changed(self) -> None:
+    def ports_changed(self) -> list[str]:
+        """Tell the servers; what they could not listen on comes back as error lines."""
+        problems: list[str] = []
         for callback in list(self.on_port_change):
-            callback()
+            problems += callback() or []
+        return problems
 
     # -- keys and SSH state --------------------------------------------------------------
     def ssh_key(self) -> RsaKey | None:

@@ -96,16 +96,20 @@ class Router:
             self._kex = kex
             self.acceptor.update(kex_algs=kex)
 
-    def _on_ports(self) -> None:
+    def _on_ports(self) -> list[str]:
         if self.loop is None:
-            return
+            return []
         future = asyncio.run_coroutine_threadsafe(self.sync_reverse_ports(), self.loop)
         if threading.get_ident() != self._loop_thread:
-            # From a CLI worker: the command returns once its port listens, as on IOS.
-            future.result(10)
+            # From a CLI worker: the command returns once its port listens, as on IOS,
+            # and a port that could not be bound is reported to that session.
+            return future.result(10)
+        return []
 
-    async def sync_reverse_ports(self) -> None:
-        """One listener per `ip ssh port` TCP port; gone ones closed."""
+    async def sync_reverse_ports(self) -> list[str]:
+        """One listener per `ip ssh port` TCP port; gone ones closed. Returns an error
+        line per port that could not be bound."""
+        problems: list[str] = []
         wanted = port_groups(self.device)
         for port in list(self.reverse_acceptors):
             if port not in wanted:
@@ -118,9 +122,10 @@ class Router:
                     self, port + self.reverse_offset, reverse_group=group
                 )
             except OSError as exc:  # the port is taken on this machine: say so, go on
-                self.device.syslog(
-                    f"%SSH-3-PORT: cannot listen on {port + self.reverse_offset}: {exc}"
-                )
+                message = f"cannot listen on {port + self.reverse_offset}: {exc.strerror or exc}"
+                self.device.syslog(f"%SSH-3-PORT: {message}")
+                problems.append(f"%Error: ip ssh port {port}: {message}")
+        return problems
 
     def _on_timers(self) -> None:
         if self.loop is not None:

@@ -137,3 +137,35 @@ def test_a_busy_rotary_and_a_wrong_password(lab: tuple[Lab, int]) -> None:
 
     with pytest.raises(asyncssh.PermissionDenied):
         asyncio.run(wrong())
+
+
+def test_a_port_the_machine_cannot_bind_is_reported_to_whoever_configured_it() -> None:
+    offset = free_port_block(1) - 3001
+    lab = Lab()
+    cs1 = baseline_device("cs1", bits=1024, async_lines=2)
+    lab.add(cs1, reverse_offset=offset)
+    squatter = socket.socket()
+    squatter.bind(("127.0.0.1", 3001 + offset))
+    squatter.listen()
+    try:
+        session = Session(cs1, "console", 15)
+        session.feed("configure terminal")
+        session.feed("line 1")
+        session.feed("rotary 1")
+        session.feed("exit")
+        out = session.feed("ip ssh port 3001 rotary 1")
+        assert out.startswith("%Error: ip ssh port 3001: cannot listen on"), out
+        assert str(3001 + offset) in out
+        assert "%SSH-3-PORT" in "\n".join(cs1.logbuf)
+    finally:
+        squatter.close()
+        lab.close()
+
+
+def test_picked_port_blocks_lie_outside_the_ephemeral_range() -> None:
+    from ios_ssh.ports import ephemeral_range
+
+    low, high = ephemeral_range()
+    for _ in range(20):
+        base = free_port_block(8)
+        assert base + 7 < low or base > high, (base, low, high)
