@@ -18,7 +18,8 @@ from .errors import IntentError, IosSshError, ParseError
 from .intent import SshIntent
 from .parse import parse
 from .render import render_text
-from .secrets import secret_key
+from .secrets import secret_key, secret_value_problem
+from .yamlfile import YamlProblem, read_text
 
 app = typer.Typer(
     add_completion=False,
@@ -53,8 +54,6 @@ def _bad(message: str) -> typer.Exit:
 def _load_intent(path: Path) -> SshIntent:
     try:
         return SshIntent.from_yaml(path)
-    except FileNotFoundError:
-        raise _bad(f"intent: {path}: no such file") from None
     except IntentError as exc:
         raise _bad(f"{path}: {exc}") from None
 
@@ -76,21 +75,36 @@ def _secrets(intent: SshIntent) -> dict[str, str]:
             value = getpass.getpass(f"{name}: ")
         if not value:
             raise _bad(f"secret {name}: not in the environment and no terminal to ask on")
+        problem = secret_value_problem(value)
+        if problem:  # never the value itself
+            raise _bad(f"secret {name}: {problem}")
         found[name] = value
     return found
 
 
 def _nornir(
-    inventory: Path, hosts: list[str] | None, groups: list[str] | None, workers: int
+    inventory: Path,
+    hosts: list[str] | None,
+    groups: list[str] | None,
+    workers: int,
+    intent: SshIntent | None = None,
 ) -> Any:
+    """The filtered inventory, with every host's device fields (and, given an intent, its
+    resolved intent) checked before any connection: all problems at once, exit 2."""
     from .inventory import InventoryError, filter_hosts, load_inventory
+    from .nornir.host import preflight
 
     try:
         nornir = filter_hosts(load_inventory(inventory, workers), hosts, groups)
     except InventoryError as exc:
         raise _bad(f"inventory: {exc}") from None
     if not nornir.inventory.hosts:
-        raise _bad("inventory: no host matches --host/--group")
+        raise _bad(
+            f"inventory: {'no host matches --host/--group' if hosts or groups else 'no hosts'}"
+        )
+    problems = preflight(nornir.inventory.hosts.values(), intent)
+    if problems:
+        raise _bad("inventory: no host was contacted:\n" + "\n".join(f"  {p}" for p in problems))
     return nornir
 
 
@@ -123,15 +137,23 @@ def apply(
     save: Annotated[
         bool, typer.Option("--save", help="write memory after a confirmed change")
     ] = False,
+    revert_minutes: Annotated[
+        int, typer.Option("--revert-minutes", help="revert timer while a change is tried, 1-120")
+    ] = 5,
     as_json: JsonOpt = False,
 ) -> None:
     """Converge every host to INTENT, safely (revert timer, fresh-login check), and verify."""
     from .fleet import report_of, run_with_progress
     from .nornir import apply_ssh
+    from .tasks import check_revert_minutes
 
+    try:
+        check_revert_minutes(revert_minutes)
+    except IntentError as exc:
+        raise _bad(f"--revert-minutes: {exc.problems[0].split(': ', 1)[1]}") from None
     loaded = _load_intent(intent)
+    nornir = _nornir(inventory, host, group, workers, loaded)
     secrets = _secrets(loaded)
-    nornir = _nornir(inventory, host, group, workers)
     results = run_with_progress(
         nornir,
         apply_ssh,
@@ -143,6 +165,7 @@ def apply(
         dry_run=dry_run,
         secrets=secrets,
         save=save,
+        revert_minutes=revert_minutes,
     )
     reports = {name: report_of(outcome, name) for name, outcome in results.items()}
     _finish(reports, "dry run" if dry_run else "apply", as_json, show_diff=dry_run)
@@ -163,7 +186,7 @@ def verify(
     from .nornir import verify_ssh
 
     loaded = _load_intent(intent)
-    nornir = _nornir(inventory, host, group, workers)
+    nornir = _nornir(inventory, host, group, workers, loaded)
     results = run_with_progress(
         nornir,
         verify_ssh,
@@ -320,7 +343,10 @@ def parse_command(
     output: Annotated[Path, typer.Argument(help="file with its output, or - for stdin")],
 ) -> None:
     """Parse saved device output into JSON records."""
-    text = sys.stdin.read() if str(output) == "-" else output.read_text()
+    try:
+        text = sys.stdin.read() if str(output) == "-" else read_text(output)
+    except YamlProblem as exc:
+        raise _bad(f"output: {exc}") from None
     try:
         records = parse(command, text)
     except ParseError as exc:

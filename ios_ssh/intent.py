@@ -10,21 +10,21 @@ from __future__ import annotations
 import ipaddress
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_origin
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from . import keys
+from . import keys, yamlfile
 from .errors import IntentError
 
 # IOS limits, one place each (Cisco IOS Security Command Reference).
@@ -83,10 +83,59 @@ ExecTimeout = Annotated[int, _in_range(*EXEC_TIMEOUT_RANGE)]
 Word = Annotated[str, _matching(_WORD, "a single IOS word (letters, digits, _ . @ : + - /)")]
 EnvName = Annotated[str, _matching(_ENV_NAME, "an environment variable name")]
 KeyHash = Annotated[str, _matching(_MD5_HEX, "an MD5 key hash (32 hex digits)")]
+# `archive path`: a file system and a file name prefix; IOS expands $h (host) and $t (time).
+_ARCHIVE_PATH = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,31}:[A-Za-z0-9_.$/\-]{1,128}$")
+ArchivePath = Annotated[
+    str, _matching(_ARCHIVE_PATH, "a file system path such as flash:archive or disk0:/cfg-$h")
+]
+
+
+# What may reach the router's CLI inside one command: printable ASCII, no line break (a
+# second line would be a second command), no `?` (IOS answers it with help, mid-line).
+_CLI_TEXT = re.compile(r"^[\x20-\x3e\x40-\x7e]*$")
+
+
+def cli_text_problem(value: str) -> str | None:
+    """Why `value` may not be typed into the CLI as part of one command, or None."""
+    if _CLI_TEXT.match(value):
+        return None
+    if "\n" in value or "\r" in value:
+        return "must be one line (a line break would send a second command)"
+    if "?" in value:
+        return "may not contain '?' (IOS answers it with help)"
+    return "may hold printable ASCII characters only"
+
+
+def _check_cli_strings(value: Any, is_mapping_field: bool) -> None:
+    """Every string in a field's raw input: list items, and the keys and values of a
+    mapping field. Any other mapping is a nested model's input: its own fields check it,
+    so that the error names them."""
+    if isinstance(value, str):
+        problem = cli_text_problem(value)
+        if problem:
+            raise PydanticCustomError(
+                "cli_text", "{v} is not allowed: it {why}", {"v": repr(value), "why": problem}
+            )
+    elif isinstance(value, dict) and is_mapping_field:
+        for key, item in value.items():
+            _check_cli_strings(key, False)
+            _check_cli_strings(item, False)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _check_cli_strings(item, False)
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # strict: YAML's `true` or `"60"` is not a number here; a typo is an error, not a value.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, strict=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _one_cli_line(cls, value: Any, info: ValidationInfo) -> Any:
+        # One rule for every string that can reach the CLI, checked where it enters.
+        annotation = cls.model_fields[info.field_name].annotation  # type: ignore[index]
+        _check_cli_strings(value, get_origin(annotation) is dict)
+        return value
 
 
 class RsaIntent(_Model):
@@ -412,7 +461,7 @@ class ScpIntent(_Model):
 class ArchiveIntent(_Model):
     """`archive` is what `configure terminal revert timer` needs."""
 
-    path: str = Field("flash:archive", description="archive path")
+    path: ArchivePath = Field("flash:archive", description="archive path")
     maximum: Annotated[int, _in_range(1, 14)] | None = Field(None, description="1-14 copies")
     write_memory: bool = Field(False, description="archive on write memory")
 
@@ -471,11 +520,13 @@ class SshIntent(_Model):
     @classmethod
     def from_yaml(cls, source: str | Path) -> SshIntent:
         """Load from a YAML file path, or from YAML text when `source` has a newline."""
-        text = source if isinstance(source, str) and "\n" in source else Path(source).read_text()
         try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise IntentError([f"YAML: {exc}"]) from None
+            if isinstance(source, str) and "\n" in source:
+                data = yamlfile.loads(source)
+            else:
+                data = yamlfile.load(Path(source))
+        except yamlfile.YamlProblem as exc:
+            raise IntentError([str(exc)]) from None
         if not isinstance(data, dict):
             raise IntentError([f"top level: expected a mapping, got {type(data).__name__}"])
         return cls.from_dict(data)
@@ -528,6 +579,14 @@ def cross_field_problems(intent: SshIntent) -> list[str]:
                 f"lines[{index}].rotary: {line.rotary} is defined on line {line.lines!r} "
                 "but no reverse_ssh port uses it"
             )
+    for field, names in (
+        ("users", [user.name for user in intent.users]),
+        ("lines", [line.ios_name for line in intent.lines]),
+        ("ssh.pubkey_servers", [server.server for server in intent.ssh.pubkey_servers]),
+    ):
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:  # a later entry would silently override the earlier one on the router
+            problems.append(f"{field}: {', '.join(map(repr, twice))} appears more than once")
     ports = [p.port + g - p.rotary for p in intent.reverse_ssh for g in p.groups]
     if len(set(ports)) != len(ports):
         problems.append("reverse_ssh: two entries claim the same TCP port")
@@ -543,6 +602,7 @@ _OUR_KINDS = frozenset(
         "bad_list",
         "bad_method",
         "bad_server",
+        "cli_text",
         "cross_field",
         "domain",
         "duplicate",

@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import yaml
 from nornir import InitNornir
 from nornir.core import Nornir
 from nornir.core.inventory import (
@@ -21,6 +20,7 @@ from nornir.core.inventory import (
 from nornir.core.plugins.connections import ConnectionPluginRegister
 from nornir.core.plugins.runners import RunnersPluginRegister
 
+from . import yamlfile
 from .errors import IosSshError
 
 CREDENTIAL_ENVS = ("username_env", "password_env", "secret_env")
@@ -79,18 +79,41 @@ def _runner(workers: int) -> dict[str, Any]:
     return {"plugin": "threaded", "options": {"num_workers": workers}}
 
 
+def _check_groups_known(file: Path, data: dict[str, Any], folder: Path) -> None:
+    """A host or group naming a group that groups.yaml lacks: say which, not `KeyError`."""
+    if file.name == "defaults.yaml":
+        return
+    groups_file = folder / "groups.yaml"
+    known = set(yamlfile.load(groups_file) or {}) if groups_file.exists() else set()
+    for name, spec in data.items():
+        if not isinstance(spec, dict):
+            raise InventoryError(f"{file}: {name}: expected a mapping of settings")
+        for group in spec.get("groups") or []:
+            if group not in known:
+                raise InventoryError(f"{file}: {name}: group {group!r} is not in {groups_file}")
+
+
 def load_inventory(path: Path, workers: int = 4) -> Nornir:
     """A Nornir from a SimpleInventory folder (hosts.yaml, groups.yaml, defaults.yaml)."""
     hosts_file = path / "hosts.yaml"
     if not hosts_file.is_file():
         raise InventoryError(f"{path}: no hosts.yaml (a Nornir SimpleInventory folder is needed)")
-    for name in ("hosts.yaml", "groups.yaml", "defaults.yaml"):
+    shapes = {"hosts.yaml": "host name", "groups.yaml": "group name", "defaults.yaml": "field"}
+    for name, keyed_by in shapes.items():
         file = path / name
         if file.exists():
             try:
-                yaml.safe_load(file.read_text())
-            except yaml.YAMLError as exc:
-                raise InventoryError(f"{file}: not valid YAML: {exc}") from None
+                data = yamlfile.load(file)
+            except yamlfile.YamlProblem as exc:
+                raise InventoryError(str(exc)) from None
+            if data is None and name == "hosts.yaml":
+                raise InventoryError(f"{file}: no hosts in it")
+            if data is not None and not isinstance(data, dict):
+                raise InventoryError(
+                    f"{file}: expected a mapping of {keyed_by} to its settings, "
+                    f"got a {type(data).__name__}"
+                )
+            _check_groups_known(file, data or {}, path)
     options: dict[str, Any] = {"host_file": str(hosts_file)}
     for key, name in (("group_file", "groups.yaml"), ("defaults_file", "defaults.yaml")):
         if (path / name).exists():

@@ -49,7 +49,8 @@ def secret_line(prefix: str, env: str | None, secrets: Mapping[str, str] | None)
     value = secrets.get(env) if (secrets is not None and env) else None
     if value is None:
         return ConfigLine(display, display, "config", needs_secret=env or "")
-    return ConfigLine(f"{prefix} {value}", display, "config")
+    # An explicit type 0: the value is always the clear text, never a pre-hashed secret.
+    return ConfigLine(f"{prefix} 0 {value}", display, "config")
 
 
 def keygen_command(intent: SshIntent) -> str | None:

@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from . import probes
+from . import probes, redact
 from .checks import state_checks
-from .errors import ConnectError, DeviceError, IntentError, SessionLost
+from .errors import ConnectError, DeviceError, IntentError, SessionLogError, SessionLost
 from .intent import SshIntent
 from .plan import Plan, PlanContext, make_plan
 from .render import ConfigLine
@@ -28,6 +28,34 @@ from .state import STATE_COMMANDS, DeviceState, build_state
 
 log = logging.getLogger("ios_ssh")
 DeviceLike = DeviceParams | dict[str, Any]
+
+
+IntentLike = SshIntent | Mapping[str, Any] | str | Path
+REVERT_MINUTES_RANGE = (1, 120)  # `configure terminal revert timer <1-120>`
+
+
+def as_intent(intent: IntentLike) -> SshIntent:
+    """An intent given as a model, a mapping, or a YAML file path (IntentError if bad)."""
+    if isinstance(intent, SshIntent):
+        return intent
+    if isinstance(intent, Mapping):
+        return SshIntent.from_dict(dict(intent))
+    if isinstance(intent, str | Path):
+        try:
+            return SshIntent.from_yaml(intent)
+        except OSError as exc:
+            raise IntentError([f"intent: {intent}: {exc.strerror or exc}"]) from None
+    raise IntentError(
+        [f"intent: expected an SshIntent, a mapping or a path, got {type(intent).__name__}"]
+    )
+
+
+def check_revert_minutes(minutes: object) -> int:
+    """IOS's range, checked before any connection (a typo must not read as a missing timer)."""
+    lo, hi = REVERT_MINUTES_RANGE
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not lo <= minutes <= hi:
+        raise IntentError([f"revert_minutes: {minutes!r} is out of range {lo}-{hi}"])
+    return minutes
 
 
 def _available_secrets(intent: SshIntent, secrets: Mapping[str, str] | None) -> dict[str, str]:
@@ -114,7 +142,7 @@ def _scp_login(
 
 def verify(
     device: DeviceLike,
-    intent: SshIntent,
+    intent: IntentLike,
     driver: Driver = "netmiko",
     *,
     secrets: Mapping[str, str] | None = None,
@@ -125,6 +153,7 @@ def verify(
     """Check every intent field against the router and, when `live`, on the wire."""
     started = time.monotonic()
     params = DeviceParams.coerce(device)
+    intent = as_intent(intent)
     report = Report(params.host)
     conv = session or _connect(params, driver, report)
     if conv is None:
@@ -149,7 +178,7 @@ def verify(
 
 def apply(
     device: DeviceLike,
-    intent: SshIntent,
+    intent: IntentLike,
     driver: Driver = "netmiko",
     dry_run: bool = False,
     *,
@@ -164,7 +193,10 @@ def apply(
     """Converge the router to `intent`, safely, then verify. See the module docstring."""
     started = time.monotonic()
     params = DeviceParams.coerce(device)
+    intent = as_intent(intent)
+    check_revert_minutes(revert_minutes)
     found_secrets = resolve_secrets(intent, secrets)  # before any device is touched
+    redact.register(found_secrets.values())
     report = Report(params.host)
     conv = session or _connect(params, driver, report)
     if conv is None:
@@ -194,7 +226,7 @@ def apply(
                 revert_minutes,
                 allow_unprotected,
             )
-    except (DeviceError, SessionLost) as exc:
+    except (DeviceError, SessionLost, SessionLogError) as exc:
         report.errors.append(str(exc))
     finally:
         if session is None:
@@ -228,6 +260,8 @@ def _change(
     revert_minutes: int,
     allow_unprotected: bool,
 ) -> None:
+    if any(line.command != line.display for line in plan.lines()):
+        conv.channel.protect(found_secrets.values())  # or refuse, before anything is sent
     steps = list(plan.steps)
     has_archive = bool((state.config["archive"] or {}).get("path"))
     if not has_archive:
@@ -292,21 +326,21 @@ def _change(
 
 
 def _send_line(conv: Conversation, params: DeviceParams, line: ConfigLine) -> None:
-    """One configuration line. A line that carries a secret is sent with logging off (the
-    drivers log what they send at debug level) and reported by its display form."""
+    """One configuration line. A line that carries a secret is reported by its display
+    form; the secret itself is masked in every log record (`redact`, registered when the
+    secrets were resolved) and in the driver's session log (`protect`)."""
     timeout = params.keygen_timeout if line.kind == "keygen" else None
     if line.command == line.display:
         conv.configure([line.command], timeout=timeout)
         return
-    previous = logging.root.manager.disable
-    logging.disable(logging.CRITICAL)
+    secret = line.command.split()[-1]
+    redact.register([secret])
+    conv.channel.protect([secret])
     try:
         conv.configure([line.command], timeout=timeout)
     except DeviceError as exc:
-        words = exc.device_words.replace(line.command.split()[-1], "***")
+        words = exc.device_words.replace(secret, "***")
         raise DeviceError(line.display, words) from None
-    finally:
-        logging.disable(previous)
 
 
 def _undo(conv: Conversation, report: Report, protected: bool) -> None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from nornir.core.inventory import Host
 from nornir.core.task import Task
 
-from ..errors import ConnectError
+from ..errors import ConnectError, IntentError
 from ..intent import SshIntent
 from ..session import Conversation, DeviceParams, Driver, open_session
 
@@ -17,7 +19,11 @@ CONNECTION_NAMES = {"netmiko": "netmiko", "scrapli": "scrapli"}
 
 
 def device_params(task: Task) -> DeviceParams:
-    host = task.host
+    return device_params_of(task.host)
+
+
+def device_params_of(host: Host) -> DeviceParams:
+    """The host's device fields (IntentError naming each bad one; no connection made)."""
     extras = {}
     for name in ("netmiko", "scrapli"):
         options = host.connection_options.get(name)
@@ -50,15 +56,24 @@ def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 def host_intent(task: Task, intent: SshIntent | str | Path | None) -> SshIntent:
+    return intent_for_host(task.host, intent)
+
+
+def intent_for_host(host: Host, intent: SshIntent | str | Path | None) -> SshIntent:
     """The intent for this host: the one given (or the host's `ssh_intent_file`), with the
     host's `ssh_intent` data merged over it (per-host hostname, for example)."""
-    host = task.host
     file = host.get("ssh_intent_file")
     if file is not None:
         intent = _find(Path(file), host.get("_inventory_dir"))
     if intent is None:
-        raise ValueError(f"{host.name}: no intent given and no ssh_intent_file in host data")
-    base = intent if isinstance(intent, SshIntent) else SshIntent.from_yaml(intent)
+        raise IntentError(["ssh_intent_file: not set, and no intent given"])
+    if isinstance(intent, SshIntent):
+        base = intent
+    else:
+        try:
+            base = SshIntent.from_yaml(intent)
+        except OSError as exc:
+            raise IntentError([f"ssh_intent_file: {intent}: {exc.strerror or exc}"]) from None
     merged = base.model_dump(exclude_unset=True)
     layers = [host.defaults.data.get("ssh_intent")]
     layers += [g.data.get("ssh_intent") for g in reversed(list(host.groups))]
@@ -66,9 +81,27 @@ def host_intent(task: Task, intent: SshIntent | str | Path | None) -> SshIntent:
     if not any(layers):
         return base
     for layer in layers:
+        if layer and not isinstance(layer, dict):
+            raise IntentError([f"ssh_intent: expected a mapping, got {type(layer).__name__}"])
         if layer:
             merged = _deep_merge(merged, layer)
     return SshIntent.from_dict(merged)
+
+
+def preflight(hosts: Iterable[Host], intent: SshIntent | str | Path | None) -> list[str]:
+    """Every problem of every host's device fields and resolved intent, one line each,
+    before any connection: a fleet run starts only when this is empty."""
+    problems: list[str] = []
+    for host in hosts:
+        checks: list[Callable[[], object]] = [partial(device_params_of, host)]
+        if intent is not None:  # `state` has no intent: only the device fields
+            checks.append(partial(intent_for_host, host, intent))
+        for check in checks:
+            try:
+                check()
+            except IntentError as exc:
+                problems += [f"{host.name}: {problem}" for problem in exc.problems]
+    return problems
 
 
 def _find(path: Path, inventory_dir: str | None) -> Path:

@@ -2,11 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from ..errors import IntentError
+
+_SECRET_FIELDS = {"password", "secret"}
+
+
+class DeviceFieldError(IntentError):
+    """Device fields that are wrong; `problems` as IntentError's, never a secret value."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(problems)
+        self.args = ("invalid device fields:\n" + "\n".join(f"  {p}" for p in problems),)
+
+
+def _problems(exc: ValidationError) -> list[str]:
+    """One line per fault, naming the field; the input is shown only when it is a plain
+    value of a non-secret field (never the whole device mapping, which holds passwords)."""
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(p) for p in err["loc"]) or "device"
+        value = err.get("input")
+        if err["type"] == "missing":
+            out.append(f"device.{loc}: required")
+        elif err["type"] == "extra_forbidden":
+            out.append(f"device.{loc}: unknown field")
+        elif loc in _SECRET_FIELDS or isinstance(value, Mapping | list | SecretStr):
+            out.append(f"device.{loc}: not valid: {err['msg']}")
+        else:
+            out.append(f"device.{loc}: {value!r} is not valid: {err['msg']}")
+    return out
+
 
 Driver = Literal["netmiko", "scrapli"]
 
@@ -17,7 +47,7 @@ class DeviceParams(BaseModel):
     Secrets are `SecretStr`: they never show in a repr, a log line or an exception.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     host: str
     port: int | None = Field(None, ge=1, le=65535)
@@ -42,6 +72,22 @@ class DeviceParams(BaseModel):
     def _host(cls, value: str) -> str:
         if not value or any(c.isspace() for c in value):
             raise ValueError("must be a host name or address")
+        return value
+
+    @field_validator("username")
+    @classmethod
+    def _username(cls, value: str) -> str:
+        # Typed at a telnet `Username:` prompt too: a line break would type a second line.
+        if not value or any(not (" " < c <= "~") for c in value):
+            raise ValueError("must be one word of printable ASCII")
+        return value
+
+    @field_validator("password", "secret")
+    @classmethod
+    def _one_line(cls, value: SecretStr) -> SecretStr:
+        # Typed at `Password:` prompts: a control character would end or change the line.
+        if any(not (" " <= c <= "~") for c in value.get_secret_value()):
+            raise ValueError("must be printable ASCII on one line")
         return value
 
     @property
@@ -71,6 +117,10 @@ class DeviceParams(BaseModel):
         """Accept a netmiko-style dict (or scrapli's `auth_*` names); errors name the field."""
         if isinstance(device, DeviceParams):
             return device
+        if not isinstance(device, Mapping):
+            raise DeviceFieldError(
+                [f"device: expected a mapping of fields, got {type(device).__name__}"]
+            )
         data = dict(device)
         for scrapli_name, ours in (
             ("auth_username", "username"),
@@ -87,9 +137,4 @@ class DeviceParams(BaseModel):
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            problems = []
-            for err in exc.errors(include_url=False):
-                loc = ".".join(str(p) for p in err["loc"]) or "device"
-                shown = "***" if loc in ("password", "secret") else repr(err.get("input"))
-                problems.append(f"device.{loc}: {shown} is not valid: {err['msg']}")
-            raise IntentError(problems) from None
+            raise DeviceFieldError(_problems(exc)) from None

@@ -74,7 +74,7 @@ def test_full_intent_renders_exactly() -> None:
 def test_secrets_are_sent_but_never_displayed() -> None:
     lines = render_config(_full(), {"IOS_NETOPS_SECRET": "Sup3r-S3cret"})
     user = next(line for line in lines if line.command.startswith("username"))
-    assert user.command == "username netops privilege 15 secret Sup3r-S3cret"
+    assert user.command == "username netops privilege 15 secret 0 Sup3r-S3cret"  # type 0: clear
     assert "Sup3r" not in user.display and "Sup3r" not in str(user) and "Sup3r" not in repr(user)
     assert user.needs_secret is None
 

@@ -1,0 +1,114 @@
+"""Bad input on the command line stops before any host is contacted: exit 2, every problem
+of every host listed, one line each, and no secret printed."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from ios_ssh.cli import app
+
+REPO = Path(__file__).resolve().parents[2]
+HARDENING = str(REPO / "inventory/intents/hardening.yaml")
+runner = CliRunner()
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[int, socket.socket]]:
+    """A loopback port nobody should connect to (a connection waits in its backlog)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    server.setblocking(False)
+    try:
+        yield server.getsockname()[1], server
+    finally:
+        server.close()
+
+
+def _no_connection(server: socket.socket) -> bool:
+    try:
+        server.accept()[0].close()
+    except BlockingIOError:
+        return True
+    return False
+
+
+def _inventory(tmp_path: Path, port: int, hosts_extra: dict[str, dict]) -> Path:
+    folder = tmp_path / "inv"
+    folder.mkdir()
+    hosts = {
+        name: {
+            "hostname": "127.0.0.1",
+            "port": port,
+            "username": "admin",
+            "password": "admin",
+            "data": {"secret": "admin", **extra},
+        }
+        for name, extra in hosts_extra.items()
+    }
+    (folder / "hosts.yaml").write_text(yaml.safe_dump(hosts))
+    return folder
+
+
+def test_an_injecting_intent_file_exits_2(tmp_path: Path) -> None:
+    intent = tmp_path / "evil.yaml"
+    intent.write_text('archive:\n  path: "flash:a\\nusername evil privilege 15 secret 0 pwned"\n')
+    for command in (["validate", str(intent)], ["apply", str(intent), "--dry-run"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 2, result.output
+        assert "archive.path" in result.output and "one line" in result.output
+
+
+def test_per_host_overrides_are_checked_for_every_host_before_any_connection(
+    tmp_path: Path, listener: tuple[int, socket.socket]
+) -> None:
+    port, server = listener
+    inventory = _inventory(
+        tmp_path,
+        port,
+        {
+            "good": {},
+            "evil": {"ssh_intent": {"archive": {"path": "flash:x\nusername evil secret 0 y"}}},
+            "typo": {"ssh_intent": {"ssh": {"timeout": "60"}}},
+            "lost": {"ssh_intent_file": str(tmp_path / "missing.yaml")},
+            "badport": {"timeout": True},
+        },
+    )
+    result = runner.invoke(app, ["apply", HARDENING, "--inventory", str(inventory)])
+    assert result.exit_code == 2, result.output
+    text = result.output
+    assert "no host was contacted" in text
+    assert "evil: archive.path:" in text
+    assert "typo: ssh.timeout: '60' is not valid" in text
+    assert "lost: ssh_intent_file:" in text and "missing.yaml" in text
+    assert "badport: device.timeout: True is not valid" in text
+    assert "good:" not in text
+    assert _no_connection(server)
+
+
+def test_a_secret_with_a_line_break_exits_2_without_showing_it(
+    tmp_path: Path, listener: tuple[int, socket.socket], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port, server = listener
+    intent = tmp_path / "users.yaml"
+    intent.write_text("users:\n  - {name: netops, privilege: 15, secret_env: NETOPS_SECRET}\n")
+    monkeypatch.setenv("NETOPS_SECRET", "Visible-Pw\nusername evil privilege 15 secret 0 x")
+    inventory = _inventory(tmp_path, port, {"r1": {}})
+    result = runner.invoke(app, ["apply", str(intent), "--inventory", str(inventory)])
+    assert result.exit_code == 2, result.output
+    assert "secret NETOPS_SECRET: must be one line" in result.output
+    assert "Visible-Pw" not in result.output
+    assert _no_connection(server)
+
+
+@pytest.mark.parametrize("minutes", ["0", "-5", "1000"])
+def test_revert_minutes_out_of_range_exits_2(minutes: str) -> None:
+    result = runner.invoke(app, ["apply", HARDENING, "--revert-minutes", minutes])
+    assert result.exit_code == 2, result.output
+    assert "--revert-minutes:" in result.output and "out of range 1-120" in result.output
