@@ -40,3 +40,7 @@ class ConnectError(IosSshError):
 
 class SessionLost(IosSshError):
     """The session dropped or stopped answering in the middle of a conversation."""
+
+
+class SessionLogError(IosSshError):
+    """A driver log that would record a secret in clear: refused before the secret is sent."""

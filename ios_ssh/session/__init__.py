@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import redact
 from ..errors import ConnectError
 from .conversation import Conversation
 from .params import DeviceParams, Driver
@@ -16,6 +17,8 @@ def open_session(device: DeviceParams | dict[str, Any], driver: Driver = "netmik
     reached over SSH instead.
     """
     params = DeviceParams.coerce(device)
+    # The drivers log the login and enable exchanges: mask these wherever they are logged.
+    redact.register([params.password.get_secret_value(), params.secret.get_secret_value()])
     try:
         return _open(params, driver)
     except ConnectError:

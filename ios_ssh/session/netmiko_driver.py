@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from netmiko import ConnectHandler
 from netmiko.exceptions import (
     NetmikoAuthenticationException,
@@ -64,6 +66,15 @@ class NetmikoChannel:
             raise SessionLost(f"no prompt within {timeout:.0f} s after {text!r}") from exc
         except (OSError, EOFError) as exc:
             raise SessionLost(f"session dropped after {text!r}: {exc}") from exc
+
+    def protect(self, secrets: Iterable[str]) -> None:
+        """netmiko's session_log masks the values of its `no_log` mapping: add ours."""
+        session_log = getattr(self.conn, "session_log", None)
+        if session_log is None:
+            return
+        for value in secrets:
+            if value and value not in session_log.no_log.values():
+                session_log.no_log[f"ios_ssh_{len(session_log.no_log)}"] = value
 
     def close(self) -> None:
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from scrapli.driver.core import IOSXEDriver
 from scrapli.exceptions import (
     ScrapliAuthenticationFailed,
@@ -10,7 +12,7 @@ from scrapli.exceptions import (
     ScrapliTimeout,
 )
 
-from ..errors import ConnectError, SessionLost
+from ..errors import ConnectError, SessionLogError, SessionLost
 from .params import DeviceParams
 from .platform import QUESTION_ENDINGS
 
@@ -65,6 +67,15 @@ class ScrapliChannel:
         # scrapli returns the echo too; drop the first line when it is the input.
         first, _, rest = output.partition("\n")
         return rest if text and first.strip().endswith(text.strip()) else output
+
+    def protect(self, secrets: Iterable[str]) -> None:
+        """scrapli's channel_log writes every byte as sent, with no masking: refuse."""
+        channel_args = getattr(self.conn, "_base_channel_args", None)
+        if any(secrets) and channel_args is not None and channel_args.channel_log:
+            raise SessionLogError(
+                f"{self.params.host}: scrapli channel_log would record secrets in clear; "
+                "turn channel_log off for hosts whose intent sets secrets"
+            )
 
     def close(self) -> None:
         try:
