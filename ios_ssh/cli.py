@@ -55,6 +55,8 @@ def _load_intent(path: Path) -> SshIntent:
     try:
         return SshIntent.from_yaml(path)
     except IntentError as exc:
+        if len(exc.problems) == 1 and exc.problems[0].startswith(f"{path}: "):
+            raise _bad(f"intent: {exc.problems[0]}") from None  # the file itself
         raise _bad(f"{path}: {exc}") from None
 
 
@@ -210,15 +212,15 @@ def state(
     as_json: JsonOpt = False,
 ) -> None:
     """Read each host's SSH state."""
-    from .fleet import run_with_progress, to_json
+    from .fleet import HostFailure, run_with_progress, to_json
     from .nornir import read_ssh_state
 
     nornir = _nornir(inventory, host, group, workers)
     results = run_with_progress(
         nornir, read_ssh_state, "reading", console, as_json, driver=_driver(driver)
     )
-    states = {n: o.result for n, o in results.items() if not isinstance(o, BaseException)}
-    failed = {n: o for n, o in results.items() if isinstance(o, BaseException)}
+    states = {n: o.result for n, o in results.items() if not isinstance(o, HostFailure)}
+    failed = {n: o.error for n, o in results.items() if isinstance(o, HostFailure)}
     if as_json:
         console.print_json(to_json(states))
     else:

@@ -14,23 +14,37 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .errors import ConnectError, IntentError, IosSshError
 from .report import Report
 from .state import DeviceState
 
 
+@dataclasses.dataclass(frozen=True)
+class HostFailure:
+    """A task that raised instead of returning a Report, and how long it ran."""
+
+    error: BaseException
+    seconds: float
+
+
 class _ProgressProcessor:
-    """Nornir processor that advances a progress bar as hosts finish."""
+    """Nornir processor that advances a progress bar as hosts finish, and times each."""
 
     def __init__(self, progress: Progress, task_id: Any) -> None:
         self.progress, self.task_id = progress, task_id
+        self.started: dict[str, float] = {}
+        self.seconds: dict[str, float] = {}
 
     def task_started(self, task: Task) -> None: ...
     def task_completed(self, task: Task, result: AggregatedResult) -> None: ...
-    def task_instance_started(self, task: Task, host: Any) -> None: ...
     def subtask_instance_started(self, task: Task, host: Any) -> None: ...
     def subtask_instance_completed(self, task: Task, host: Any, result: MultiResult) -> None: ...
 
+    def task_instance_started(self, task: Task, host: Any) -> None:
+        self.started[host.name] = time.monotonic()
+
     def task_instance_completed(self, task: Task, host: Any, result: MultiResult) -> None:
+        self.seconds[host.name] = time.monotonic() - self.started.get(host.name, time.monotonic())
         self.progress.advance(self.task_id)
 
 
@@ -41,7 +55,7 @@ def run_with_progress(
     console: Console,
     quiet: bool,
     **kwargs: Any,
-) -> dict[str, Result | BaseException]:
+) -> dict[str, Result | HostFailure]:
     """Run `task` on every host; a failure on one never stops the others."""
     hosts = list(nornir.inventory.hosts)
     with Progress(
@@ -54,25 +68,36 @@ def run_with_progress(
         disable=quiet,
     ) as progress:
         task_id = progress.add_task(label, total=len(hosts))
-        runner = nornir.with_processors([_ProgressProcessor(progress, task_id)])
-        results = runner.run(task=task, on_failed=True, **kwargs)
-    out: dict[str, Result | BaseException] = {}
+        timer = _ProgressProcessor(progress, task_id)
+        results = nornir.with_processors([timer]).run(task=task, on_failed=True, **kwargs)
+    out: dict[str, Result | HostFailure] = {}
     for name in hosts:
-        multi = results[name]
-        first = multi[0]
-        out[name] = first.exception if first.exception is not None else first
+        first = results[name][0]
+        if first.exception is not None:
+            out[name] = HostFailure(first.exception, timer.seconds.get(name, 0.0))
+        else:
+            out[name] = first
     return out
 
 
-def report_of(outcome: Result | BaseException, host: str) -> Report:
-    if isinstance(outcome, BaseException):
-        return Report(host, ok=False, errors=[f"{type(outcome).__name__}: {outcome}"])
+def report_of(outcome: Result | HostFailure, host: str) -> Report:
+    if isinstance(outcome, HostFailure):
+        error = outcome.error
+        text = str(error) if isinstance(error, IosSshError) else f"{type(error).__name__}: {error}"
+        before = isinstance(error, ConnectError | IntentError)
+        return Report(
+            host,
+            ok=False,
+            outcome="failed-before-change" if before else "unknown",
+            errors=[" ".join(text.split())],
+            seconds=outcome.seconds,
+        )
     return outcome.result
 
 
 def summary_table(reports: dict[str, Report], title: str) -> Table:
     table = Table(title=title)
-    for column in ("host", "result", "changed", "checks", "time"):
+    for column in ("host", "result", "outcome", "checks", "time"):
         table.add_column(column, justify="right" if column in ("checks", "time") else "left")
     for name, report in reports.items():
         if report.refusals:
@@ -87,7 +112,7 @@ def summary_table(reports: dict[str, Report], title: str) -> Table:
         table.add_row(
             name,
             result,
-            "yes" if report.changed else "no",
+            report.outcome,
             f"{passed}/{len(report.checks)}",
             f"{report.seconds:.1f}s",
         )
@@ -98,6 +123,8 @@ def details(reports: dict[str, Report]) -> list[str]:
     """Why each host that did not pass did not pass."""
     lines: list[str] = []
     for name, report in reports.items():
+        if report.revert:
+            lines.append(f"{name}: {report.outcome}: {report.revert}")
         for refusal in report.refusals:
             lines.append(f"{name}: refused: {refusal}")
         for error in report.errors:

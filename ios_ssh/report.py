@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -18,12 +19,29 @@ class Check:
         return f"{mark} {self.name}: expected {self.expected}, found {self.found}"
 
 
+# What happened to the router, exactly one per report (README: "Outcomes").
+Outcome = Literal[
+    "converged",  # the change was made and confirmed
+    "unchanged",  # nothing was sent that changed the configuration (also dry runs, verify)
+    "refused",  # the plan or the tool refused before changing anything
+    "reverted",  # a change was tried and undone; `revert` says how
+    "reverting",  # a change is not confirmed: the router rolls back at `revert`'s time
+    "failed-before-change",  # no session, or a failure before anything was changed
+    "partial",  # unprotected (allow_unprotected): lines before the failure stay
+    "unknown",  # the session was lost with no protection and no way to tell
+]
+
+
 @dataclass
 class Report:
-    """The result of apply or verify for one device. Truthiness is not used: read `.ok`."""
+    """The result of apply or verify for one device. Truthiness is not used: read `.ok`.
+
+    `changed` means a change was confirmed on the router (outcome `converged`)."""
 
     host: str
     ok: bool = True
+    outcome: Outcome = "unchanged"
+    revert: str = ""  # reverted: how (revert now, timer, checkpoint); reverting: when
     changed: bool = False
     diff: str = ""
     checks: list[Check] = field(default_factory=list)
@@ -42,7 +60,8 @@ class Report:
     def __repr__(self) -> str:
         passed = sum(1 for c in self.checks if c.ok)
         return (
-            f"Report(host={self.host!r}, ok={self.ok}, changed={self.changed}, "
+            f"Report(host={self.host!r}, ok={self.ok}, outcome={self.outcome!r}, "
+            f"changed={self.changed}, "
             f"checks={passed}/{len(self.checks)} passed, refusals={len(self.refusals)}, "
             f"errors={len(self.errors)})"
         )
@@ -50,6 +69,8 @@ class Report:
     def text(self) -> str:
         """A readable account, for a terminal or a log (never holds a secret)."""
         out = [repr(self)]
+        if self.revert:
+            out.append(f"  {self.outcome}: {self.revert}")
         out += [f"  refused: {r}" for r in self.refusals]
         out += [f"  error: {e}" for e in self.errors]
         if self.diff:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,7 @@ def _connect(params: DeviceParams, driver: Driver, report: Report) -> Conversati
         return open_session(params, driver)
     except ConnectError as exc:
         report.ok, report.errors = False, [str(exc)]
+        report.outcome = "failed-before-change"
         return None
 
 
@@ -217,6 +219,7 @@ def apply(
             _change(
                 conv,
                 params,
+                driver,
                 intent,
                 state,
                 plan,
@@ -228,9 +231,13 @@ def apply(
             )
     except (DeviceError, SessionLost, SessionLogError) as exc:
         report.errors.append(str(exc))
+        if report.outcome == "unchanged":  # raised before anything was changed
+            report.outcome = "failed-before-change"
     finally:
         if session is None:
             conv.close()
+    if report.refusals:
+        report.outcome = "refused"
     if not report.refusals and not report.errors and not dry_run:
         # After a change the fresh SSH login has proven SSH; telnet may be gone by design.
         verify_params = params.for_ssh() if report.changed else params
@@ -251,6 +258,7 @@ def apply(
 def _change(
     conv: Conversation,
     params: DeviceParams,
+    driver: Driver,
     intent: SshIntent,
     state: DeviceState,
     plan: Plan,
@@ -260,9 +268,11 @@ def _change(
     revert_minutes: int,
     allow_unprotected: bool,
 ) -> None:
+    """Send the plan under the router's revert timer; each way out sets `report.outcome`."""
     if any(line.command != line.display for line in plan.lines()):
         conv.channel.protect(found_secrets.values())  # or refuse, before anything is sent
     steps = list(plan.steps)
+    archive_added = False
     has_archive = bool((state.config["archive"] or {}).get("path"))
     if not has_archive:
         archive_steps = [s for s in steps if s.section == "archive"]
@@ -270,8 +280,9 @@ def _change(
             conv.configure([line.command for line in archive_steps[0].lines])
             conv.end()
             steps.remove(archive_steps[0])
-            has_archive = True
+            has_archive = archive_added = True
         elif not allow_unprotected:
+            report.outcome = "refused"
             report.refusals.append(
                 "no configuration archive, so no revert timer to undo a failed change: add an "
                 "archive section to the intent, or pass allow_unprotected=True"
@@ -284,7 +295,11 @@ def _change(
             if "Rollback Confirmed Change" not in out:
                 raise DeviceError("configure terminal revert timer", out or "no rollback started")
         except DeviceError as exc:
+            if archive_added:  # leave the router exactly as it was
+                conv.configure(["no archive"])
+                conv.end()
             if not allow_unprotected:
+                report.outcome = "refused"
                 report.refusals.append(
                     "this image has no revert timer ('configure terminal revert timer' was "
                     f"rejected: {exc.device_words.splitlines()[-1]}); pass allow_unprotected=True "
@@ -292,6 +307,7 @@ def _change(
                 )
                 return
             protected = False
+    rollback_at = _clock_in(revert_minutes)
     if not protected:
         conv.run("configure terminal")
         report.notes.append("applied without a revert timer (allow_unprotected)")
@@ -302,27 +318,135 @@ def _change(
         conv.end()
     except DeviceError as exc:
         report.errors.append(f"{exc.command}: {exc.device_words}")
-        _undo(conv, report, protected)
+        _undo(conv, report, protected, rollback_at)
         return
     except SessionLost as exc:
         report.errors.append(f"session lost during the change: {exc}")
         if protected:
-            report.notes.append(
-                f"the router's revert timer ({revert_minutes} min) restores the previous configuration"
-            )
+            _reverting(report, rollback_at, revert_minutes)
+        else:
+            report.outcome = "unknown"
+            report.notes.append("no revert timer: the lines sent before the loss stay")
         return
-    report.changed = True
     fresh = _fresh_login(params, intent, found_secrets)
     if fresh is not None:
         report.errors.append(f"a new session could not log in after the change: {fresh}")
-        _undo(conv, report, protected)
-        report.changed = False
+        _undo(conv, report, protected, rollback_at)
         return
-    if protected:
-        conv.run("configure confirm")
+    if protected and not _confirm(
+        conv, params, driver, intent, plan, report, revert_minutes, rollback_at
+    ):
+        return
+    report.outcome, report.changed = "converged", True
     if save:
         conv.run("write memory", timeout=params.timeout * 2)
         report.notes.append("saved (write memory)")
+
+
+def _clock_in(minutes: int) -> str:
+    """When a revert timer started now expires, on this machine's clock."""
+    at = datetime.now(UTC) + timedelta(minutes=minutes)
+    return at.strftime("%H:%M UTC")
+
+
+def _reverting(report: Report, rollback_at: str, minutes: int) -> None:
+    report.outcome = "reverting"
+    report.revert = f"the router's revert timer ({minutes} min) rolls back at {rollback_at}"
+    report.notes.append(
+        f"the router's revert timer ({minutes} min) restores the previous configuration "
+        f"at about {rollback_at}; do not confirm it by hand"
+    )
+
+
+def _confirm(
+    conv: Conversation,
+    params: DeviceParams,
+    driver: Driver,
+    intent: SshIntent,
+    plan: Plan,
+    report: Report,
+    minutes: int,
+    rollback_at: str,
+) -> bool:
+    """`configure confirm`, checked: True when the change is confirmed on the router."""
+    try:
+        out = conv.run("configure confirm")
+    except SessionLost as exc:
+        report.errors.append(f"session lost at configure confirm: {exc}")
+        return _confirm_anew(params, driver, intent, report, minutes, rollback_at)
+    except DeviceError as exc:
+        out = exc.device_words
+    if "No Rollback Confirmed Change pending" in out or out.strip().startswith("%"):
+        # Too late: the timer expired (slow steps, or a timer too short) and IOS rolled
+        # back; lines typed after that moment stayed, unprotected. Read what is there now.
+        return _after_expiry(conv, intent, plan, report, f"configure confirm: {out.strip()}")
+    return True
+
+
+def _after_expiry(
+    conv: Conversation, intent: SshIntent, plan: Plan, report: Report, words: str
+) -> bool:
+    """The timer expired before the confirm, and IOS rolled back then; lines typed after
+    that moment stayed, unprotected. Read what the router holds now and say so; True when
+    the whole change stands (already proven by the fresh login)."""
+    expired = "the revert timer expired before configure confirm"
+    try:
+        left = make_plan(_state_of(conv), intent, PlanContext("ssh", conv.params.username), {})
+    except (DeviceError, SessionLost) as exc:
+        report.errors.append(words)
+        report.outcome, report.revert = "unknown", f"{expired}; the router could not be read: {exc}"
+        return False
+    if left.empty:  # the rollback came before the lines: all of them stand
+        report.notes.append(f"{expired}, before the change was sent: it stands, unconfirmed")
+        return True
+    report.errors.append(words)
+    if left.diff() == plan.diff():
+        report.outcome, report.revert = "reverted", f"by the router's timer: {expired}"
+    else:
+        report.outcome = "partial"
+        report.revert = f"{expired} mid-change: lines sent after it stay; still to do: " + (
+            "; ".join(line.display.strip() for line in left.lines())
+        )
+    return False
+
+
+def _confirm_anew(
+    params: DeviceParams,
+    driver: Driver,
+    intent: SshIntent,
+    report: Report,
+    minutes: int,
+    rollback_at: str,
+) -> bool:
+    """The session dropped at `configure confirm`: find out from a new one whether the
+    change is pending (confirm it), already confirmed, or rolled back."""
+    try:
+        conv = open_session(params.for_ssh(), driver)
+    except ConnectError as exc:
+        report.outcome = "unknown"
+        report.revert = (
+            f"no new session ({exc}): confirmed if 'configure confirm' reached the router, "
+            f"else rolled back by its timer at about {rollback_at}"
+        )
+        return False
+    try:
+        pending = conv.run("show archive config rollback timer", check=False)
+        if "No Rollback Confirmed Change pending" not in pending:
+            conv.run("configure confirm")
+            report.notes.append("confirmed from a new session after the first one was lost")
+            return True
+        left = make_plan(_state_of(conv), intent, PlanContext("ssh", params.username), {})
+        if left.empty:
+            report.notes.append("configure confirm had reached the router before the loss")
+            return True
+        report.outcome, report.revert = "reverted", "by the router's revert timer"
+        return False
+    except (DeviceError, SessionLost) as exc:
+        report.outcome = "unknown"
+        report.revert = f"could not tell from a new session: {exc}"
+        return False
+    finally:
+        conv.close()
 
 
 def _send_line(conv: Conversation, params: DeviceParams, line: ConfigLine) -> None:
@@ -343,15 +467,19 @@ def _send_line(conv: Conversation, params: DeviceParams, line: ConfigLine) -> No
         raise DeviceError(line.display, words) from None
 
 
-def _undo(conv: Conversation, report: Report, protected: bool) -> None:
+def _undo(conv: Conversation, report: Report, protected: bool, rollback_at: str) -> None:
     if not protected:
+        report.outcome = "partial"
         report.notes.append("no revert timer: the router keeps the lines sent before the failure")
         return
     try:
         conv.end()
         conv.run("configure revert now")
+        report.outcome, report.revert = "reverted", "configure revert now"
         report.notes.append("reverted: configure revert now")
     except (DeviceError, SessionLost) as exc:
+        report.outcome = "reverting"
+        report.revert = f"the router's revert timer rolls back at about {rollback_at}"
         report.notes.append(f"could not revert now ({exc}); the router's revert timer will")
 
 

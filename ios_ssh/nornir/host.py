@@ -72,8 +72,9 @@ def intent_for_host(host: Host, intent: SshIntent | str | Path | None) -> SshInt
     else:
         try:
             base = SshIntent.from_yaml(intent)
-        except OSError as exc:
-            raise IntentError([f"ssh_intent_file: {intent}: {exc.strerror or exc}"]) from None
+        except IntentError as exc:
+            where = "ssh_intent_file" if file is not None else "intent"
+            raise IntentError([f"{where}: {p}" for p in exc.problems]) from None
     merged = base.model_dump(exclude_unset=True)
     layers = [host.defaults.data.get("ssh_intent")]
     layers += [g.data.get("ssh_intent") for g in reversed(list(host.groups))]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ios_ssh.demo import free_reverse_offset
 from ios_ssh.labctl import LabProcess
 
 REPO = Path(__file__).resolve().parents[2]
@@ -15,7 +16,10 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def lab_process() -> Iterator[LabProcess]:
-    lab = LabProcess.start("demo", 0, minute_seconds=10.0)
+    # Reverse SSH ports 2001-2003 shifted to free ports: another lab may hold the real ones.
+    offset = free_reverse_offset()
+    lab = LabProcess.start("demo", 0, minute_seconds=10.0, reverse_offset=offset)
+    lab.reverse_offset = offset  # type: ignore[attr-defined]
     try:
         yield lab
     finally:
@@ -38,6 +42,7 @@ def lab_inventory(lab_process: LabProcess, tmp_path: Path) -> Path:
             host["port"] = router.ssh_port
         if "ssh_intent_file" in data:
             data["ssh_intent_file"] = str(REPO / data["ssh_intent_file"])
+            data["reverse_port_offset"] = lab_process.reverse_offset  # type: ignore[attr-defined]
     (folder / "hosts.yaml").write_text(yaml.safe_dump(hosts))
     for name in ("groups.yaml", "defaults.yaml"):
         (folder / name).write_text((REPO / "inventory/lab" / name).read_text())

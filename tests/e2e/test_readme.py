@@ -47,8 +47,8 @@ def test_the_demo_exits_0_with_every_router_verified() -> None:
     tables = result.stdout.split("verify (fresh reads and live probes)")
     assert len(tables) == 2
     for name in ("r1", "r2", "r3", "cs1"):
-        assert re.search(rf"│ {name}\s+│ ok\s+│ yes", tables[0]), tables[0]
-        assert re.search(rf"│ {name}\s+│ ok\s+│ no", tables[1]), tables[1]
+        assert re.search(rf"│ {name}\s+│ ok\s+│ converged", tables[0]), tables[0]
+        assert re.search(rf"│ {name}\s+│ ok\s+│ unchanged", tables[1]), tables[1]
     assert "Lab stopped." in result.stdout
 
 
