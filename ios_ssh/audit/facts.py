@@ -22,10 +22,6 @@ RUNNING_CONFIG = "show running-config"
 SHOW_IP_SSH = "show ip ssh"
 SHOW_RSA_KEYS = "show crypto key mypubkey rsa"
 
-_BANNER = re.compile(r"^banner (\S+) ?(.*)$")
-_ACL_NAMED = re.compile(r"^(?:ip|ipv6) access-list (?:standard |extended )?(\S+)")
-_ACL_NUMBERED = re.compile(r"^access-list (\S+) (.+)$")
-
 
 @dataclass
 class Facts:
@@ -41,65 +37,101 @@ class Facts:
     rsa_keys: list[dict[str, Any]] | None = None  # parsed `show crypto key mypubkey rsa`
     notes: list[str] = field(default_factory=list)  # captures that did not parse
 
+    by_word: dict[str, list[str]] = field(default_factory=dict, repr=False)
+
     def top_matching(self, pattern: re.Pattern[str]) -> list[str]:
-        return [line for line in self.top if pattern.search(line)]
+        """Top-level lines matching `pattern`; a pattern anchored on a first word (`^aaa
+        ...`) only looks at lines that start with that word."""
+        word = _first_word(pattern)
+        lines = self.top if word is None else self.by_word.get(word, ())
+        return [line for line in lines if pattern.search(line)]
 
 
-def _split_banners(lines: list[str], facts: Facts) -> list[str]:
+# `^aaa ...`, `^ip ssh ...`: the literal words a pattern starts with.
+_ANCHOR = re.compile(r"^\^([A-Za-z][\w-]*)(?: ([A-Za-z][\w-]*))?(?: |\\s|\$|\\b|$)")
+_WORDS: dict[str, str | None] = {}
+
+
+def _key(line: str) -> str:
+    """Index key of a top-level line: its first word, or for the many `ip ...` lines its
+    first two words."""
+    words = line.split(" ", 2)
+    return f"ip {words[1]}" if words[0] == "ip" and len(words) > 1 else words[0]
+
+
+def _first_word(pattern: re.Pattern[str]) -> str | None:
+    """The index key a pattern's lines must have, or None when the pattern does not say."""
+    source = pattern.pattern
+    if source not in _WORDS:
+        match = _ANCHOR.match(source)
+        if match is None or (match.group(1) == "ip" and not match.group(2)):
+            _WORDS[source] = None
+        else:
+            _WORDS[source] = _key(" ".join(w for w in match.groups() if w))
+    return _WORDS[source]
+
+
+_BANNER_START = re.compile(r"\nbanner (\S+) ?")
+
+
+def _cut_banners(text: str, facts: Facts) -> str:
     """The config without banner bodies (their text could look like commands)."""
     kept: list[str] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if not line.startswith("banner "):
-            kept.append(line)
-            i += 1
+    pos = 0
+    for match in _BANNER_START.finditer(text):
+        if match.start() < pos:
+            continue  # inside the previous banner's text
+        kept.append(text[pos : match.start() + 1])  # up to and with the newline
+        rest = match.end()
+        delim = "^C" if text.startswith("^C", rest) else text[rest : rest + 1]
+        if not delim or delim == "\n":
+            pos = rest if delim == "\n" else len(text)
             continue
-        match = _BANNER.match(line.rstrip())
-        rest = match.group(2) if match else ""
-        if not match or not rest:
-            i += 1
-            continue
-        delim = "^C" if rest.startswith("^C") else rest[0]
-        body = rest[len(delim) :]
-        text: list[str] = []
-        while delim not in body:
-            text.append(body)
-            i += 1
-            if i >= len(lines):
-                body = delim  # unterminated: take what there is
-                break
-            body = lines[i]
-        text.append(body.split(delim, 1)[0])
-        facts.banners[match.group(1)] = "\n".join(text).strip()
-        i += 1
-    return kept
+        close = text.find(delim, rest + len(delim))
+        close = len(text) if close < 0 else close
+        facts.banners[match.group(1)] = text[rest + len(delim) : close].strip()
+        pos = text.find("\n", close)  # the newline that ends the banner's last line
+        pos = len(text) if pos < 0 else pos
+    kept.append(text[pos:])
+    return "".join(kept)
 
 
-def _scan(lines: list[str], facts: Facts) -> None:
-    """Top-level lines, ACL bodies and the image version, in one pass."""
-    acl: list[str] | None = None
-    for line in lines:
-        if not line or line[0] == "!":
-            continue
-        if line[0] == " ":
-            if acl is not None:
-                words = line.split()
-                if words and words[0].isdigit():  # `10 permit ...`: drop the sequence number
-                    words = words[1:]
-                if words and words[0] != "remark":
-                    acl.append(" ".join(words))
-            continue
-        line = line.rstrip()
-        acl = None
-        facts.top.append(line)
-        if line.startswith("version "):
-            facts.image = line[8:].strip()
-        elif line.startswith(("ip access-list", "ipv6 access-list")):
-            if m := _ACL_NAMED.match(line):
-                acl = facts.acls.setdefault(m.group(1), [])
-        elif (m := _ACL_NUMBERED.match(line)) and not m.group(2).startswith("remark"):
-            facts.acls.setdefault(m.group(1), []).append(m.group(2))
+# The top-level commands `parse_running_config` interprets, with their sub-lines; only these
+# sections are handed to it (it takes `| section`-filtered text), so interfaces, routes and
+# ACLs cost it nothing. The patterns start at a newline (not `^` under re.M), which lets
+# the regex engine skip ahead in C: the text is scanned with a leading newline added.
+_SECTIONS = re.compile(
+    r"\n((?:hostname|ip ssh|ip domain|ip scp|aaa |username |enable |line |archive)[^\n]*"
+    r"(?:\n[ \t][^\n]*)*)"
+)
+_TOP = re.compile(r"\n(?![ \t!\n])(.*)")
+_VERSION = re.compile(r"\nversion (\S+)")
+_NAMED_ACL = re.compile(
+    r"\nip(?:v6)? access-list (?:standard |extended )?(\S+)[^\n]*((?:\n[ \t][^\n]*)*)"
+)
+_NUMBERED_ACL = re.compile(r"\naccess-list (\S+) (?!remark)([^\n]*)")
+
+
+def _scan(text: str, facts: Facts) -> str:
+    """Top-level lines, ACL bodies and the image version; returns the sections
+    `parse_running_config` needs. `text` starts with a newline."""
+    facts.top = [line.rstrip() for line in _TOP.findall(text)]
+    by_word = facts.by_word
+    for line in facts.top:
+        by_word.setdefault(_key(line), []).append(line)
+    if version := _VERSION.search(text):
+        facts.image = version.group(1)
+    for name, body in _NAMED_ACL.findall(text):
+        entries = facts.acls.setdefault(name, [])
+        for line in body.split("\n"):
+            words = line.split()
+            if words and words[0].isdigit():  # `10 permit ...`: drop the sequence number
+                words = words[1:]
+            if words and words[0] != "remark":
+                entries.append(" ".join(words))
+    for name, entry in _NUMBERED_ACL.findall(text):
+        facts.acls.setdefault(name, []).append(entry.rstrip())
+    return "\n".join(_SECTIONS.findall(text))
 
 
 def facts_from_outputs(name: str, outputs: dict[str, str]) -> Facts:
@@ -107,9 +139,10 @@ def facts_from_outputs(name: str, outputs: dict[str, str]) -> Facts:
     facts = Facts(name)
     text = outputs.get(RUNNING_CONFIG)
     if text is not None:
-        lines = _split_banners(text.replace("\r", "").split("\n"), facts)
-        _scan(lines, facts)
-        facts.config = parse_running_config("\n".join(lines))
+        text = "\n" + text.replace("\r", "")  # the scans look for "\n<command>"
+        if "\nbanner " in text:
+            text = _cut_banners(text, facts)
+        facts.config = parse_running_config(_scan(text, facts))
         facts.name = facts.config["hostname"] or name
     if (ssh := outputs.get(SHOW_IP_SSH)) is not None:
         try:
