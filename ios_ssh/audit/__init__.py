@@ -9,7 +9,7 @@ from .facts import Facts, facts_from_outputs
 from .fix import fix_intent, fix_yaml
 from .html import html_report, write_html
 from .model import Finding, Outcome, Results, Rule
-from .offline import InputError, iter_facts, load_facts
+from .offline import InputError, load_facts
 from .output import exit_code, to_json, to_junit
 from .rules import RuleSetError, load_rule_set
 from .run import audit_facts, audit_paths, audit_state, results_from_reports, rule_sets
@@ -32,7 +32,6 @@ __all__ = [
     "fix_yaml",
     "html_report",
     "intent_findings",
-    "iter_facts",
     "load_facts",
     "load_rule_set",
     "results_from_reports",

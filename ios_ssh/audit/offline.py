@@ -10,14 +10,14 @@ sections are used as the outputs of those commands. Abbreviations are understood
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..templates import find_template
 from .facts import RUNNING_CONFIG, SHOW_IP_SSH, SHOW_RSA_KEYS, Facts, facts_from_outputs
 
-# `r1#show ip ssh`, `r1# sh run`: a prompt then a show command.
-_PROMPT = re.compile(r"^[A-Za-z0-9][\w.\-()/]*#\s*(sh(?:o|ow)?\s.*)$")
+# `r1#show ip ssh`, `r1# sh run`, `r1#exit`: a prompt at column 0, then what was typed.
+_PROMPT = re.compile(r"^[A-Za-z0-9][\w.\-()/]*#[ \t]*(.*?)\s*$")
 _RUN = re.compile(
     r"^sh(?:o|ow)?\s+run(?:n(?:i(?:n(?:g(?:-(?:c(?:o(?:n(?:f(?:i(?:g)?)?)?)?)?)?)?)?)?)?)?\s*$"
 )
@@ -40,15 +40,20 @@ def command_of(command: str) -> str | None:
     return _KNOWN.get(find_template(words)) if find_template(words) else None
 
 
+def _is_show(line: str) -> bool:
+    match = _PROMPT.match(line)
+    return match is not None and match.group(1).startswith("sh")
+
+
 def split_outputs(text: str) -> dict[str, str]:
     """A file's text as {command: output}; without prompts it is all running-config."""
     lines = text.replace("\r", "").split("\n")
-    if "#" not in text or not any(_PROMPT.match(line.strip()) for line in lines):
+    if "#" not in text or not any(_is_show(line) for line in lines):
         return {RUNNING_CONFIG: text}
     sections: dict[str, list[str]] = {}
     current: list[str] | None = None
     for line in lines:
-        match = _PROMPT.match(line.strip())
+        match = _PROMPT.match(line)
         if match:
             command = command_of(match.group(1))
             current = sections.setdefault(command, []) if command else None
@@ -87,11 +92,3 @@ def load_facts(path: Path) -> Facts:
     return facts_from_outputs(
         path.stem if path.suffix in (".cfg", ".txt", ".conf") else path.name, split_outputs(text)
     )
-
-
-def iter_facts(paths: Iterable[Path]) -> Iterator[Facts]:
-    files = device_files(paths)
-    if not files:
-        raise InputError("no configuration files in " + ", ".join(str(p) for p in paths))
-    for path in files:
-        yield load_facts(path)

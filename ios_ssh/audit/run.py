@@ -11,7 +11,7 @@ from ..state import DeviceState
 from .evaluate import captured_commands, evaluate, intent_findings, state_from_facts
 from .facts import Facts, facts_from_outputs
 from .model import Finding, Results, Rule
-from .offline import device_files, load_facts
+from .offline import InputError, device_files, load_facts
 from .rules import RuleSetError, load_rule_set
 
 
@@ -49,8 +49,12 @@ def audit_facts(facts: Facts, rules: list[Rule], intent: SshIntent | None) -> li
 
 def audit_paths(paths: Iterable[Path], rules: list[Rule], intent: SshIntent | None) -> Results:
     """Every backup file under `paths`, keyed by hostname (file name when it has none)."""
+    paths = list(paths)
+    files = device_files(paths)
+    if not files:
+        raise InputError("no configuration files in " + ", ".join(str(p) for p in paths))
     results: Results = {}
-    for path in device_files(paths):
+    for path in files:
         facts = load_facts(path)
         name = facts.name if facts.name not in results else f"{facts.name} ({path})"
         results[name] = audit_facts(facts, rules, intent)
