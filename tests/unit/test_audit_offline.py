@@ -127,7 +127,7 @@ def test_html_is_one_self_contained_file(tmp_path: Path) -> None:
     page = out.read_text()
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
     assert "<link" not in page and "@import" not in page and "fetch(" not in page
-    data = re.search(r'<script type="application/json" id="audit-data">(.*?)</script>', page, re.S)
+    data = re.search(r'<script type="application/json" id="audit-data">(.*?)</script>', page, re.DOTALL)
     assert data is not None
     assert set(json.loads(data.group(1))["results"]) == {"edge-01", "branch-02", "core-03", "r1"}
 
