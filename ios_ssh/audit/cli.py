@@ -118,7 +118,12 @@ def _online(
         raise _Bad(f"inventory: {exc}") from None
     if not nornir.inventory.hosts:
         raise _Bad("inventory: no host matches --host/--group")
-    outcomes = run_with_progress(nornir, read_ssh_state, "reading", console, quiet, driver=driver)
+    try:
+        outcomes = run_with_progress(
+            nornir, read_ssh_state, "reading", console, quiet, driver=driver
+        )
+    finally:
+        nornir.close_connections(on_failed=True)  # give the routers their vty lines back
     results: Results = {}
     for name, outcome in outcomes.items():
         if isinstance(outcome, BaseException):
