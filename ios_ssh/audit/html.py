@@ -26,7 +26,8 @@ table{border-collapse:collapse;margin:1em 0} th,td{border:1px solid #ccc;padding
 #matrix td.cell{width:18px;height:18px;text-align:center;cursor:default;font-size:11px}
 .pass{background:#2e9e44;color:#fff} .fail{background:#d33;color:#fff} .na{background:#e8b400;color:#222}
 .finding{border-left:5px solid #d33;padding:.3em .8em;margin:.5em 0;background:#fafafa}
-.finding.na{border-left-color:#e8b400;background:#fafafa;color:#222}
+.finding.is-na{border-left-color:#e8b400}
+#matrix tr th{white-space:nowrap;text-align:left}
 .finding pre{margin:.3em 0 0;white-space:pre-wrap;font-size:12px}
 .sev{font-size:11px;border-radius:3px;padding:0 4px;border:1px solid #999;margin-left:.5em}
 .hidden{display:none}
@@ -82,7 +83,7 @@ _JS = r"""
       } else td.className = 'cell';
       row.appendChild(td);
       if (f && f.status !== 'pass') {
-        const box = el('div', {class: 'finding ' + status[f.status], 'data-router': router,
+        const box = el('div', {class: 'finding is-' + status[f.status], 'data-router': router,
           'data-rule': rule, 'data-severity': f.severity, 'data-status': f.status});
         const title = el('div');
         title.appendChild(el('b', {}, `${router} \u2014 ${rule}`));
