@@ -57,8 +57,12 @@ def _first(finding: Finding) -> str:
 def rules_table(results: Results, title: str) -> Table:
     """Rules down, pass/fail/not-assessable counts across, and which routers fail."""
     table = Table(title=title)
-    for column in ("rule", "severity", "title", "pass", "fail", "n/a", "failing routers"):
-        table.add_column(column, justify="right" if column in ("pass", "fail", "n/a") else "left")
+    table.add_column("rule", no_wrap=True)
+    table.add_column("severity")
+    table.add_column("title", ratio=3)
+    for column in ("pass", "fail", "n/a"):
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("failing routers", ratio=2)
     order: dict[str, Finding] = {}
     per_rule: dict[str, Counter[str]] = {}
     failing: dict[str, list[str]] = {}

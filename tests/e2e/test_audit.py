@@ -40,6 +40,19 @@ def test_online_audit_reads_each_router_without_changing_it(lab_inventory: Path)
     assert again == report and again_code == code  # reading changed nothing
 
 
+def test_an_unreachable_router_fails_the_audit(lab_inventory: Path) -> None:
+    hosts = lab_inventory / "hosts.yaml"
+    hosts.write_text(
+        hosts.read_text()
+        + "ghost:\n  hostname: 127.0.0.1\n  port: 9\n  groups: [lab]\n  data: {timeout: 3}\n"
+    )
+    code, report = audit(lab_inventory, "--host", "ghost", "--host", "r1")
+    assert code == 1
+    assert [f["rule"] for f in report["ghost"]] == ["read"]
+    assert report["ghost"][0]["status"] == "fail" and report["ghost"][0]["evidence"]
+    assert len(report["r1"]) == 35  # the others are audited all the same
+
+
 def test_audit_emit_intent_apply_audit_is_green(lab_inventory: Path, tmp_path: Path) -> None:
     inv = ["--inventory", str(lab_inventory), "--host", "r1", "--host", "r2"]
     fix = tmp_path / "fix.yaml"

@@ -127,7 +127,9 @@ def test_html_is_one_self_contained_file(tmp_path: Path) -> None:
     page = out.read_text()
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
     assert "<link" not in page and "@import" not in page and "fetch(" not in page
-    data = re.search(r'<script type="application/json" id="audit-data">(.*?)</script>', page, re.DOTALL)
+    data = re.search(
+        r'<script type="application/json" id="audit-data">(.*?)</script>', page, re.DOTALL
+    )
     assert data is not None
     assert set(json.loads(data.group(1))["results"]) == {"edge-01", "branch-02", "core-03", "r1"}
 
@@ -194,3 +196,13 @@ def test_verify_reports_become_the_same_report_shape() -> None:
         ("error", "fail"),
     ]
     assert results["r1"][0].evidence == ("show ip ssh", "expected 2.0, found 1.99")
+
+
+def test_wheel_ships_the_rule_sets(tmp_path: Path) -> None:
+    import zipfile
+
+    from hatchling.builders.wheel import WheelBuilder
+
+    (wheel,) = list(WheelBuilder(str(REPO)).build(directory=str(tmp_path), versions=["standard"]))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"ios_ssh/audit/rulesets/cis.yaml", "ios_ssh/audit/rulesets/stig.yaml"} <= names
