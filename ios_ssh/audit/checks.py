@@ -242,6 +242,14 @@ def vty_session_limit(facts: Facts, max_sessions: int) -> Outcome:
 
 # -- top-level configuration -------------------------------------------------------------
 
+# A config line's words after one of these are a credential (`key 7 ...`, `secret 9 ...`).
+_SECRET_WORD = re.compile(r"\b(key|secret|password)\b.*$")
+
+
+def _shown(lines: list[str]) -> list[str]:
+    """Config lines as evidence: anything after key/secret/password is hidden."""
+    return [_SECRET_WORD.sub(r"\1 <hidden>", line) for line in lines]
+
 
 @check
 def config_line(facts: Facts, pattern: str, describe: str) -> Outcome:
@@ -249,7 +257,7 @@ def config_line(facts: Facts, pattern: str, describe: str) -> Outcome:
     if facts.config is None:
         return NO_CONFIG
     found = facts.top_matching(_re(pattern))
-    return _pass_if(bool(found), found[:3] if found else [f"no {describe} line"])
+    return _pass_if(bool(found), _shown(found[:3]) if found else [f"no {describe} line"])
 
 
 @check
@@ -260,7 +268,7 @@ def config_lines_all(facts: Facts, patterns: dict[str, str]) -> Outcome:
     evidence, ok = [], True
     for describe, pattern in patterns.items():
         found = facts.top_matching(_re(pattern))
-        evidence += found[:1] if found else [f"no {describe} line"]
+        evidence += _shown(found[:1]) if found else [f"no {describe} line"]
         ok = ok and bool(found)
     return _pass_if(ok, evidence)
 
@@ -270,7 +278,7 @@ def config_line_absent(facts: Facts, pattern: str, describe: str) -> Outcome:
     if facts.config is None:
         return NO_CONFIG
     found = facts.top_matching(_re(pattern))
-    return _pass_if(not found, found[:3] if found else [f"no {describe} line"])
+    return _pass_if(not found, _shown(found[:3]) if found else [f"no {describe} line"])
 
 
 _COMPILED: dict[str, re.Pattern[str]] = {}
@@ -394,7 +402,7 @@ def auth_servers(facts: Facts, minimum: int) -> Outcome:
     servers = facts.top_matching(_SERVER)
     lists = _login_lists(facts)
     with_group = [n for n, m in lists.items() if m and m[0].startswith("group ")]
-    evidence = [f"{len(servers)} authentication servers"] + servers[:4]
+    evidence = [f"{len(servers)} authentication servers", *_shown(servers[:4])]
     evidence += [f"aaa authentication login {n} {' '.join(lists[n])}" for n in with_group]
     ok = len(servers) >= minimum and bool(with_group)
     return _pass_if(

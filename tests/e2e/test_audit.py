@@ -74,8 +74,10 @@ def test_audit_emit_intent_apply_audit_is_green(lab_inventory: Path, tmp_path: P
     )
     assert first.exit_code == 1, first.output
     _, before = audit(lab_inventory, "--host", "r1", "--host", "r2", "--rules", "cis,stig")
-    dry = runner.invoke(app, ["apply", str(fix), *inv, "--dry-run"])
+    page = tmp_path / "dry-run.html"
+    dry = runner.invoke(app, ["apply", str(fix), *inv, "--dry-run", "--html", str(page)])
     assert dry.exit_code == 0, dry.output
+    assert '"r1"' in page.read_text() and '"r2"' in page.read_text()
     assert "+ ip ssh version 2" in dry.output and "dry run" in dry.output
     applied = runner.invoke(app, ["apply", str(fix), *inv, "--json"])
     assert applied.exit_code == 0, applied.output

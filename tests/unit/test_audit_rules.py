@@ -210,10 +210,16 @@ def test_hidden_defaults_are_not_assumed() -> None:
 
 
 def test_evidence_never_holds_a_secret() -> None:
-    facts = facts_of(broken("CIS 1.4.1").replace("0822455D0A16", "SECRETHASH"))
-    findings = evaluate(facts, RULES.values())
-    assert not any("SECRETHASH" in line for f in findings for line in f.evidence)
-    assert not any("$9$" in line for f in findings for line in f.evidence)
+    text = broken("CIS 1.4.1").replace("0822455D0A16", "SECRETHASH")
+    text = text.replace(
+        "tacacs server TAC1\n",
+        "radius-server host 192.0.2.9 key 7 SERVERKEY\ntacacs server TAC1\n",
+    )
+    findings = evaluate(facts_of(text), RULES.values())
+    evidence = [line for f in findings for line in f.evidence]
+    assert "radius-server host 192.0.2.9 key <hidden>" in evidence
+    assert not any("SECRETHASH" in line or "SERVERKEY" in line for line in evidence)
+    assert not any("$9$" in line for line in evidence)
 
 
 def test_banner_text_is_not_read_as_commands() -> None:
