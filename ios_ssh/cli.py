@@ -110,8 +110,19 @@ def _nornir(
     return nornir
 
 
-def _finish(reports: dict[str, Any], title: str, as_json: bool, show_diff: bool = False) -> None:
+def _finish(
+    reports: dict[str, Any],
+    title: str,
+    as_json: bool,
+    show_diff: bool = False,
+    html: Path | None = None,
+) -> None:
     from .fleet import details, summary_table, to_json
+
+    if html is not None:
+        from .audit import results_from_reports, write_html
+
+        write_html(html, results_from_reports(reports), f"ios-ssh {title}")
 
     if as_json:
         console.print_json(to_json(reports))
@@ -143,6 +154,9 @@ def apply(
         int, typer.Option("--revert-minutes", help="revert timer while a change is tried, 1-120")
     ] = 5,
     as_json: JsonOpt = False,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="also write the HTML report to this file")
+    ] = None,
 ) -> None:
     """Converge every host to INTENT, safely (revert timer, fresh-login check), and verify."""
     from .fleet import report_of, run_with_progress
@@ -170,7 +184,7 @@ def apply(
         revert_minutes=revert_minutes,
     )
     reports = {name: report_of(outcome, name) for name, outcome in results.items()}
-    _finish(reports, "dry run" if dry_run else "apply", as_json, show_diff=dry_run)
+    _finish(reports, "dry run" if dry_run else "apply", as_json, show_diff=dry_run, html=html)
 
 
 @app.command()
@@ -182,6 +196,9 @@ def verify(
     driver: DriverOpt = "netmiko",
     workers: WorkersOpt = 4,
     as_json: JsonOpt = False,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="also write the HTML report to this file")
+    ] = None,
 ) -> None:
     """Check every host against INTENT (configuration and live probes); changes nothing."""
     from .fleet import report_of, run_with_progress
@@ -199,7 +216,54 @@ def verify(
         driver=_driver(driver),
         secrets={k: v for k, v in os.environ.items() if k in {u.secret_env for u in loaded.users}},
     )
-    _finish({n: report_of(o, n) for n, o in results.items()}, "verify", as_json)
+    _finish({n: report_of(o, n) for n, o in results.items()}, "verify", as_json, html=html)
+
+
+@app.command()
+def audit(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="saved configs: files or directories (Oxidized/RANCID layouts)"),
+    ] = None,
+    rules: Annotated[
+        list[str], typer.Option("--rules", help="cis, stig, intent (repeat or comma-separate)")
+    ] = ["cis"],  # noqa: B006 - typer needs a list default
+    inventory: Annotated[
+        Path | None, typer.Option("--inventory", "-i", help="audit these routers online")
+    ] = None,
+    intent: Annotated[
+        Path | None, typer.Option("--intent", help="intent YAML for --rules intent")
+    ] = None,
+    host: HostOpt = None,
+    group: GroupOpt = None,
+    driver: DriverOpt = "netmiko",
+    workers: WorkersOpt = 4,
+    as_json: JsonOpt = False,
+    junit: Annotated[Path | None, typer.Option("--junit", help="write JUnit XML here")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="write the HTML report here")] = None,
+    emit_intent: Annotated[
+        Path | None, typer.Option("--emit-intent", help="write an intent that fixes the failures")
+    ] = None,
+) -> None:
+    """Audit routers (online, -i) or saved configs (offline) against CIS / STIG / an intent."""
+    from .audit.cli import run_audit
+
+    code = run_audit(
+        console,
+        paths=paths or [],
+        rule_names=rules,
+        inventory=inventory,
+        intent_file=intent,
+        hosts=host,
+        groups=group,
+        driver=driver,
+        workers=workers,
+        as_json=as_json,
+        junit=junit,
+        html=html,
+        emit_intent=emit_intent,
+    )
+    raise typer.Exit(code)
 
 
 @app.command()

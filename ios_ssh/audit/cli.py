@@ -1,0 +1,155 @@
+"""What `ios-ssh audit` does, apart from option parsing: returns the exit code.
+
+0: every assessable rule passes on every router; 1: some rule fails (or a router could
+not be read); 2: bad input (unknown rule set, no files, an invalid intent, ...).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from rich.console import Console
+
+from ..errors import IntentError
+from ..intent import SshIntent
+from .fix import fix_yaml
+from .html import write_html
+from .model import Results, Rule
+from .offline import InputError
+from .output import exit_code, routers_table, rules_table, to_json, to_junit
+from .rules import RuleSetError
+from .run import audit_paths, audit_state, rule_sets, unreachable
+
+BAD_INPUT = 2
+
+
+class _Bad(Exception):
+    pass
+
+
+def run_audit(
+    console: Console,
+    *,
+    paths: list[Path],
+    rule_names: list[str],
+    inventory: Path | None,
+    intent_file: Path | None,
+    hosts: list[str] | None,
+    groups: list[str] | None,
+    driver: str,
+    workers: int,
+    as_json: bool,
+    junit: Path | None,
+    html: Path | None,
+    emit_intent: Path | None,
+) -> int:
+    try:
+        rules, wants_intent = rule_sets(rule_names)
+        intent = _intent(intent_file, wants_intent)
+        if paths and inventory is not None:
+            raise _Bad("give saved configs or --inventory, not both")
+        if not paths and inventory is None:
+            raise _Bad("nothing to audit: give config files/directories, or --inventory")
+        if paths:
+            results = audit_paths(paths, rules, intent)
+            where = "offline"
+        else:
+            results = _online(
+                console, inventory, hosts, groups, driver, workers, rules, intent, as_json
+            )  # type: ignore[arg-type]
+            where = "online"
+    except (_Bad, RuleSetError, InputError) as exc:
+        print(f"audit: {exc}", file=sys.stderr)
+        return BAD_INPUT
+    title = f"ios-ssh audit ({', '.join(rule_names)}, {where})"
+    _write(console, results, title, as_json, junit, html)
+    if emit_intent is not None:
+        try:
+            emit_intent.write_text(fix_yaml(results, rules))
+        except IntentError as exc:
+            print(
+                f"audit: --emit-intent: the fixes do not make a valid intent: {exc}",
+                file=sys.stderr,
+            )
+            return BAD_INPUT
+        if not as_json:
+            console.print(f"fixing intent written to {emit_intent}", markup=False, highlight=False)
+    return exit_code(results)
+
+
+def _intent(path: Path | None, wanted: bool) -> SshIntent | None:
+    if path is None:
+        if wanted:
+            raise _Bad("--rules intent needs --intent FILE")
+        return None
+    try:
+        return SshIntent.from_yaml(path)
+    except FileNotFoundError:
+        raise _Bad(f"intent: {path}: no such file") from None
+    except IntentError as exc:
+        raise _Bad(f"{path}: {exc}") from None
+
+
+def _online(
+    console: Console,
+    inventory: Path,
+    hosts: list[str] | None,
+    groups: list[str] | None,
+    driver: str,
+    workers: int,
+    rules: list[Rule],
+    intent: SshIntent | None,
+    quiet: bool,
+) -> Results:
+    """Read each router the way `ios-ssh state` does (read-only), then evaluate."""
+    from ..fleet import run_with_progress
+    from ..inventory import InventoryError, filter_hosts, load_inventory
+    from ..nornir import read_ssh_state
+    from ..nornir.host import host_intent
+
+    if driver not in ("netmiko", "scrapli"):
+        raise _Bad(f"--driver: {driver!r} is not allowed; use netmiko or scrapli")
+    try:
+        nornir = filter_hosts(load_inventory(inventory, workers), hosts, groups)
+    except InventoryError as exc:
+        raise _Bad(f"inventory: {exc}") from None
+    if not nornir.inventory.hosts:
+        raise _Bad("inventory: no host matches --host/--group")
+    try:
+        outcomes = run_with_progress(
+            nornir, read_ssh_state, "reading", console, quiet, driver=driver
+        )
+    finally:
+        nornir.close_connections(on_failed=True)  # give the routers their vty lines back
+    results: Results = {}
+    for name, outcome in outcomes.items():
+        if isinstance(outcome, BaseException):
+            results[name] = unreachable(f"{type(outcome).__name__}: {outcome}")
+            continue
+        host_view: Any = SimpleNamespace(host=nornir.inventory.hosts[name])
+        # The host's own intent (its ssh_intent data merged in), as apply and verify see it.
+        wanted = host_intent(host_view, intent) if intent is not None else None
+        results[name] = audit_state(outcome.result, rules, wanted)
+    return results
+
+
+def _write(
+    console: Console,
+    results: Results,
+    title: str,
+    as_json: bool,
+    junit: Path | None,
+    html: Path | None,
+) -> None:
+    if as_json:
+        console.print_json(to_json(results))
+    else:
+        console.print(rules_table(results, title))
+        console.print(routers_table(results))
+    if junit is not None:
+        junit.write_text(to_junit(results))
+    if html is not None:
+        write_html(html, results, title)

@@ -1,0 +1,94 @@
+"""Saved configurations as audit input: files and directories of Oxidized/RANCID backups.
+
+One file per device. A file is a plain running-config (Oxidized's `!` comment header and
+RANCID's `!RANCID-CONTENT-TYPE` / `!Chassis ...` lines are comments, and skipped), or a
+terminal capture with prompts (`r1#show running-config`, `r1#show ip ssh`, ...), whose
+sections are used as the outputs of those commands. Abbreviations are understood the way
+`ios_ssh.parse` understands them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..templates import find_template
+from .facts import RUNNING_CONFIG, SHOW_IP_SSH, SHOW_RSA_KEYS, Facts, facts_from_outputs
+
+# `r1#show ip ssh`, `r1# sh run`, `r1#exit`: a prompt at column 0, then what was typed.
+_PROMPT = re.compile(r"^[A-Za-z0-9][\w.\-()/]*#[ \t]*(.*?)\s*$")
+_RUN = re.compile(
+    r"^sh(?:o|ow)?\s+run(?:n(?:i(?:n(?:g(?:-(?:c(?:o(?:n(?:f(?:i(?:g)?)?)?)?)?)?)?)?)?)?)?\s*$"
+)
+_KNOWN = {find_template(SHOW_IP_SSH): SHOW_IP_SSH, find_template(SHOW_RSA_KEYS): SHOW_RSA_KEYS}
+# Files a backup directory holds that are not device configs.
+_SKIP_DIRS = {".git", ".svn", "CVS"}
+_SKIP_NAMES = {"router.db", ".cvsignore"}
+_SKIP_SUFFIXES = {".md", ".rst", ".json", ".yaml", ".yml", ".html", ".xml", ".db", ".png"}
+
+
+class InputError(ValueError):
+    pass
+
+
+def command_of(command: str) -> str | None:
+    """The canonical command a captured `command` stands for, or None (not used)."""
+    words = " ".join(command.split()).lower()
+    if _RUN.match(words):
+        return RUNNING_CONFIG
+    return _KNOWN.get(find_template(words)) if find_template(words) else None
+
+
+def _is_show(line: str) -> bool:
+    match = _PROMPT.match(line)
+    return match is not None and match.group(1).startswith("sh")
+
+
+def split_outputs(text: str) -> dict[str, str]:
+    """A file's text as {command: output}; without prompts it is all running-config."""
+    lines = text.replace("\r", "").split("\n")
+    if "#" not in text or not any(_is_show(line) for line in lines):
+        return {RUNNING_CONFIG: text}
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in lines:
+        match = _PROMPT.match(line)
+        if match:
+            command = command_of(match.group(1))
+            current = sections.setdefault(command, []) if command else None
+        elif current is not None:
+            current.append(line)
+    return {command: "\n".join(body) for command, body in sections.items()}
+
+
+def device_files(paths: Iterable[Path]) -> list[Path]:
+    """Every file named, and every regular file under every directory named, sorted."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.name not in _SKIP_NAMES
+                and p.suffix.lower() not in _SKIP_SUFFIXES
+                and not p.name.startswith(".")
+                and not _SKIP_DIRS & set(p.relative_to(path).parts)
+            )
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError(f"{path}: no such file or directory")
+    return found
+
+
+def load_facts(path: Path) -> Facts:
+    """One backup file as Facts; named by its hostname, else its file name."""
+    try:
+        text = path.read_text(errors="replace")
+    except OSError as exc:
+        raise InputError(f"{path}: {exc.strerror}") from None
+    return facts_from_outputs(
+        path.stem if path.suffix in (".cfg", ".txt", ".conf") else path.name, split_outputs(text)
+    )
