@@ -69,7 +69,10 @@ def run_with_progress(
     ) as progress:
         task_id = progress.add_task(label, total=len(hosts))
         timer = _ProgressProcessor(progress, task_id)
-        results = nornir.with_processors([timer]).run(task=task, on_failed=True, **kwargs)
+        try:
+            results = nornir.with_processors([timer]).run(task=task, on_failed=True, **kwargs)
+        finally:  # give the routers their vty lines back now, not at garbage collection
+            nornir.close_connections(on_good=True, on_failed=True)
     out: dict[str, Result | HostFailure] = {}
     for name in hosts:
         first = results[name][0]

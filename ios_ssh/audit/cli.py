@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
 from rich.console import Console
 
@@ -105,10 +103,10 @@ def _online(
     quiet: bool,
 ) -> Results:
     """Read each router the way `ios-ssh state` does (read-only), then evaluate."""
-    from ..fleet import run_with_progress
+    from ..fleet import HostFailure, report_of, run_with_progress
     from ..inventory import InventoryError, filter_hosts, load_inventory
     from ..nornir import read_ssh_state
-    from ..nornir.host import host_intent
+    from ..nornir.host import intent_for_host
 
     if driver not in ("netmiko", "scrapli"):
         raise _Bad(f"--driver: {driver!r} is not allowed; use netmiko or scrapli")
@@ -118,20 +116,16 @@ def _online(
         raise _Bad(f"inventory: {exc}") from None
     if not nornir.inventory.hosts:
         raise _Bad("inventory: no host matches --host/--group")
-    try:
-        outcomes = run_with_progress(
-            nornir, read_ssh_state, "reading", console, quiet, driver=driver
-        )
-    finally:
-        nornir.close_connections(on_failed=True)  # give the routers their vty lines back
+    # run_with_progress gives the routers their vty lines back when it ends.
+    outcomes = run_with_progress(nornir, read_ssh_state, "reading", console, quiet, driver=driver)
     results: Results = {}
     for name, outcome in outcomes.items():
-        if isinstance(outcome, BaseException):
-            results[name] = unreachable(f"{type(outcome).__name__}: {outcome}")
+        if isinstance(outcome, HostFailure):
+            results[name] = unreachable(report_of(outcome, name).errors[0])
             continue
-        host_view: Any = SimpleNamespace(host=nornir.inventory.hosts[name])
         # The host's own intent (its ssh_intent data merged in), as apply and verify see it.
-        wanted = host_intent(host_view, intent) if intent is not None else None
+        host = nornir.inventory.hosts[name]
+        wanted = intent_for_host(host, intent) if intent is not None else None
         results[name] = audit_state(outcome.result, rules, wanted)
     return results
 
