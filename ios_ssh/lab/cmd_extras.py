@@ -11,6 +11,7 @@ from .extras import (
     Interface,
     bad_entry_word,
     is_mask,
+    render_interface,
     show_ip_access_lists,
     show_ip_interface_brief,
 )
@@ -83,6 +84,8 @@ SPECS = {
         ("show ip access-lists", "show_acls"),
         ("show ip access-lists WORD", "show_acls"),
         ("show logging", "show_logging"),
+        ("show running-config interface WORD", "show_run_interface"),
+        ("show running-config interface WORD <0-2147483647>", "show_run_interface"),
         ("clear logging", "clear_logging"),
     ],
 }
@@ -380,6 +383,16 @@ class ExtrasCommands:
     def _if_no_description(self, args: list) -> str:
         self.iface.description = ""
         return ""
+
+    def _show_run_interface(self, args: list) -> str:
+        # scrapli's functional test of a CSR1000v: `show run int loopback123` ->
+        # Building configuration..., Current configuration : N bytes, !, the block, end.
+        name = interface_name(args[0], args[1] if len(args) > 1 else None)
+        iface = self.extras.interfaces.get(name or "")
+        if iface is None:
+            return self.caret(self.current_line, args[0])
+        body = "\n".join(["!", *render_interface(iface), "end"]) + "\n"
+        return f"Building configuration...\n\nCurrent configuration : {len(body)} bytes\n{body}\n"
 
     def _show_ip_int_brief(self, args: list) -> str:
         return show_ip_interface_brief(self.extras)

@@ -91,16 +91,20 @@ def render_lookup(extras: Extras) -> list[str]:
 def render_interfaces(extras: Extras) -> list[str]:
     out: list[str] = []
     for iface in sorted(extras.interfaces.values(), key=_interface_order):
-        out.append(f"interface {iface.name}")
-        if iface.description:
-            out.append(f" description {iface.description}")
-        if iface.address is None:
-            out.append(" no ip address")
-        else:
-            out.append(f" ip address {iface.address[0]} {iface.address[1]}")
-        if iface.shutdown:
-            out.append(" shutdown")
-        out.append("!")
+        out += [*render_interface(iface), "!"]
+    return out
+
+
+def render_interface(iface: Interface) -> list[str]:
+    out = [f"interface {iface.name}"]
+    if iface.description:
+        out.append(f" description {iface.description}")
+    if iface.address is None:
+        out.append(" no ip address")
+    else:
+        out.append(f" ip address {iface.address[0]} {iface.address[1]}")
+    if iface.shutdown:
+        out.append(" shutdown")
     return out
 
 
