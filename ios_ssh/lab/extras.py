@@ -134,9 +134,10 @@ def login_banner(extras: Extras) -> str:
     return text.strip("\n") + "\n" if text.strip("\n") else ""
 
 
-def shell_banners(extras: Extras) -> str:
-    """motd then exec, each on its own lines, before the first prompt of an SSH login."""
-    texts = [extras.banners.get(kind, "").strip("\n") for kind in ("motd", "exec")]
+def shell_banners(extras: Extras, kinds: tuple[str, ...] = ("motd", "exec")) -> str:
+    """The banners of `kinds`, each on its own lines: over SSH, motd then exec before the
+    first prompt; over telnet, motd then login before the login prompt, exec after it."""
+    texts = [extras.banners.get(kind, "").strip("\n") for kind in kinds]
     return "".join(f"\n{text}\n" for text in texts if text)
 
 

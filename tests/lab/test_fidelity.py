@@ -4,6 +4,7 @@ each item as IOS prints it, checked as text and through the real clients."""
 from __future__ import annotations
 
 import re
+import socket
 import time
 from collections.abc import Iterator
 
@@ -351,3 +352,40 @@ def test_scrapli_send_configs_on_a_loopback_as_in_its_own_functional_test(lab: L
         conn.send_configs(["no interface loopback123"])
         assert "Loopback123" not in conn.send_command("show ip interface brief").result
         conn.close()
+
+
+def test_telnet_shows_motd_and_login_before_login_and_exec_after(lab: Lab) -> None:
+    device = lab.routers["r1"].device
+    session = _priv(device)
+    session.feed("configure terminal")
+    for line in (
+        "banner motd #Maintenance tonight#",
+        "banner login #Authorized access only#",
+        "banner exec #Welcome to r1#",
+        "line vty 0 4",
+        "transport input ssh telnet",
+    ):
+        assert session.feed(line) == "", line
+    address = lab.addresses["r1"]
+    try:
+        with socket.create_connection((address.host, address.telnet_port), timeout=5) as sock:
+            sock.settimeout(5)
+            seen = b""
+            while b"Username: " not in seen:
+                seen += sock.recv(4096)
+            before = seen.decode(errors="replace")
+            assert before.index("Maintenance tonight") < before.index("Authorized access only")
+            assert "Welcome to r1" not in before
+            sock.sendall(b"admin\r\n")
+            while b"Password: " not in seen:
+                seen += sock.recv(4096)
+            sock.sendall(b"admin\r\n")
+            while not seen.endswith(b"r1>"):
+                seen += sock.recv(4096)
+            after = seen.decode(errors="replace").split("Password: ", 1)[1]
+            assert "Welcome to r1" in after and "Maintenance tonight" not in after
+    finally:
+        session.feed("transport input ssh")
+        session.feed("exit")
+        for kind in ("login", "motd", "exec"):
+            session.feed(f"no banner {kind}")
