@@ -10,7 +10,8 @@ from .extras import (
     Extras,
     Interface,
     bad_entry_word,
-    is_mask,
+    bad_mask,
+    is_ipv4,
     render_interface,
     show_ip_access_lists,
     show_ip_interface_brief,
@@ -357,10 +358,11 @@ class ExtrasCommands:
     def _if_address(self, args: list) -> str:
         address, mask = args
         for word in (address, mask):
-            if word.count(".") != 3 or not all(p.isdigit() for p in word.split(".")):
+            if not is_ipv4(word):
                 return self.caret(self.current_line, word)
-        if not is_mask(mask):
-            return f"Bad mask {mask} for address {address}"
+        problem = bad_mask(address, mask)
+        if problem:
+            return problem
         self.iface.address = (address, mask)
         return ""
 

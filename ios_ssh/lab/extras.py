@@ -218,15 +218,15 @@ def _address_spec(words: list[str], i: int, wildcard_optional: bool) -> int | No
     if words[i] == "any":
         return i + 1
     if words[i] == "host":
-        return i + 2 if i + 1 < len(words) and _is_ipv4(words[i + 1]) else None
-    if _is_ipv4(words[i]):
-        if i + 1 < len(words) and _is_ipv4(words[i + 1]):
+        return i + 2 if i + 1 < len(words) and is_ipv4(words[i + 1]) else None
+    if is_ipv4(words[i]):
+        if i + 1 < len(words) and is_ipv4(words[i + 1]):
             return i + 2
         return i + 1 if wildcard_optional else None
     return None
 
 
-def _is_ipv4(text: str) -> bool:
+def is_ipv4(text: str) -> bool:
     try:
         ipaddress.IPv4Address(text)
     except ValueError:
@@ -234,10 +234,16 @@ def _is_ipv4(text: str) -> bool:
     return True
 
 
-def is_mask(text: str) -> bool:
-    """A contiguous IPv4 netmask, as `ip address A M` needs."""
-    if not _is_ipv4(text):
-        return False
-    bits = int(ipaddress.IPv4Address(text))
+def bad_mask(address: str, mask: str) -> str:
+    """IOS's refusal of `ip address A M`, or "" (captures in public CCNA texts:
+    `Bad mask 0xFF00FF00 for address 172.16.1.1` for a mask that is not contiguous,
+    `Bad mask /24 for address 172.16.1.0` for a network or broadcast address)."""
+    bits = int(ipaddress.IPv4Address(mask))
     inverted = ~bits & 0xFFFFFFFF
-    return inverted & (inverted + 1) == 0
+    if inverted & (inverted + 1):
+        return f"Bad mask 0x{bits:08X} for address {address}"
+    length = 32 - inverted.bit_length()
+    host = int(ipaddress.IPv4Address(address)) & inverted
+    if length < 31 and host in (0, inverted):
+        return f"Bad mask /{length} for address {address}"
+    return ""

@@ -221,7 +221,7 @@ _NOT_CHANGES = ("end", "exit_mode", "do", "noop")
 def _accepted(name: str, output: str) -> bool:
     """The command was a configuration change IOS accepted (no error printed)."""
     text = output.strip()
-    return name not in _NOT_CHANGES and not text.startswith(("%", "^"))
+    return name not in _NOT_CHANGES and not text.startswith(("%", "^", "Bad mask"))
 
 
 class DropSession(Exception):

@@ -389,3 +389,23 @@ def test_telnet_shows_motd_and_login_before_login_and_exec_after(lab: Lab) -> No
         session.feed("exit")
         for kind in ("login", "motd", "exec"):
             session.feed(f"no banner {kind}")
+
+
+def test_interface_address_checks_as_ios_does() -> None:
+    session = _priv()
+    session.feed("configure terminal")
+    session.feed("interface Loopback5")
+    assert session.feed("ip address 172.16.1.1 255.0.255.0") == (
+        "Bad mask 0xFF00FF00 for address 172.16.1.1"
+    )
+    assert session.feed("ip address 172.16.1.0 255.255.255.0") == (
+        "Bad mask /24 for address 172.16.1.0"
+    )
+    out = session.feed("ip address 10.0.0.300 255.255.255.0")
+    assert out.split("\n")[0].index("^") == len("r1(config-if)#ip address ")
+    assert session.feed("ip address 10.0.0.5 255.255.255.255") == ""
+    assert session.device.config.extras.interfaces["Loopback5"].address == (
+        "10.0.0.5",
+        "255.255.255.255",
+    )
+    assert "Invalid input" in session.feed("interface Tunnel0")  # only loopbacks here
