@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from netmiko import ConnectHandler, FileTransfer, file_transfer
+from scp import SCPException
 
 from ios_ssh.lab import Lab
 from ios_ssh.lab.fleet import baseline_device
@@ -122,3 +123,19 @@ def test_dir_verify_more_and_show_flash_text() -> None:
     assert flash[0] == "-#- --length-- -----date/time------ path"
     assert flash[1].startswith("1           18 ") and flash[1].endswith(" a.txt")
     assert flash[-1] == f"{8388608000 - 18} bytes available (18 bytes used)"
+
+
+def test_netmiko_file_transfer_fails_without_ip_scp_server_enable(lab: Lab, tmp_path: Path) -> None:
+    device = lab.routers["r1"].device
+    session = Session(device, "console", 15)
+    session.feed("configure terminal")
+    session.feed("no ip scp server enable")
+    source = tmp_path / "refused.cfg"
+    source.write_text("hostname refused\n")
+    conn = _connect(lab)
+    try:
+        with pytest.raises(SCPException):
+            file_transfer(conn, source_file=str(source), dest_file="refused.cfg")
+        assert not (device.flash / "refused.cfg").exists()
+    finally:
+        conn.disconnect()
