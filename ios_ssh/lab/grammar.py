@@ -12,6 +12,7 @@ IOS prints an empty line after each of these errors, before the prompt.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +28,7 @@ def ambiguous(text: str) -> str:
 _RANGE = re.compile(r"^<(\d+)-(\d+)>$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # specs are told apart by identity: cheap `in` tests
 class Spec:
     tokens: tuple[str, ...]
     name: str  # the handler's name
@@ -65,16 +66,23 @@ def _partial(pattern: str, word: str) -> int:
     return count
 
 
+@functools.cache
+def _range(pattern: str) -> tuple[int, int] | None:
+    """`<lo-hi>` -> (lo, hi); None for a keyword, WORD or LINE (cached: specs are few)."""
+    m = _RANGE.match(pattern)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
 def _token_matches(pattern: str, word: str) -> bool:
     if pattern == "WORD" or pattern == "LINE":
         return True
-    if m := _RANGE.match(pattern):
-        return word.isdigit() and int(m.group(1)) <= int(word) <= int(m.group(2))
+    if bounds := _range(pattern):
+        return word.isdigit() and bounds[0] <= int(word) <= bounds[1]
     return pattern.startswith(word.lower())
 
 
 def _is_keyword(pattern: str) -> bool:
-    return pattern not in ("WORD", "LINE") and not _RANGE.match(pattern)
+    return pattern not in ("WORD", "LINE") and _range(pattern) is None
 
 
 def _spans(line: str) -> list[tuple[int, str]]:
