@@ -63,6 +63,10 @@ SPECS = {
         ("no interface WORD", "no_interface"),
         ("no interface WORD <0-2147483647>", "no_interface"),
     ],
+    "config-line": [
+        ("transport preferred WORD", "transport_preferred"),
+        ("no transport preferred", "no_transport_preferred"),
+    ],
     "config-ext-nacl": _ACL_LINES,
     "config-std-nacl": _ACL_LINES,
     "config-if": [
@@ -273,6 +277,27 @@ class ExtrasCommands:
         return self.ask("Clear logging buffer [confirm]", clear)
 
     # -- name lookup ---------------------------------------------------------------------
+    def _transport_preferred(self, args: list) -> str:
+        found = [t for t in ("none", "ssh", "telnet") if t.startswith(args[0].lower())]
+        if len(found) != 1:
+            return self.caret(self.current_line, args[0])
+        self.line.transport_preferred = found[0]
+        return ""
+
+    def _no_transport_preferred(self, args: list) -> str:
+        self.line.transport_preferred = None
+        return ""
+
+    def looks_up_hosts(self) -> bool:
+        """Whether an unknown exec word is taken for a host: unless this session's line
+        has `transport preferred none` (Cisco tech note 46253)."""
+        kind, number = self.device.line_of(self.tty or 0)
+        blocks = self.device.config.setting_for(kind, number)
+        chosen = next(
+            (b.transport_preferred for b in reversed(blocks) if b.transport_preferred), None
+        )
+        return chosen != "none"
+
     def _domain_lookup_on(self, args: list) -> str:
         self.extras.domain_lookup = True
         return ""

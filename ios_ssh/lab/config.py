@@ -32,6 +32,7 @@ class LineConfig:
     login: str = ""  # "" | "line" | "local"
     login_authentication: str = ""
     transport_input: list[str] | None = None  # None: the platform default
+    transport_preferred: str | None = None  # None: telnet (unknown exec words are hosts)
     exec_timeout: tuple[int, int] | None = None
     no_exec: bool = False
     rotary: int | None = None
@@ -66,6 +67,8 @@ class LineConfig:
             out.append(f" login authentication {self.login_authentication}")
         if self.rotary is not None:
             out.append(f" rotary {self.rotary}")
+        if self.transport_preferred is not None:
+            out.append(f" transport preferred {self.transport_preferred}")
         if self.transport_input is not None:
             out.append(f" transport input {' '.join(self.transport_input)}")
         return out

@@ -518,7 +518,7 @@ class Device:
         for tty in sorted(lines):
             live = lines[tty]
             mark = "*" if tty == own_tty else " "
-            kind, number = self._name_of(tty)
+            kind, number = self.line_of(tty)
             user = live.username if live else ""
             location = live.location if live else ""
             out.append(
@@ -528,7 +528,7 @@ class Device:
         out += ["", "  Interface    User               Mode         Idle     Peer Address", ""]
         return "\n".join(out)
 
-    def _name_of(self, tty: int) -> tuple[str, int]:
+    def line_of(self, tty: int) -> tuple[str, int]:
         if tty == 0:
             return "con", 0
         if tty <= self.async_lines:

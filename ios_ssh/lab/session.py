@@ -199,7 +199,12 @@ class Session(
                 break
             if found is None:
                 words = command.split()
-                if self.mode in EXEC_MODES and exc.index == 0 and len(words) == 1:
+                if (
+                    self.mode in EXEC_MODES
+                    and exc.index == 0
+                    and len(words) == 1
+                    and self.looks_up_hosts()
+                ):
                     return translating(words[0], self.device.config.extras.domain_lookup)
                 return exc.text
         changing = self.mode not in EXEC_MODES or found.spec.name in _CHANGES_FROM_EXEC

@@ -409,3 +409,17 @@ def test_interface_address_checks_as_ios_does() -> None:
         "255.255.255.255",
     )
     assert "Invalid input" in session.feed("interface Tunnel0")  # only loopbacks here
+
+
+def test_transport_preferred_none_turns_the_lookup_off() -> None:
+    device = baseline_device("r1", bits=1024)
+    console = _priv(device)  # a session on the console, line con 0
+    console.feed("configure terminal")
+    console.feed("line vty 0 4")
+    assert console.feed("transport preferred none") == ""
+    console.feed("end")
+    assert " transport preferred none\n transport input ssh" in device.running_body()
+    assert console.feed("pnig").startswith("Translating")  # the console still looks up
+    on_vty = Session(device, "admin", 15, tty=device.tty_number("vty", 0))
+    out = on_vty.feed("pnig")
+    assert out == " " * len("r1#") + "^\n% Invalid input detected at '^' marker.\n\n"
