@@ -7,7 +7,9 @@ the caret sits under the first character no command accepts. Inside a word that 
 like a keyword, that is the first character after the longest partial match (`show arpp`
 puts it under the second `p`), as IOS-style parsers document; a number or name that no
 command accepts gets it under its first character (ios-behaviour.md section 3).
-IOS prints an empty line after each of these errors, before the prompt.
+IOS prints an empty line after the invalid-input and incomplete-command errors, before
+the prompt, and none after the ambiguous-command one (a real IOS 15 router's telnet
+capture in the pyneng course: `logging 0255.255.1`, `logging`, `a` in a row).
 """
 
 from __future__ import annotations
@@ -125,7 +127,7 @@ def match(specs: list[Spec], line: str, prompt_len: int) -> Match:
         elif len(keywords) > 1 and all(
             index < len(s.tokens) and _is_keyword(s.tokens[index]) for s in still
         ):
-            raise CommandError(ambiguous(line.strip()) + "\n\n")
+            raise CommandError(ambiguous(line.strip()))  # no empty line after this one
         alive = still
     complete = [
         s

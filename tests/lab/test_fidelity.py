@@ -423,3 +423,33 @@ def test_transport_preferred_none_turns_the_lookup_off() -> None:
     on_vty = Session(device, "admin", 15, tty=device.tty_number("vty", 0))
     out = on_vty.feed("pnig")
     assert out == " " * len("r1#") + "^\n% Invalid input detected at '^' marker.\n\n"
+
+
+def test_error_blocks_as_a_real_ios_15_printed_them() -> None:
+    """pyneng's capture of a real router over telnet: invalid input and an incomplete
+    command end with an empty line, an ambiguous command does not."""
+    session = _priv()
+    session.feed("configure terminal")
+    assert session.feed("logging 0255.255.1") == (
+        " " * len("r1(config)#logging ") + "^\n% Invalid input detected at '^' marker.\n\n"
+    )
+    assert session.feed("logging") == "% Incomplete command.\n\n"
+    assert session.feed("e") == '% Ambiguous command:  "e"'
+
+
+@pytest.mark.parametrize(
+    ("prompt_mode", "line", "column"),
+    [
+        # Captures in public CCNA notes (Packet Tracer, which parses as IOS does):
+        ("line vty 0 4", "paasword cisco", len("pa")),  # S1(config-line)#paasword
+        (None, "name management", len("n")),  # Switch(config)#name management
+        (None, "show running-config", len("s")),  # R3(config)#show running-config
+    ],
+)
+def test_caret_positions_from_captures(prompt_mode: str | None, line: str, column: int) -> None:
+    session = _priv()
+    session.feed("configure terminal")
+    if prompt_mode:
+        session.feed(prompt_mode)
+    out = session.feed(line)
+    assert out.split("\n")[0].index("^") == len(session.prompt) + column
