@@ -7,8 +7,11 @@ prints it at the top:
     !
 
 (scrapli's functional-test capture of a CSR1000v, whose cleaner matches
-`! Last configuration change at HH:MM:SS UTC Day Mon D YYYY by USER`). After a restart
-with no change yet, IOS prints `! No configuration change since last restart` instead.
+`! Last configuration change at HH:MM:SS UTC Day Mon D YYYY by USER`; diffios' docs show
+`! NVRAM config last updated at 16:10:30 UTC Tue Nov 8 2016 by admin`, and a change made
+with no user name has no `by`). After a restart with no change yet, IOS prints
+`! No configuration change since last restart` above the NVRAM line (a 12.4 router's
+config diff in public notes).
 """
 
 from __future__ import annotations
