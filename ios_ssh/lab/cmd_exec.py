@@ -7,6 +7,7 @@ import time
 import asyncssh
 
 from .device import Revert, now_utc
+from .version import show_version
 
 CONFIG_BANNER = "Enter configuration commands, one per line.  End with CNTL/Z."
 NO_PENDING = "%No Rollback Confirmed Change pending"
@@ -56,9 +57,6 @@ PRIVILEGED = [
     ("show crypto key mypubkey rsa WORD", "show_keys"),
     ("show archive", "show_archive"),
     ("show archive config rollback timer", "show_rollback_timer"),
-    ("show logging", "show_logging"),
-    ("dir", "dir"),
-    ("dir WORD", "dir"),
     ("delete WORD", "delete"),
     ("write memory", "write"),
     ("write", "write"),
@@ -160,24 +158,18 @@ class ExecCommands:
         return self.device.show_line()
 
     def _show_version(self, args: list) -> str:
-        return (
-            "Cisco IOS XE Software, Version 17.15.01\n"
-            "Cisco IOS Software [IOSXE], Linux Software (X86_64BI_LINUX-ADVENTERPRISEK9-M), "
-            "Version 17.15.1, RELEASE SOFTWARE (fc4)\n"
-            f"{self.device.config.hostname} uptime is 1 hour, 2 minutes"
-        )
+        device = self.device
+        minutes = int((time.monotonic() - device.booted) / device.minute_seconds)
+        return show_version(device.version_banner, device.config.hostname, minutes, device.flash_fs)
 
     def _show_run(self, args: list) -> str:
-        return self.device.running_text().rstrip("\n")
+        return self.device.running_text() + "\n"  # IOS: an empty line after `end`
 
     def _show_start(self, args: list) -> str:
         return self.device.show_startup()
 
     def _show_keys(self, args: list) -> str:
         return self.device.show_crypto_key(args[0] if args else None)
-
-    def _show_logging(self, args: list) -> str:
-        return "\n".join(self.device.logbuf)
 
     def _show_archive(self, args: list) -> str:
         archive = self.device.config.archive
@@ -209,11 +201,6 @@ class ExecCommands:
         )
 
     # -- files and saving ----------------------------------------------------------------
-    def _dir(self, args: list) -> str:
-        if args and not args[0].lower().startswith("flash"):
-            return f"%Error opening {args[0]} (No such device)"
-        return self.device.dir_flash()
-
     def _delete(self, args: list) -> str:
         path = self.device.flash_path(args[0])
         name = args[0].split(":", 1)[-1].lstrip("/")
@@ -232,12 +219,12 @@ class ExecCommands:
         )
 
     def _write(self, args: list) -> str:
-        self.device.save()
+        self.device.save(by=self.username)
         return "Building configuration...\n[OK]"
 
     def _copy_run_start(self, args: list) -> str:
         def done(answer: str) -> str:
-            self.device.save()
+            self.device.save(by=self.username)
             return "Building configuration...\n[OK]"
 
         return self.ask("Destination filename [startup-config]? ", done)
@@ -338,7 +325,7 @@ class ExecCommands:
         def maybe_save(answer: str) -> str:
             word = answer.strip().lower()
             if word in ("yes", "y"):
-                device.save()
+                device.save(by=self.username)
             elif word not in ("no", "n"):
                 return "% Please answer 'yes' or 'no'."
             return self.ask("Proceed with reload? [confirm]", proceed)

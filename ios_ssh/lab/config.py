@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import extras as ext
+
 DEFAULT_TIMEOUT = 120
 DEFAULT_RETRIES = 3
 DEFAULT_VTY_LAST = 4
@@ -30,6 +32,7 @@ class LineConfig:
     login: str = ""  # "" | "line" | "local"
     login_authentication: str = ""
     transport_input: list[str] | None = None  # None: the platform default
+    transport_preferred: str | None = None  # None: telnet (unknown exec words are hosts)
     exec_timeout: tuple[int, int] | None = None
     no_exec: bool = False
     rotary: int | None = None
@@ -64,6 +67,8 @@ class LineConfig:
             out.append(f" login authentication {self.login_authentication}")
         if self.rotary is not None:
             out.append(f" rotary {self.rotary}")
+        if self.transport_preferred is not None:
+            out.append(f" transport preferred {self.transport_preferred}")
         if self.transport_input is not None:
             out.append(f" transport input {' '.join(self.transport_input)}")
         return out
@@ -116,6 +121,7 @@ class Config:
     lines: list[LineConfig] = field(default_factory=default_lines)
     archive: Archive | None = None
     snmp_hosts: list[str] = field(default_factory=list)
+    extras: ext.Extras = field(default_factory=ext.Extras)  # banners, logging, ACLs, ...
 
     def line_block(self, kind: str, first: int, last: int) -> LineConfig:
         """The block `line kind first last`, created in IOS's order when new."""
@@ -151,6 +157,7 @@ def render_running(config: Config) -> list[str]:
         "boot-end-marker",
         "!",
     ]
+    out += ext.render_logging(config.extras)
     if config.enable_secret9:
         out += [f"enable secret 9 {config.enable_secret9}", "!"]
     if config.aaa_new_model:
@@ -161,6 +168,7 @@ def render_running(config: Config) -> list[str]:
     else:
         out.append("no aaa new-model")
     out.append("!")
+    out += ext.render_lookup(config.extras)
     if config.domain:
         out += [f"ip domain name {config.domain}", "!"]
     for name, user in config.users.items():
@@ -178,14 +186,17 @@ def render_running(config: Config) -> list[str]:
         if config.archive.write_memory:
             out.append(" write-memory")
         out.append("!")
+    out += ext.render_interfaces(config.extras)
     out += _ip_ssh(config)
     if config.scp_server:
         out.append("ip scp server enable")
     out.append("!")
+    out += ext.render_acls(config.extras)
     for host in config.snmp_hosts:
         out.append(f"snmp-server host {host}")
     if config.snmp_hosts:
         out.append("!")
+    out += ext.render_banners(config.extras)
     for line in config.lines:
         out.append(line.header())
         out += line.body()

@@ -19,9 +19,12 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from .changes import ChangeLog
+from .cmd_files import render_dir
 from .config import Config, render_running
 from .ioshash import check_secret, check_type9
 from .keygen import generate_rsa
+from .version import IDENTITY
 
 DEFAULT_DH_MIN = 2048
 NVRAM_BYTES = 262144
@@ -131,6 +134,10 @@ class Device:
         self.on_port_change: list[Callable[[], None]] = []
         self.on_config_change: list[Callable[[], None]] = []
         self.archives: list[str] = []
+        self.changes = ChangeLog()  # `! Last configuration change at ...` in show run
+        self.booted = time.monotonic()  # `show version` uptime counts from here
+        self.flash_fs = "flash:"  # the file system's name in `dir`; images may differ
+        self.version_banner = IDENTITY  # the identity lines of `show version`
         # Fault injection for tests: {"reject": regex} refuses matching commands with IOS's
         # invalid-input error; {"drop": regex} cuts the session when one is typed.
         self.faults: dict[str, str] = {}
@@ -166,7 +173,9 @@ class Device:
 
     # -- configuration -------------------------------------------------------------------
     def running_text(self) -> str:
-        body = "\n".join(render_running(self.config)) + "\n"
+        comments = self.changes.lines()
+        lines = (["!", *comments] if comments else []) + render_running(self.config)
+        body = "\n".join(lines) + "\n"
         return f"Building configuration...\n\nCurrent configuration : {len(body)} bytes\n{body}"
 
     def running_body(self) -> str:
@@ -182,20 +191,21 @@ class Device:
         session.feed("configure terminal")
         errors: list[str] = []
         for line in text.splitlines():
-            if (
+            if not session.collecting and (
                 not line.strip()
                 or line.strip() == "!"
                 or line.startswith(("Building", "Current configuration"))
             ):
                 continue
-            if line.strip() == "end":
+            if line.strip() == "end" and not session.collecting:
                 break
             out = session.feed(line)
             if "% Invalid" in out or "% Incomplete" in out or "% Ambiguous" in out:
                 errors.append(f"{line.strip()}: {out.strip().splitlines()[-1]}")
         return errors
 
-    def save(self) -> None:
+    def save(self, by: str = "") -> None:
+        self.changes.save(by)
         self.startup = self.running_body()
         archive = self.config.archive
         if archive is not None and archive.path and archive.write_memory:
@@ -404,6 +414,8 @@ class Device:
             self.sessions.clear()
             self.monitors.clear()
             self.revert = None
+            self.booted = time.monotonic()
+            self.changes.restart()
             if self.state_dir is not None:
                 self.boot_from_state()
             else:
@@ -506,7 +518,7 @@ class Device:
         for tty in sorted(lines):
             live = lines[tty]
             mark = "*" if tty == own_tty else " "
-            kind, number = self._name_of(tty)
+            kind, number = self.line_of(tty)
             user = live.username if live else ""
             location = live.location if live else ""
             out.append(
@@ -516,7 +528,7 @@ class Device:
         out += ["", "  Interface    User               Mode         Idle     Peer Address", ""]
         return "\n".join(out)
 
-    def _name_of(self, tty: int) -> tuple[str, int]:
+    def line_of(self, tty: int) -> tuple[str, int]:
         if tty == 0:
             return "con", 0
         if tty <= self.async_lines:
@@ -531,12 +543,4 @@ class Device:
         return f"Using {len(self.startup)} out of {NVRAM_BYTES} bytes\n{self.startup.rstrip()}"
 
     def dir_flash(self) -> str:
-        out = ["Directory of flash:/", ""]
-        for index, path in enumerate(sorted(p for p in self.flash.iterdir() if p.is_file()), 11):
-            stat = path.stat()
-            stamp = dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC).strftime(
-                "%b %d %Y %H:%M:%S +00:00"
-            )
-            out.append(f"{index:>8}  -rw-{stat.st_size:>15}  {stamp}  {path.name}")
-        out += ["", "8388608000 bytes total (7516192768 bytes free)"]
-        return "\n".join(out)
+        return render_dir(self.flash, self.flash_fs)

@@ -3,11 +3,18 @@
 A command is a spec string: keywords, `<lo-hi>` numbers, `WORD` (one token) and `LINE`
 (the rest of the line). Matching walks the input token by token over all specs of the
 mode, as the IOS parser does, so the error says where the input stopped making sense:
-the caret sits under the first character of the first token no command accepts.
+the caret sits under the first character no command accepts. Inside a word that starts
+like a keyword, that is the first character after the longest partial match (`show arpp`
+puts it under the second `p`), as IOS-style parsers document; a number or name that no
+command accepts gets it under its first character (ios-behaviour.md section 3).
+IOS prints an empty line after the invalid-input and incomplete-command errors, before
+the prompt, and none after the ambiguous-command one (a real IOS 15 router's telnet
+capture in the pyneng course: `logging 0255.255.1`, `logging`, `a` in a row).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +30,7 @@ def ambiguous(text: str) -> str:
 _RANGE = re.compile(r"^<(\d+)-(\d+)>$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # specs are told apart by identity: cheap `in` tests
 class Spec:
     tokens: tuple[str, ...]
     name: str  # the handler's name
@@ -40,23 +47,44 @@ class Match:
 
 
 class CommandError(Exception):
-    """Input no command accepts; `text` is what IOS prints."""
+    """Input no command accepts; `text` is what IOS prints; `index` the word (from 0) where
+    no command matched, or None when the words were ambiguous or too few."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, index: int | None = None) -> None:
         self.text = text
+        self.index = index
         super().__init__(text)
+
+
+def _partial(pattern: str, word: str) -> int:
+    """How many leading characters of `word` the keyword `pattern` accepts."""
+    if not _is_keyword(pattern):
+        return 0
+    count = 0
+    for expected, typed in zip(pattern, word.lower(), strict=False):
+        if expected != typed:
+            break
+        count += 1
+    return count
+
+
+@functools.cache
+def _range(pattern: str) -> tuple[int, int] | None:
+    """`<lo-hi>` -> (lo, hi); None for a keyword, WORD or LINE (cached: specs are few)."""
+    m = _RANGE.match(pattern)
+    return (int(m.group(1)), int(m.group(2))) if m else None
 
 
 def _token_matches(pattern: str, word: str) -> bool:
     if pattern == "WORD" or pattern == "LINE":
         return True
-    if m := _RANGE.match(pattern):
-        return word.isdigit() and int(m.group(1)) <= int(word) <= int(m.group(2))
+    if bounds := _range(pattern):
+        return word.isdigit() and bounds[0] <= int(word) <= bounds[1]
     return pattern.startswith(word.lower())
 
 
 def _is_keyword(pattern: str) -> bool:
-    return pattern not in ("WORD", "LINE") and not _RANGE.match(pattern)
+    return pattern not in ("WORD", "LINE") and _range(pattern) is None
 
 
 def _spans(line: str) -> list[tuple[int, str]]:
@@ -81,7 +109,13 @@ def match(specs: list[Spec], line: str, prompt_len: int) -> Match:
             ):
                 still.append(spec)
         if not still:
-            raise CommandError(" " * (prompt_len + column) + "^\n" + INVALID)
+            offset = max(
+                (_partial(s.tokens[index], word) for s in alive if index < len(s.tokens)),
+                default=0,
+            )
+            raise CommandError(
+                " " * (prompt_len + column + offset) + "^\n" + INVALID + "\n\n", index
+            )
         keywords = {
             s.tokens[index] for s in still if index < len(s.tokens) and _is_keyword(s.tokens[index])
         }
@@ -93,7 +127,7 @@ def match(specs: list[Spec], line: str, prompt_len: int) -> Match:
         elif len(keywords) > 1 and all(
             index < len(s.tokens) and _is_keyword(s.tokens[index]) for s in still
         ):
-            raise CommandError(ambiguous(line.strip()))
+            raise CommandError(ambiguous(line.strip()))  # no empty line after this one
         alive = still
     complete = [
         s
@@ -104,7 +138,7 @@ def match(specs: list[Spec], line: str, prompt_len: int) -> Match:
     if not complete:
         if not words:
             raise CommandError("")
-        raise CommandError(INCOMPLETE)
+        raise CommandError(INCOMPLETE + "\n\n")
     spec = complete[0]
     args: list[Any] = []
     for index, pattern in enumerate(spec.tokens):

@@ -14,6 +14,9 @@ PARENT = {
     "conf-ssh-pubkey-user": "conf-ssh-pubkey",
     "conf-ssh-pubkey-server": "conf-ssh-pubkey",
     "conf-ssh-pubkey-data": "conf-ssh-pubkey-user",
+    "config-if": "config",
+    "config-ext-nacl": "config",
+    "config-std-nacl": "config",
 }
 
 CONFIG_HOSTNAME_CUT = 20  # IOS cuts the hostname in configuration prompts

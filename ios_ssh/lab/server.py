@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from . import coalesce
 from .auth import authenticate, vty_allows
 from .device import ALGORITHMS, Device, LiveSession
+from .extras import login_banner, shell_banners
 from .reverse import bridge, candidate_lines, check_login, port_groups, split_user
 from .scp import FlashSFTPServer
 from .session import DropSession, Session
@@ -211,6 +212,9 @@ class _SshServer(asyncssh.SSHServer):
             self._login_timer.cancel()
 
     def begin_auth(self, username: str) -> bool:
+        banner = login_banner(self.router.device.config.extras)
+        if banner and self.conn is not None:  # SSH-2: the login banner before the password
+            self.conn.send_auth_banner(_crlf(banner))
         return True  # every user must authenticate
 
     def password_auth_supported(self) -> bool:
@@ -284,6 +288,7 @@ async def _run_shell(router: Router, process: asyncssh.SSHServerProcess) -> None
             output = await asyncio.to_thread(session.feed, process.command)
             process.stdout.write(_crlf(output) + "\r\n")
             return
+        process.stdout.write(_crlf(shell_banners(device.config.extras)))
         await interact(session, _SshTerminal(process))
     except DropSession:
         conn.abort()

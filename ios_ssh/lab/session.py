@@ -12,13 +12,16 @@ import re
 import time
 from collections.abc import Callable
 
-from . import cmd_config, cmd_exec, cmd_line, cmd_submodes
+from . import cmd_config, cmd_exec, cmd_extras, cmd_files, cmd_line, cmd_submodes
 from .cmd_config import ConfigCommands
 from .cmd_exec import CONFIG_BANNER, ExecCommands
+from .cmd_extras import ExtrasCommands, translating
+from .cmd_files import FileCommands
 from .cmd_line import LineCommands
 from .cmd_submodes import SubmodeCommands
 from .config import LineConfig
 from .device import Device
+from .extras import AccessList, Interface
 from .grammar import INVALID, CommandError, Spec, match
 from .modes import EXEC_MODES, parents, prompt_for
 
@@ -27,7 +30,7 @@ __all__ = ["CONFIG_BANNER", "DropSession", "Session"]
 
 def _build_specs() -> dict[str, list[Spec]]:
     specs: dict[str, list[Spec]] = {}
-    for module in (cmd_exec, cmd_config, cmd_line, cmd_submodes):
+    for module in (cmd_exec, cmd_config, cmd_line, cmd_submodes, cmd_files, cmd_extras):
         for mode, pairs in module.SPECS.items():
             specs.setdefault(mode, []).extend(Spec.of(text, name) for text, name in pairs)
     return specs
@@ -36,7 +39,9 @@ def _build_specs() -> dict[str, list[Spec]]:
 SPECS = _build_specs()
 
 
-class Session(ExecCommands, ConfigCommands, LineCommands, SubmodeCommands):
+class Session(
+    ExecCommands, ConfigCommands, LineCommands, SubmodeCommands, FileCommands, ExtrasCommands
+):
     def __init__(
         self,
         device: Device,
@@ -60,6 +65,8 @@ class Session(ExecCommands, ConfigCommands, LineCommands, SubmodeCommands):
         self.line: LineConfig | None = None
         self.chain_entry: tuple[str, str] = ("pubkey_users", "")
         self.key_data: list[str] = []
+        self.acl: AccessList | None = None  # the list `ip access-list` opened
+        self.iface: Interface | None = None  # the interface being configured
         self._pending: Callable[[str], str] | None = None
         self._pending_prompt = ""
         self._enable_tries = 0
@@ -109,6 +116,16 @@ class Session(ExecCommands, ConfigCommands, LineCommands, SubmodeCommands):
         self._pending, self._pending_prompt, self.hide_input = handler, question, hide
         return ""
 
+    def collect(self, handler: Callable[[str], str]) -> str:
+        """Hand the next line to `handler` with no prompt (banner text); unlike `ask`,
+        configuration text being replayed feeds it too."""
+        self._pending, self._pending_prompt, self.hide_input = handler, "", False
+        return ""
+
+    @property
+    def collecting(self) -> bool:
+        return self._pending is not None
+
     def yes_no(self, answer: str, then: Callable[[str], str]) -> str:
         word = answer.strip().lower()
         if word in ("yes", "y"):
@@ -118,9 +135,11 @@ class Session(ExecCommands, ConfigCommands, LineCommands, SubmodeCommands):
         return "% Please answer 'yes' or 'no'."
 
     def caret(self, command: str, bad: str) -> str:
-        """IOS's invalid-input block with the caret under `bad` in `command`."""
-        column = len(prompt_for(self.device.config.hostname, self.mode)) + command.rfind(bad)
-        return " " * column + "^\n" + INVALID
+        """IOS's invalid-input block with the caret under `bad` as the user typed it (the
+        line as typed, abbreviations and all, when `bad` is in it), then an empty line."""
+        typed = self.current_line if bad in self.current_line else command
+        column = len(prompt_for(self.device.config.hostname, self.mode)) + typed.rfind(bad)
+        return " " * column + "^\n" + INVALID + "\n\n"
 
     def _fault(self, line: str) -> str:
         faults = self.device.faults
@@ -160,8 +179,8 @@ class Session(ExecCommands, ConfigCommands, LineCommands, SubmodeCommands):
         if line.strip() == "\x1a" and self.mode not in EXEC_MODES:
             return self._end([])
         command, _, pipe = line.partition("|")
-        if not command.strip():
-            return ""
+        if not command.strip() or command.lstrip().startswith("!"):
+            return ""  # `!` starts a comment, as in saved configurations
         self.current_line = command.strip()
         fault = self._fault(self.current_line)
         if fault:
@@ -179,13 +198,35 @@ class Session(ExecCommands, ConfigCommands, LineCommands, SubmodeCommands):
                     self.leave()
                 break
             if found is None:
+                words = command.split()
+                if (
+                    self.mode in EXEC_MODES
+                    and exc.index == 0
+                    and len(words) == 1
+                    and self.looks_up_hosts()
+                ):
+                    return translating(words[0], self.device.config.extras.domain_lookup)
                 return exc.text
+        changing = self.mode not in EXEC_MODES or found.spec.name in _CHANGES_FROM_EXEC
         output = getattr(self, f"_{found.spec.name}")(found.args)
+        if changing and not self.replay and _accepted(found.spec.name, output):
+            self.device.changes.change(self.username)
         if self.mode not in EXEC_MODES or found.spec.name.startswith("configure"):
             self.device.config_changed()
         if pipe.strip() and output:
             output = _apply_filter(output, pipe.strip())
         return output
+
+
+# Exec commands that rewrite the running-config (IOS stamps the change on them too).
+_CHANGES_FROM_EXEC = ("configure_replace", "configure_replace_force", "configure_revert_now")
+_NOT_CHANGES = ("end", "exit_mode", "do", "noop")
+
+
+def _accepted(name: str, output: str) -> bool:
+    """The command was a configuration change IOS accepted (no error printed)."""
+    text = output.strip()
+    return name not in _NOT_CHANGES and not text.startswith(("%", "^", "Bad mask"))
 
 
 class DropSession(Exception):
@@ -195,7 +236,7 @@ class DropSession(Exception):
 def _apply_filter(output: str, pipe: str) -> str:
     words = pipe.split(None, 1)
     if len(words) < 2:
-        return "% Incomplete command."
+        return "% Incomplete command.\n\n"
     how, pattern = words[0].lower(), words[1]
     lines = output.split("\n")
     try:

@@ -7,6 +7,7 @@ import asyncio
 
 from .auth import authenticate, login_style, vty_allows
 from .device import LiveSession
+from .extras import shell_banners
 from .server import Router, interact
 from .session import DropSession, Session
 
@@ -122,6 +123,8 @@ async def _handle(
         if not vty_allows(device, "telnet"):
             return  # `transport input ssh`: the connection closes at once
         writer.write(bytes([IAC, WILL, ECHO, IAC, WILL, SGA, IAC, DO, SGA]))
+        extras = device.config.extras
+        term.write(shell_banners(extras, ("motd", "login")).replace("\n", "\r\n"))
         username = await _login(router, term)
         if username is None:
             return
@@ -138,6 +141,7 @@ async def _handle(
             tty=tty,
             line_name=f"vty{tty - device.tty_number('vty', 0)} ({peer})",
         )
+        term.write(shell_banners(extras, ("exec",)).replace("\n", "\r\n"))
         await interact(session, term)
         device.monitors.discard(session)
     except (DropSession, ConnectionError, asyncio.IncompleteReadError):

@@ -64,7 +64,8 @@ def test_user_mode_has_no_privileged_commands() -> None:
 
 def test_invalid_input_caret_sits_under_the_bad_token() -> None:
     out = _config().feed("ip ssh time-out 121")
-    caret_line, message = out.split("\n")
+    assert out.endswith("\n\n")  # IOS prints an empty line before the next prompt
+    caret_line, message = out.rstrip("\n").split("\n")
     assert message == "% Invalid input detected at '^' marker."
     assert caret_line.index("^") == len("r1(config)#") + len("ip ssh time-out ")
 
@@ -82,11 +83,13 @@ def test_invalid_input_caret_sits_under_the_bad_token() -> None:
     ],
 )
 def test_config_errors(line: str, expected: str) -> None:
-    assert _config().feed(line).endswith(expected)
+    # IOS: an empty line after invalid and incomplete input, none after ambiguous input.
+    blank = "" if expected.startswith("% Ambiguous") else "\n\n"
+    assert _config().feed(line).endswith(expected + blank)
 
 
 def test_terminal_needs_its_keyword() -> None:
-    assert _priv().feed("te") == "% Incomplete command."
+    assert _priv().feed("te") == "% Incomplete command.\n\n"
 
 
 def test_abbreviations_change_the_model() -> None:
@@ -280,7 +283,7 @@ def test_aaa_ports_archive_snmp_render() -> None:
         "line vty 0 4\n access-class MGMT in\n exec-timeout 10 30\n login local\n transport input ssh",
     ]:
         assert expected in text, expected
-    assert session.feed("aaa authorization exec default bogus").endswith("marker.")
+    assert session.feed("aaa authorization exec default bogus").endswith("marker.\n\n")
 
 
 def test_configuration_replays_to_the_same_text() -> None:
