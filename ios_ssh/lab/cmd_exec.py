@@ -160,12 +160,8 @@ class ExecCommands:
         return self.device.show_line()
 
     def _show_version(self, args: list) -> str:
-        return (
-            "Cisco IOS XE Software, Version 17.15.01\n"
-            "Cisco IOS Software [IOSXE], Linux Software (X86_64BI_LINUX-ADVENTERPRISEK9-M), "
-            "Version 17.15.1, RELEASE SOFTWARE (fc4)\n"
-            f"{self.device.config.hostname} uptime is 1 hour, 2 minutes"
-        )
+        head = "\n".join(self.device.image.show_version_head)  # the family's identity
+        return f"{head}\n{self.device.config.hostname} uptime is 1 hour, 2 minutes"
 
     def _show_run(self, args: list) -> str:
         return self.device.running_text().rstrip("\n")
@@ -210,7 +206,7 @@ class ExecCommands:
 
     # -- files and saving ----------------------------------------------------------------
     def _dir(self, args: list) -> str:
-        if args and not args[0].lower().startswith("flash"):
+        if args and args[0].split(":")[0].lower() + ":" not in self.device.image.file_systems:
             return f"%Error opening {args[0]} (No such device)"
         return self.device.dir_flash()
 

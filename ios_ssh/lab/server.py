@@ -17,10 +17,13 @@ from cryptography.hazmat.primitives import serialization
 
 from . import coalesce
 from .auth import authenticate, vty_allows
-from .device import ALGORITHMS, Device, LiveSession
+from .device import Device, LiveSession
+from .faults import login_refused
+from .images import Image
+from .latency import Latency
 from .reverse import bridge, candidate_lines, check_login, port_groups, split_user
 from .scp import FlashSFTPServer
-from .session import DropSession, Session
+from .session import DropSession, HangSession, Session
 
 
 class Router:
@@ -51,6 +54,7 @@ class Router:
         self.reverse_offset = reverse_offset
         self.reverse_acceptors: dict[int, asyncssh.SSHAcceptor] = {}
         self._loop_thread = 0
+        self.latency = Latency()  # WAN delay on everything the router sends (latency.py)
 
     def current_host_key(self) -> asyncssh.SSHKey | None:
         """The router's SSH key as an asyncssh key object, converted once per key."""
@@ -91,7 +95,7 @@ class Router:
 
     def _sync_options(self) -> None:
         """Options new connections get: the KEX methods follow `ip ssh dh min size`."""
-        kex = kex_for(self.device.config.ssh_dh_min)
+        kex = kex_for(self.device.image, self.device.config.ssh_dh_min)
         if self.acceptor is not None and kex != self._kex:
             self._kex = kex
             self.acceptor.update(kex_algs=kex)
@@ -167,6 +171,10 @@ class _SshServer(asyncssh.SSHServer):
         self.number = -1
         self._login_timer: asyncio.TimerHandle | None = None
 
+    @property
+    def latency(self) -> Latency:
+        return self.router.latency  # read by coalesce when the connection starts
+
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
         self.router.connections.add(conn)
@@ -211,6 +219,10 @@ class _SshServer(asyncssh.SSHServer):
             self._login_timer.cancel()
 
     def begin_auth(self, username: str) -> bool:
+        # Key exchange is done when the client asks to authenticate: a `reset_after_kex`
+        # fault resets the connection here.
+        if self.router.device.faults.get("reset_after_kex") and self.conn is not None:
+            self.conn.abort()
         return True  # every user must authenticate
 
     def password_auth_supported(self) -> bool:
@@ -229,7 +241,9 @@ class _SshServer(asyncssh.SSHServer):
     def validate_password(self, username: str, password: str) -> bool:
         lines = self.reverse_lines(username)
         device = self.router.device
-        if lines is None:
+        if login_refused(device.faults):
+            ok = False
+        elif lines is None:
             ok = authenticate(device, username, password)
         else:
             user = (split_user(username) or (username,))[0]
@@ -244,6 +258,8 @@ class _SshServer(asyncssh.SSHServer):
     def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
         # IOS compares the MD5 of the offered key blob with the pubkey-chain's key-hash.
         digest = hashlib.md5(key.public_data, usedforsecurity=False).hexdigest().upper()
+        if login_refused(self.router.device.faults):
+            return False
         return digest in self.router.device.config.pubkey_users.get(username, [])
 
 
@@ -287,6 +303,9 @@ async def _run_shell(router: Router, process: asyncssh.SSHServerProcess) -> None
         await interact(session, _SshTerminal(process))
     except DropSession:
         conn.abort()
+        return
+    except HangSession:  # no reply, ever: wait for the client to give up
+        await conn.wait_closed()
         return
     except (BrokenPipeError, ConnectionError, asyncssh.Error):
         return
@@ -391,17 +410,21 @@ def _placeholder_key() -> asyncssh.SSHKey:
 
 
 # DH groups by modulus size; `ip ssh dh min size` removes the smaller ones. The elliptic
-# curve methods are not Diffie-Hellman groups and stay.
-_DH_BITS = {"diffie-hellman-group14-sha256": 2048, "diffie-hellman-group16-sha512": 4096}
+# curve methods are not Diffie-Hellman groups and stay, and so does group exchange (the
+# client asks for a size).
+_DH_BITS = {
+    "diffie-hellman-group1-sha1": 1024,
+    "diffie-hellman-group14-sha1": 2048,
+    "diffie-hellman-group14-sha256": 2048,
+    "diffie-hellman-group16-sha512": 4096,
+}
 
 
-def kex_for(dh_min: int | None) -> list[str]:
-    minimum = dh_min or 2048
-    return [k for k in _algs("KEX Algorithms") if _DH_BITS.get(k, minimum) >= minimum]
-
-
-def _algs(label: str) -> list[str]:
-    return ALGORITHMS[label].split(",")
+def kex_for(image: Image, dh_min: int | None) -> list[str]:
+    """The image's key exchange methods that `ip ssh dh min size` (or its default) allows;
+    an image without the command (12.2SX) offers all of its own."""
+    minimum = dh_min or image.dh_default or 0
+    return [k for k in image.kex if _DH_BITS.get(k, minimum) >= minimum]
 
 
 def _crlf(text: str) -> str:
@@ -441,10 +464,10 @@ async def _listen(
         allow_scp=True,
         line_editor=False,
         encoding="utf-8",
-        kex_algs=kex_for(device.config.ssh_dh_min),
-        encryption_algs=_algs("Encryption Algorithms"),
-        mac_algs=_algs("MAC Algorithms"),
-        signature_algs=_algs("Hostkey Algorithms"),
+        kex_algs=kex_for(device.image, device.config.ssh_dh_min),
+        encryption_algs=list(device.image.ciphers),
+        mac_algs=list(device.image.macs),
+        signature_algs=list(device.image.host_key_algs),
         compression_algs=["none"],
         server_version=SERVER_VERSION,
         login_timeout=3600,  # the per-connection timer follows `ip ssh time-out`

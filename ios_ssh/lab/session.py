@@ -15,14 +15,16 @@ from collections.abc import Callable
 from . import cmd_config, cmd_exec, cmd_line, cmd_submodes
 from .cmd_config import ConfigCommands
 from .cmd_exec import CONFIG_BANNER, ExecCommands
+from .cmd_image import ImageCommands, specs_for
 from .cmd_line import LineCommands
 from .cmd_submodes import SubmodeCommands
 from .config import LineConfig
 from .device import Device
+from .faults import DropSession, HangSession, command_fault
 from .grammar import INVALID, CommandError, Spec, match
 from .modes import EXEC_MODES, parents, prompt_for
 
-__all__ = ["CONFIG_BANNER", "DropSession", "Session"]
+__all__ = ["CONFIG_BANNER", "DropSession", "HangSession", "Session"]
 
 
 def _build_specs() -> dict[str, list[Spec]]:
@@ -36,7 +38,7 @@ def _build_specs() -> dict[str, list[Spec]]:
 SPECS = _build_specs()
 
 
-class Session(ExecCommands, ConfigCommands, LineCommands, SubmodeCommands):
+class Session(ExecCommands, ConfigCommands, LineCommands, SubmodeCommands, ImageCommands):
     def __init__(
         self,
         device: Device,
@@ -48,6 +50,7 @@ class Session(ExecCommands, ConfigCommands, LineCommands, SubmodeCommands):
         line_name: str = "console",
     ) -> None:
         self.device = device
+        self.specs = specs_for(device.image, SPECS)  # the commands this router's image has
         self.username = username
         self.modes = ["enable" if privilege >= 15 else "user"]
         self.replay = replay  # loading configuration text: no dialogues, no idle reset
@@ -123,12 +126,9 @@ class Session(ExecCommands, ConfigCommands, LineCommands, SubmodeCommands):
         return " " * column + "^\n" + INVALID
 
     def _fault(self, line: str) -> str:
-        faults = self.device.faults
-        if faults.get("drop") and re.search(faults["drop"], line) and not self.replay:
-            raise DropSession(line)
-        if faults.get("reject") and re.search(faults["reject"], line) and not self.replay:
-            return self.caret(line, line.split()[-1])
-        return ""
+        if self.replay:
+            return ""
+        return command_fault(self.device.faults, line, self.caret)
 
     # -- input ---------------------------------------------------------------------------
     def feed(self, line: str) -> str:
@@ -167,12 +167,12 @@ class Session(ExecCommands, ConfigCommands, LineCommands, SubmodeCommands):
         if fault:
             return fault
         try:
-            found = match(SPECS[self.mode], command, len(self.prompt))
+            found = match(self.specs[self.mode], command, len(self.prompt))
         except CommandError as exc:
             found = None
             for parent in parents(self.mode):  # IOS tries the parents, and drops to one
                 try:
-                    found = match(SPECS[parent], command, len(self.prompt))
+                    found = match(self.specs[parent], command, len(self.prompt))
                 except CommandError:
                     continue
                 while self.mode != parent:
@@ -186,10 +186,6 @@ class Session(ExecCommands, ConfigCommands, LineCommands, SubmodeCommands):
         if pipe.strip() and output:
             output = _apply_filter(output, pipe.strip())
         return output
-
-
-class DropSession(Exception):
-    """Raised by fault injection: the server cuts the connection."""
 
 
 def _apply_filter(output: str, pipe: str) -> str:
