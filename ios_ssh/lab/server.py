@@ -46,6 +46,7 @@ class Router:
         self._timer: asyncio.TimerHandle | None = None
         self._key_seen: object = None
         self.host_key: asyncssh.SSHKey | None = None
+        self._keypair: asyncssh.SSHKeyPair | None = None
         self.connections: set[asyncssh.SSHServerConnection] = set()
         self.telnet_server: asyncio.base_events.Server | None = None
         self.telnet_port: int | None = None
@@ -74,7 +75,22 @@ class Router:
             # much again as a signature): do it now rather than in a client's key exchange.
             self.host_key.sign(b"warm-up", b"rsa-sha2-256")
             self._key_seen = key.private
+            self._keypair = None
         return self.host_key
+
+    def host_keypair(self) -> asyncssh.SSHKeyPair | None:
+        """The host key as offered: only the image's host key algorithms (asyncssh would
+        offer every RSA signature it knows, ssh-rsa-sha224@ssh.com and all)."""
+        key = self.current_host_key()
+        if key is None:
+            return None
+        if self._keypair is None:
+            pair = asyncssh.load_keypairs([key])[0]
+            algs = [a.encode() for a in self.device.image.host_key_algs]
+            pair.host_key_algorithms = algs
+            pair.sig_algorithms = algs
+            self._keypair = pair
+        return self._keypair
 
     # -- hooks the device calls (from any thread) ----------------------------------------
     def _on_keys(self) -> None:
@@ -82,7 +98,7 @@ class Router:
             self.loop.call_soon_threadsafe(self._refresh_host_key)
 
     def _refresh_host_key(self) -> None:
-        key = self.current_host_key()
+        key = self.host_keypair()
         if key is None:
             return
         for acceptor in [self.acceptor, *self.reverse_acceptors.values()]:
@@ -453,7 +469,7 @@ async def _listen(
     router: Router, port: int, reverse_group: int | None = None
 ) -> asyncssh.SSHAcceptor:
     device = router.device
-    key = router.current_host_key() or _placeholder_key()
+    key = router.host_keypair() or _placeholder_key()
     return await asyncssh.listen(
         router.host,
         port,
