@@ -15,7 +15,7 @@ import time
 import asyncssh
 from cryptography.hazmat.primitives import serialization
 
-from . import coalesce
+from . import coalesce, dhcache
 from .auth import authenticate, vty_allows
 from .device import Device, LiveSession
 from .faults import login_refused
@@ -414,6 +414,7 @@ def _announce_ios_version(conn: asyncssh.SSHServerConnection) -> None:
 
 asyncssh.connection.SSHServerConnection._send_version = _announce_ios_version  # type: ignore[method-assign]
 coalesce.install()
+dhcache.install()
 
 _PLACEHOLDER: list[asyncssh.SSHKey] = []
 
