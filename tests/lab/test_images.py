@@ -229,6 +229,10 @@ def test_file_systems(image: str, has: str, lacks: str) -> None:
     session = _priv(image)
     assert session.feed(f"dir {has}").startswith(f"Directory of {session.device.image.flash}/")
     assert session.feed(f"dir {lacks}") == f"%Error opening {lacks} (No such device)"
+    session.feed("configure terminal")
+    session.feed("archive")
+    assert session.feed(f"path {lacks}arch") == f"%Error opening {lacks}arch (No such device)"
+    assert session.feed(f"path {has}arch") == ""
 
 
 def test_realistic_keygen_time_is_per_image_and_off_by_default() -> None:
