@@ -360,3 +360,20 @@ def test_scrapli_system_transport_on_xe17(lab: Lab) -> None:
         assert conn.send_configs(["ip ssh version 1"])[0].failed
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "low", "high", "default"),
+    [("r1", 360, 2048, 512), ("r2", 360, 4096, 512), ("r3", 360, 4096, 512)],
+)
+def test_keygen_dialogue_over_ssh(lab: Lab, name: str, low: int, high: int, default: int) -> None:
+    # 12.x Catalysts "360 to 2048", 15.x "360 to 4096", both [512] (image-families.md S16)
+    options = LEGACY_ASYNCSSH if name == "r1" else {}
+    lines = ["enable", "admin", "configure terminal", "crypto key generate rsa label K"]
+    lines += [str(high * 2), "crypto key generate rsa label K", "", "end"]
+    out = asyncio.run(_asyncssh(lab, name, *lines, **options))[3]
+    assert f"Choose the size of the key modulus in the range of {low} to {high} for your" in out
+    assert f"How many bits in the modulus [{default}]: " in out
+    assert f"% You must specify a number in the range of {low} to {high}" in out
+    assert f"% Generating {default} bit RSA keys, keys will be non-exportable..." in out
+    assert lab.routers[name].device.keys["K"].modulus == default
