@@ -1,33 +1,45 @@
 """`python -m ios_ssh.lab serve`: run lab routers on 127.0.0.1 until SIGINT or SIGTERM.
 
-Prints `NAME 127.0.0.1:SSH_PORT telnet=127.0.0.1:TELNET_PORT` per router, then `ready`.
-With `--port P`, SSH ports are P..P+N-1 and telnet ports P+N..P+2N-1; `--port 0` picks
-free ones.
+Prints `NAME 127.0.0.1:SSH_PORT telnet=127.0.0.1:TELNET_PORT image=IMAGE[ faults=K,..]`
+per router, then `ready`. With `--port P`, SSH ports are P..P+N-1 and telnet ports
+P+N..P+2N-1; `--port 0` picks free ones. `--image`, `--latency-ms`, `--keygen-seconds`
+and `--faults` set each router's family and operating conditions (README, "Images,
+latency and faults").
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import random
 import signal
 from pathlib import Path
 
+from . import faults
+from .images import DEFAULT_IMAGE, IMAGES
 from .keypool import KeyPool
+from .latency import Latency
 from .server import Router, start_router
 from .topology import TOPOLOGIES, cable
 
 
 async def _serve(args: argparse.Namespace) -> None:
     specs = TOPOLOGIES[args.topology](args.count)
+    fault_map = faults.load(args.faults) if args.faults else {}
     keys = KeyPool(sum(1 for s in specs if s.kind != "factory"), 2048)
+    images = {spec.name: spec.image_for(i, args.image) for i, spec in enumerate(specs)}
     devices = {
         spec.name: spec.build(
             keys=keys,
             state_dir=args.state_dir / spec.name if args.state_dir else None,
             minute_seconds=args.minute_seconds,
+            image=images[spec.name],
+            keygen_seconds=args.keygen_seconds,
         )
         for spec in specs
     }
+    for name, device in devices.items():
+        device.faults = faults.for_router(name, fault_map, args.seed)
     cable(specs, devices)  # console servers' lines lead to the other routers' consoles
     routers = []
     for index, spec in enumerate(specs):
@@ -35,10 +47,17 @@ async def _serve(args: argparse.Namespace) -> None:
         ssh_port = args.port + index if args.port else 0
         telnet_port = args.port + len(specs) + index if args.port else 0
         router = Router(spec.name, device, port=ssh_port, reverse_offset=args.reverse_offset)
+        # Jitter draws are seeded per router: a run with the same --seed repeats itself.
+        router.latency = Latency(
+            args.latency_ms, args.jitter_ms, random.Random(f"{args.seed}:{spec.name}")
+        )
         await start_router(router, telnet_port=telnet_port)
         routers.append(router)
+        injected = faults.summary(device.faults)
         print(
-            f"{spec.name} 127.0.0.1:{router.port} telnet=127.0.0.1:{router.telnet_port}", flush=True
+            f"{spec.name} 127.0.0.1:{router.port} telnet=127.0.0.1:{router.telnet_port}"
+            f" image={device.image.name}" + (f" faults={injected}" if injected else ""),
+            flush=True,
         )
     print("ready", flush=True)
     stop = asyncio.Event()
@@ -70,8 +89,38 @@ def main(argv: list[str] | None = None) -> None:
         default=60.0,
         help="seconds in an IOS minute (revert and reload timers); shrink for tests",
     )
+    serve.add_argument(
+        "--image",
+        choices=[*IMAGES, "mixed"],
+        default=DEFAULT_IMAGE,
+        help="image family of every router (mixed: the four families in turn)",
+    )
+    serve.add_argument(
+        "--latency-ms", type=float, default=0.0, help="delay on every byte a router sends"
+    )
+    serve.add_argument("--jitter-ms", type=float, default=0.0, help="up to this much more")
+    serve.add_argument(
+        "--keygen-seconds",
+        type=_keygen_seconds,
+        default=0.0,
+        help="seconds an RSA key generation takes, or 'realistic' (the image's figure)",
+    )
+    serve.add_argument("--faults", type=Path, help="YAML or JSON map: router name -> faults")
+    serve.add_argument("--seed", type=int, default=0, help="seed for fault rates and jitter")
     args = parser.parse_args(argv)
-    asyncio.run(_serve(args))
+    try:
+        asyncio.run(_serve(args))
+    except (ValueError, TypeError) as exc:  # a bad faults file: say what, not a traceback
+        parser.error(str(exc))
+
+
+def _keygen_seconds(text: str) -> float | str:
+    if text == "realistic":
+        return text
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("0 or more, or 'realistic'")
+    return value
 
 
 if __name__ == "__main__":

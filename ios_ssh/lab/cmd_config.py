@@ -115,8 +115,9 @@ class ConfigCommands:
         return ""
 
     # -- RSA keys ------------------------------------------------------------------------
-    def _keygen(self, args: list) -> str:
+    def _keygen(self, args: list, background: bool = False) -> str:
         text = args[0] if args else ""
+        low, high = self.device.image.modulus_range  # 360-4096, 360-2048 or 2048-4096
         options = text.split()
         label, modulus, usage, exportable = None, None, False, False
         i = 0
@@ -131,7 +132,7 @@ class ConfigCommands:
             elif "label".startswith(word) and i + 1 < len(options):
                 label, i = options[i + 1], i + 1
             elif "modulus".startswith(word) and i + 1 < len(options):
-                if not options[i + 1].isdigit() or not 360 <= int(options[i + 1]) <= 4096:
+                if not options[i + 1].isdigit() or not low <= int(options[i + 1]) <= high:
                     return self.caret(f"crypto key generate rsa {text}", options[i + 1])
                 modulus, i = int(options[i + 1]), i + 1
             else:
@@ -148,6 +149,8 @@ class ConfigCommands:
         purpose = "Signature and Encryption Keys" if usage else "General Purpose Keys"
 
         def generate(bits: int) -> str:
+            if background:  # XE 17 at the EXEC prompt
+                return self._generate_in_background(name, bits, usage, exportable)
             return self._generate(name, bits, usage, exportable)
 
         if modulus is not None:
@@ -159,19 +162,21 @@ class ConfigCommands:
                 )
             return head + f"\n% The key modulus size is {modulus} bits\n" + generate(modulus)
 
+        default = self.device.image.modulus_prompt_default
+
         def ask_modulus(_: str = "") -> str:
             return self.ask(
                 f"The name for the keys will be: {name}\n"
-                "Choose the size of the key modulus in the range of 360 to 4096 for your\n"
+                f"Choose the size of the key modulus in the range of {low} to {high} for your\n"
                 f"  {purpose}. Choosing a key modulus greater than 512 may take\n"
-                "  a few minutes.\n\nHow many bits in the modulus [512]: ",
+                f"  a few minutes.\n\nHow many bits in the modulus [{default}]: ",
                 answer_modulus,
             )
 
         def answer_modulus(answer: str) -> str:
-            text = answer.strip() or "512"
-            if not text.isdigit() or not 360 <= int(text) <= 4096:
-                return "% You must specify a number in the range of 360 to 4096"
+            text = answer.strip() or str(default)
+            if not text.isdigit() or not low <= int(text) <= high:
+                return f"% You must specify a number in the range of {low} to {high}"
             return generate(int(text))
 
         if exists:
@@ -195,8 +200,9 @@ class ConfigCommands:
             RsaKey(label, device.keygen(bits), usage_name, exportable)
             for label, usage_name in labels
         ]
-        if device.keygen_seconds:
-            time.sleep(max(0.0, device.keygen_seconds - (time.monotonic() - started)))
+        delay = 0.0 if self.replay else device.keygen_time(bits)  # a slow CPU, on demand
+        if delay:
+            time.sleep(max(0.0, delay - (time.monotonic() - started)))
         with device.lock:
             for stale in (name, f"{name}.sig", f"{name}.enc"):
                 device.keys.pop(stale, None)
@@ -256,6 +262,11 @@ class ConfigCommands:
         return ""
 
     def _ssh_version(self, args: list) -> str:
+        image = self.device.image
+        if args and args[0] == 1 and not image.version1_accepted:  # XE 17: v1 is gone
+            return self.caret(self.current_line, "1")
+        if args and args[0] == image.default_version and image.version_hidden:
+            args = []  # XE 17 keeps its default, which `show run` does not print [U]
         self.device.config.ssh_version = args[0] if args else None
         return ""
 
@@ -265,7 +276,7 @@ class ConfigCommands:
         return ""
 
     def _ssh_dh(self, args: list) -> str:
-        if args and args[0] not in (1024, 2048, 4096):
+        if args and args[0] not in (self.device.image.dh_sizes or ()):
             return self.caret(f"ip ssh dh min size {args[0]}", str(args[0]))
         self.device.config.ssh_dh_min = args[0] if args else None
         return ""

@@ -29,11 +29,13 @@ SPECS = {
 }
 
 
-def split_path(arg: str, file_system: str) -> tuple[bool, str]:
-    """`flash:/a`, `flash:a`, `/a` or `a` -> (on this file system, `a`); `flash:` -> ''."""
+def split_path(arg: str, file_systems: str | tuple[str, ...]) -> tuple[bool, str]:
+    """`flash:/a`, `flash:a`, `/a` or `a` -> (on one of these file systems, `a`);
+    `flash:` -> ''. An image may name its one flash several ways (`bootflash:`, `flash:`)."""
+    names = (file_systems,) if isinstance(file_systems, str) else file_systems
     if ":" in arg:
         device, _, rest = arg.partition(":")
-        if f"{device.lower()}:" != file_system:
+        if f"{device.lower()}:" not in names:
             return False, rest.lstrip("/")
         return True, rest.lstrip("/")
     return True, arg.lstrip("/")
@@ -102,8 +104,7 @@ class FileCommands:
 
     def _file(self, arg: str) -> tuple[Path | None, str]:
         """(the file, or None when it does not exist; the error IOS prints then)."""
-        fs = self.device.flash_fs
-        ours, name = split_path(arg, fs)
+        ours, name = split_path(arg, self.device.image.file_systems)
         if not ours:
             return None, f"%Error opening {arg} (No such device)"
         path = self.device.flash_path(name) if name else None
@@ -115,7 +116,7 @@ class FileCommands:
         fs = self.device.flash_fs
         if not args:
             return render_dir(self.device.flash, fs)
-        ours, name = split_path(args[0], fs)
+        ours, name = split_path(args[0], self.device.image.file_systems)
         if not ours:
             return f"%Error opening {args[0]} (No such device)"
         return render_dir(self.device.flash, fs, name)

@@ -114,6 +114,8 @@ class SubmodeCommands:
 
     # -- archive -------------------------------------------------------------------------
     def _archive_path(self, args: list) -> str:
+        if self.device.flash_path(args[0]) is None:  # e.g. flash: on a Sup720 [U: wording]
+            return f"%Error opening {args[0]} (No such device)"
         self.device.config.archive.path = args[0]
         return ""
 

@@ -5,7 +5,8 @@ costs the server ~20 `send` calls and the client as many wake-ups. A router answ
 client's flight of packets (KEXINIT, ECDH reply + NEWKEYS, ...) as one TCP segment; the
 lab does the same by gathering what a connection writes while the loop handles one
 event and sending it when that turn ends. Order is kept; close and abort send what is
-pending first, as they would have found it already sent.
+pending first, as they would have found it already sent. A router with WAN latency
+(latency.py) hands each gathered write to its delay line instead of the socket.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 
 import asyncssh
 
+from .latency import DelayedWrites
+
 
 class CoalescingTransport:
     """A transport proxy that joins the writes of one loop turn into one."""
@@ -23,6 +26,7 @@ class CoalescingTransport:
         self._transport = transport
         self._loop = asyncio.get_running_loop()
         self._pending: list[bytes] = []
+        self.delay: DelayedWrites | None = None
 
     def write(self, data: bytes) -> None:
         if not self._pending:
@@ -34,16 +38,24 @@ class CoalescingTransport:
             return
         data = b"".join(self._pending)
         self._pending.clear()
-        if not self._transport.is_closing():
+        if self.delay is not None:
+            self.delay.write(data)
+        elif not self._transport.is_closing():
             self._transport.write(data)
 
     def close(self) -> None:
         self.flush()
-        self._transport.close()
+        if self.delay is not None:
+            self.delay.end(self._transport.close)
+        else:
+            self._transport.close()
 
     def abort(self) -> None:
         self.flush()
-        self._transport.abort()
+        if self.delay is not None:
+            self.delay.end(self._transport.abort)
+        else:
+            self._transport.abort()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._transport, name)
@@ -55,7 +67,12 @@ _plain_connection_made = asyncssh.connection.SSHServerConnection.connection_made
 def _coalesced_connection_made(
     conn: asyncssh.connection.SSHServerConnection, transport: asyncio.BaseTransport
 ) -> None:
-    _plain_connection_made(conn, CoalescingTransport(transport))  # type: ignore[arg-type]
+    coalescing = CoalescingTransport(transport)  # type: ignore[arg-type]
+    _plain_connection_made(conn, coalescing)  # type: ignore[arg-type]
+    # The server object exists now (asyncssh made it above); its router may have latency.
+    latency = getattr(getattr(conn, "_owner", None), "latency", None)
+    if latency:
+        coalescing.delay = DelayedWrites(latency, transport)
 
 
 def install() -> None:

@@ -142,11 +142,12 @@ class Config:
         return [ln for ln in self.lines if ln.kind == kind and ln.first <= number <= ln.last]
 
 
-def render_running(config: Config) -> list[str]:
-    """The body of `show running-config`, from `!` after the header to `end`."""
+def render_running(config: Config, version: str = "17.15") -> list[str]:
+    """The body of `show running-config`, from `!` after the header to `end`; `version` is
+    the image's (images.py `config_version`)."""
     out = [
         "!",
-        "version 17.15",
+        f"version {version}",
         "service timestamps debug datetime msec",
         "service timestamps log datetime msec",
         "service password-encryption",

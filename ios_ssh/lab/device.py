@@ -22,15 +22,16 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from .changes import ChangeLog
 from .cmd_files import render_dir
 from .config import Config, render_running
+from .images import Image
+from .images import image as image_named
 from .ioshash import check_secret, check_type9
 from .keygen import generate_rsa
-from .version import IDENTITY
 
 DEFAULT_DH_MIN = 2048
 NVRAM_BYTES = 262144
 
-# What the lab's SSH server offers, as a current IOS-XE prints it in `show ip ssh`; the
-# server negotiates exactly these lists, so the two never disagree.
+# What the lab's SSH server offered before image families (the `hybrid` image's lists,
+# kept for readers of this name); each router now follows its image (images.py).
 ALGORITHMS = {
     "Authentication methods": "publickey,keyboard-interactive,password",
     "Authentication Publickey Algorithms": "rsa-sha2-256,rsa-sha2-512,ssh-rsa",
@@ -111,15 +112,18 @@ class Device:
         async_lines: int = 0,
         state_dir: Path | None = None,
         minute_seconds: float = 60.0,
-        keygen_seconds: float = 0.0,
+        keygen_seconds: float | str = 0.0,
         keygen: Callable[[int], rsa.RSAPrivateKey] | None = None,
+        image: str | Image | None = None,
     ) -> None:
+        self.image = image_named(image)  # the family this router is (images.py)
         self.config = Config(hostname=hostname, domain=domain)
         self.keys: dict[str, RsaKey] = {}
         self.async_lines = async_lines
         self.state_dir = state_dir
         self.minute_seconds = minute_seconds  # shrink for tests: timers are in minutes
-        self.keygen_seconds = keygen_seconds  # real routers: 10 s to minutes for 4096 bits
+        # Seconds a key generation takes, or "realistic": the image's figure for the size.
+        self.keygen_seconds = keygen_seconds
         self.keygen = keygen or generate_rsa  # a fleet may hand out keys made in advance
         self.startup: str | None = None
         self.sessions: dict[int, LiveSession] = {}
@@ -136,11 +140,10 @@ class Device:
         self.archives: list[str] = []
         self.changes = ChangeLog()  # `! Last configuration change at ...` in show run
         self.booted = time.monotonic()  # `show version` uptime counts from here
-        self.flash_fs = "flash:"  # the file system's name in `dir`; images may differ
-        self.version_banner = IDENTITY  # the identity lines of `show version`
-        # Fault injection for tests: {"reject": regex} refuses matching commands with IOS's
-        # invalid-input error; {"drop": regex} cuts the session when one is typed.
-        self.faults: dict[str, str] = {}
+        # Fault injection (faults.py): {"reject": regex} refuses matching commands with
+        # IOS's invalid-input error; {"drop": regex} cuts the session when one is typed;
+        # "hang", "slow_ms", "auth", "reset_after_kex" likewise.
+        self.faults: dict[str, object] = {}
         self.debug_ssh = False  # `debug ip ssh`: session events to monitor sessions
         self._ssh_connections = 0
         # Console cables: async line number -> the device whose console is on it.
@@ -165,7 +168,11 @@ class Device:
         return path
 
     def flash_path(self, name: str) -> Path | None:
-        """`flash:foo`, `flash:/foo` or `foo` -> the file, if it stays inside flash."""
+        """`flash:foo`, `flash:/foo` or `foo` -> the file, if it stays inside flash.
+        Every file system the image has (flash:, bootflash:, disk0: ...) is this one store;
+        one it lacks (flash: on a Sup720) has no files."""
+        if ":" in name and name.split(":", 1)[0].lower() + ":" not in self.image.file_systems:
+            return None
         bare = name.split(":", 1)[1] if ":" in name else name
         bare = bare.lstrip("/")
         path = (self.flash / bare).resolve()
@@ -174,12 +181,13 @@ class Device:
     # -- configuration -------------------------------------------------------------------
     def running_text(self) -> str:
         comments = self.changes.lines()
-        lines = (["!", *comments] if comments else []) + render_running(self.config)
-        body = "\n".join(lines) + "\n"
+        body = ("!\n" + "".join(f"{c}\n" for c in comments) if comments else "") + (
+            self.running_body()
+        )
         return f"Building configuration...\n\nCurrent configuration : {len(body)} bytes\n{body}"
 
     def running_body(self) -> str:
-        return "\n".join(render_running(self.config)) + "\n"
+        return "\n".join(render_running(self.config, self.image.config_version)) + "\n"
 
     def load_config(self, text: str, *, merge: bool = False) -> list[str]:
         """Replay configuration text through the CLI, as IOS does at boot; returns errors."""
@@ -316,18 +324,32 @@ class Device:
     def ssh_key(self) -> RsaKey | None:
         if self.config.ssh_keypair_name:
             return self.keys.get(self.config.ssh_keypair_name)
+        if self.image.serves_tp_self_signed:  # 15.x/XE: the self-signed key, when there
+            tp = [k for k in self.keys.values() if k.label.startswith("TP-self-signed-")]
+            if tp:
+                return tp[0]
         return next(iter(self.keys.values()), None)
+
+    @property
+    def ssh_version(self) -> int | None:
+        """The version in force: configured, or the image's default (None = 1.99)."""
+        return self.config.ssh_version or self.image.default_version
+
+    def keygen_time(self, bits: int) -> float:
+        if self.keygen_seconds == "realistic":
+            return self.image.keygen_seconds(bits)
+        return float(self.keygen_seconds)
 
     @property
     def ssh_enabled(self) -> bool:
         key = self.ssh_key()
-        return key is not None and (self.config.ssh_version != 2 or key.modulus >= 768)
+        return key is not None and (self.ssh_version != 2 or key.modulus >= 768)
 
     @property
     def version_text(self) -> str:
-        if self.config.ssh_version == 1:
+        if self.ssh_version == 1:
             return "1.5"
-        if self.config.ssh_version == 2:
+        if self.ssh_version == 2:
             return "2.0"
         key = self.ssh_key()
         return "1.5" if key is not None and key.modulus < 768 else "1.99"
@@ -423,29 +445,9 @@ class Device:
 
     # -- show commands -------------------------------------------------------------------
     def show_ip_ssh(self) -> str:
-        config = self.config
-        state = "Enabled" if self.ssh_enabled else "Disabled"
-        out = [f"SSH {state} - version {self.version_text}"]
-        if not self.ssh_enabled:
-            out.append(
-                "%Please create RSA keys to enable SSH (and of atleast 768 bits for SSH v2)."
-            )
-        out += [f"{label}:{value}" for label, value in ALGORITHMS.items()]
-        out.append(
-            f"Authentication timeout: {config.ssh_time_out} secs; "
-            f"Authentication retries: {config.ssh_retries}"
-        )
-        dh = config.ssh_dh_min or DEFAULT_DH_MIN
-        out.append(f"Minimum expected Diffie Hellman key size : {dh} bits")
-        key = self.ssh_key()
-        if key is None:
-            out.append("IOS Keys in SECSH format(ssh-rsa, base64 encoded): NONE")
-        else:
-            out.append(f"IOS Keys in SECSH format(ssh-rsa, base64 encoded): {key.label}")
-            out.append(f"Modulus Size : {key.modulus} bits")
-            out += textwrap.wrap("ssh-rsa " + key.ssh_blob_b64(), 80, break_on_hyphens=False)
-        out.append("IOS Keys in SECSH format(ssh-ec, base64 encoded): NONE")
-        return "\n".join(out)
+        from .show_ssh import show_ip_ssh  # one function per image shape
+
+        return show_ip_ssh(self)
 
     def show_crypto_key(self, label: str | None = None) -> str:
         out: list[str] = []
@@ -483,7 +485,7 @@ class Device:
                     )
         else:
             out.append("%No SSHv2 server connections running.")
-        if self.config.ssh_version != 2:
+        if self.ssh_version != 2:
             out.append("%No SSHv1 server connections running.")
         return "\n".join(out)
 
@@ -544,3 +546,13 @@ class Device:
 
     def dir_flash(self) -> str:
         return render_dir(self.flash, self.flash_fs)
+
+    @property
+    def flash_fs(self) -> str:
+        """The file system `dir` shows with no argument: the image's first."""
+        return self.image.flash
+
+    @property
+    def version_banner(self) -> str:
+        """The identity lines of `show version`: the image family's."""
+        return "\n".join(self.image.show_version_head)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .device import Device
+from .images import Image, mixed
 from .ioshash import type9
 from .keypool import KeyPool
 from .server import Router, start_router
@@ -47,13 +48,18 @@ def baseline_device(
     state_dir: Path | None = None,
     minute_seconds: float = 60.0,
     keys: KeyPool | None = None,
+    image: str | Image | None = None,
+    keygen_seconds: float | str = 0.0,
 ) -> Device:
-    """A router as the lab serves it by default, built by typing its configuration."""
+    """A router as the lab serves it by default, built by typing its configuration.
+    `image`: its family (images.py); None keeps the lab's in-process default."""
     device = Device(
         async_lines=async_lines,
         state_dir=state_dir,
         minute_seconds=minute_seconds,
         keygen=keys.take if keys is not None else None,
+        image=image,
+        keygen_seconds=keygen_seconds,
     )
     if device.startup is None:  # a saved state wins over the defaults
         errors = device.load_config(baseline_config(name, bits=bits))
@@ -74,8 +80,19 @@ def factory_config() -> str:
     )
 
 
-def factory_device(*, async_lines: int = 0, minute_seconds: float = 60.0) -> Device:
-    device = Device(async_lines=async_lines, minute_seconds=minute_seconds)
+def factory_device(
+    *,
+    async_lines: int = 0,
+    minute_seconds: float = 60.0,
+    image: str | Image | None = None,
+    keygen_seconds: float | str = 0.0,
+) -> Device:
+    device = Device(
+        async_lines=async_lines,
+        minute_seconds=minute_seconds,
+        image=image,
+        keygen_seconds=keygen_seconds,
+    )
     errors = device.load_config(factory_config())
     assert not errors, errors
     return device
@@ -127,13 +144,16 @@ class Lab:
 
 @contextmanager
 def running_lab(count: int = 1, **options: object) -> Iterator[Lab]:
-    """`count` baseline routers r1..rN on free loopback ports."""
+    """`count` baseline routers r1..rN on free loopback ports; `image="mixed"` gives them
+    the four families in turn."""
     lab = Lab()
     bits = int(options.get("bits", 2048))  # type: ignore[arg-type]
     keys = KeyPool(count, bits) if count >= 8 else None
+    image = options.pop("image", None)
     try:
         for index in range(1, count + 1):
-            lab.add(baseline_device(f"r{index}", keys=keys, **options))  # type: ignore[arg-type]
+            own = mixed(index - 1) if image == "mixed" else image
+            lab.add(baseline_device(f"r{index}", keys=keys, image=own, **options))  # type: ignore[arg-type]
         yield lab
     finally:
         lab.close()

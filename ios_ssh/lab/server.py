@@ -15,13 +15,16 @@ import time
 import asyncssh
 from cryptography.hazmat.primitives import serialization
 
-from . import coalesce
+from . import coalesce, dhcache
 from .auth import authenticate, vty_allows
-from .device import ALGORITHMS, Device, LiveSession
+from .device import Device, LiveSession
 from .extras import login_banner, shell_banners
+from .faults import login_refused
+from .images import Image
+from .latency import Latency
 from .reverse import bridge, candidate_lines, check_login, port_groups, split_user
 from .scp import FlashSFTPServer
-from .session import DropSession, Session
+from .session import DropSession, HangSession, Session
 
 
 class Router:
@@ -44,6 +47,7 @@ class Router:
         self._timer: asyncio.TimerHandle | None = None
         self._key_seen: object = None
         self.host_key: asyncssh.SSHKey | None = None
+        self._keypair: asyncssh.SSHKeyPair | None = None
         self.connections: set[asyncssh.SSHServerConnection] = set()
         self.telnet_server: asyncio.base_events.Server | None = None
         self.telnet_port: int | None = None
@@ -52,6 +56,7 @@ class Router:
         self.reverse_offset = reverse_offset
         self.reverse_acceptors: dict[int, asyncssh.SSHAcceptor] = {}
         self._loop_thread = 0
+        self.latency = Latency()  # WAN delay on everything the router sends (latency.py)
 
     def current_host_key(self) -> asyncssh.SSHKey | None:
         """The router's SSH key as an asyncssh key object, converted once per key."""
@@ -71,7 +76,22 @@ class Router:
             # much again as a signature): do it now rather than in a client's key exchange.
             self.host_key.sign(b"warm-up", b"rsa-sha2-256")
             self._key_seen = key.private
+            self._keypair = None
         return self.host_key
+
+    def host_keypair(self) -> asyncssh.SSHKeyPair | None:
+        """The host key as offered: only the image's host key algorithms (asyncssh would
+        offer every RSA signature it knows, ssh-rsa-sha224@ssh.com and all)."""
+        key = self.current_host_key()
+        if key is None:
+            return None
+        if self._keypair is None:
+            pair = asyncssh.load_keypairs([key])[0]
+            algs = [a.encode() for a in self.device.image.host_key_algs]
+            pair.host_key_algorithms = algs
+            pair.sig_algorithms = algs
+            self._keypair = pair
+        return self._keypair
 
     # -- hooks the device calls (from any thread) ----------------------------------------
     def _on_keys(self) -> None:
@@ -79,7 +99,7 @@ class Router:
             self.loop.call_soon_threadsafe(self._refresh_host_key)
 
     def _refresh_host_key(self) -> None:
-        key = self.current_host_key()
+        key = self.host_keypair()
         if key is None:
             return
         for acceptor in [self.acceptor, *self.reverse_acceptors.values()]:
@@ -92,7 +112,7 @@ class Router:
 
     def _sync_options(self) -> None:
         """Options new connections get: the KEX methods follow `ip ssh dh min size`."""
-        kex = kex_for(self.device.config.ssh_dh_min)
+        kex = kex_for(self.device.image, self.device.config.ssh_dh_min)
         if self.acceptor is not None and kex != self._kex:
             self._kex = kex
             self.acceptor.update(kex_algs=kex)
@@ -168,6 +188,10 @@ class _SshServer(asyncssh.SSHServer):
         self.number = -1
         self._login_timer: asyncio.TimerHandle | None = None
 
+    @property
+    def latency(self) -> Latency:
+        return self.router.latency  # read by coalesce when the connection starts
+
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
         self.router.connections.add(conn)
@@ -212,6 +236,11 @@ class _SshServer(asyncssh.SSHServer):
             self._login_timer.cancel()
 
     def begin_auth(self, username: str) -> bool:
+        # Key exchange is done when the client asks to authenticate: a `reset_after_kex`
+        # fault resets the connection here.
+        if self.router.device.faults.get("reset_after_kex") and self.conn is not None:
+            self.conn.abort()
+            return True
         banner = login_banner(self.router.device.config.extras)
         if banner and self.conn is not None:  # SSH-2: the login banner before the password
             self.conn.send_auth_banner(_crlf(banner))
@@ -233,7 +262,9 @@ class _SshServer(asyncssh.SSHServer):
     def validate_password(self, username: str, password: str) -> bool:
         lines = self.reverse_lines(username)
         device = self.router.device
-        if lines is None:
+        if login_refused(device.faults):
+            ok = False
+        elif lines is None:
             ok = authenticate(device, username, password)
         else:
             user = (split_user(username) or (username,))[0]
@@ -248,6 +279,8 @@ class _SshServer(asyncssh.SSHServer):
     def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
         # IOS compares the MD5 of the offered key blob with the pubkey-chain's key-hash.
         digest = hashlib.md5(key.public_data, usedforsecurity=False).hexdigest().upper()
+        if login_refused(self.router.device.faults):
+            return False
         return digest in self.router.device.config.pubkey_users.get(username, [])
 
 
@@ -292,6 +325,9 @@ async def _run_shell(router: Router, process: asyncssh.SSHServerProcess) -> None
         await interact(session, _SshTerminal(process))
     except DropSession:
         conn.abort()
+        return
+    except HangSession:  # no reply, ever: wait for the client to give up
+        await conn.wait_closed()
         return
     except (BrokenPipeError, ConnectionError, asyncssh.Error):
         return
@@ -384,6 +420,7 @@ def _announce_ios_version(conn: asyncssh.SSHServerConnection) -> None:
 
 asyncssh.connection.SSHServerConnection._send_version = _announce_ios_version  # type: ignore[method-assign]
 coalesce.install()
+dhcache.install()
 
 _PLACEHOLDER: list[asyncssh.SSHKey] = []
 
@@ -396,17 +433,21 @@ def _placeholder_key() -> asyncssh.SSHKey:
 
 
 # DH groups by modulus size; `ip ssh dh min size` removes the smaller ones. The elliptic
-# curve methods are not Diffie-Hellman groups and stay.
-_DH_BITS = {"diffie-hellman-group14-sha256": 2048, "diffie-hellman-group16-sha512": 4096}
+# curve methods are not Diffie-Hellman groups and stay, and so does group exchange (the
+# client asks for a size).
+_DH_BITS = {
+    "diffie-hellman-group1-sha1": 1024,
+    "diffie-hellman-group14-sha1": 2048,
+    "diffie-hellman-group14-sha256": 2048,
+    "diffie-hellman-group16-sha512": 4096,
+}
 
 
-def kex_for(dh_min: int | None) -> list[str]:
-    minimum = dh_min or 2048
-    return [k for k in _algs("KEX Algorithms") if _DH_BITS.get(k, minimum) >= minimum]
-
-
-def _algs(label: str) -> list[str]:
-    return ALGORITHMS[label].split(",")
+def kex_for(image: Image, dh_min: int | None) -> list[str]:
+    """The image's key exchange methods that `ip ssh dh min size` (or its default) allows;
+    an image without the command (12.2SX) offers all of its own."""
+    minimum = dh_min or image.dh_default or 0
+    return [k for k in image.kex if _DH_BITS.get(k, minimum) >= minimum]
 
 
 def _crlf(text: str) -> str:
@@ -435,7 +476,7 @@ async def _listen(
     router: Router, port: int, reverse_group: int | None = None
 ) -> asyncssh.SSHAcceptor:
     device = router.device
-    key = router.current_host_key() or _placeholder_key()
+    key = router.host_keypair() or _placeholder_key()
     return await asyncssh.listen(
         router.host,
         port,
@@ -446,10 +487,10 @@ async def _listen(
         allow_scp=True,
         line_editor=False,
         encoding="utf-8",
-        kex_algs=kex_for(device.config.ssh_dh_min),
-        encryption_algs=_algs("Encryption Algorithms"),
-        mac_algs=_algs("MAC Algorithms"),
-        signature_algs=_algs("Hostkey Algorithms"),
+        kex_algs=kex_for(device.image, device.config.ssh_dh_min),
+        encryption_algs=list(device.image.ciphers),
+        mac_algs=list(device.image.macs),
+        signature_algs=list(device.image.host_key_algs),
         compression_algs=["none"],
         server_version=SERVER_VERSION,
         login_timeout=3600,  # the per-connection timer follows `ip ssh time-out`

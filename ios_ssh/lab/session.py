@@ -17,15 +17,17 @@ from .cmd_config import ConfigCommands
 from .cmd_exec import CONFIG_BANNER, ExecCommands
 from .cmd_extras import ExtrasCommands, translating
 from .cmd_files import FileCommands
+from .cmd_image import ImageCommands, specs_for
 from .cmd_line import LineCommands
 from .cmd_submodes import SubmodeCommands
 from .config import LineConfig
 from .device import Device
 from .extras import AccessList, Interface
+from .faults import DropSession, HangSession, command_fault
 from .grammar import INVALID, CommandError, Spec, match
 from .modes import EXEC_MODES, parents, prompt_for
 
-__all__ = ["CONFIG_BANNER", "DropSession", "Session"]
+__all__ = ["CONFIG_BANNER", "DropSession", "HangSession", "Session"]
 
 
 def _build_specs() -> dict[str, list[Spec]]:
@@ -40,7 +42,13 @@ SPECS = _build_specs()
 
 
 class Session(
-    ExecCommands, ConfigCommands, LineCommands, SubmodeCommands, FileCommands, ExtrasCommands
+    ExecCommands,
+    ConfigCommands,
+    LineCommands,
+    SubmodeCommands,
+    FileCommands,
+    ExtrasCommands,
+    ImageCommands,
 ):
     def __init__(
         self,
@@ -53,6 +61,7 @@ class Session(
         line_name: str = "console",
     ) -> None:
         self.device = device
+        self.specs = specs_for(device.image, SPECS)  # the commands this router's image has
         self.username = username
         self.modes = ["enable" if privilege >= 15 else "user"]
         self.replay = replay  # loading configuration text: no dialogues, no idle reset
@@ -142,12 +151,9 @@ class Session(
         return " " * column + "^\n" + INVALID + "\n\n"
 
     def _fault(self, line: str) -> str:
-        faults = self.device.faults
-        if faults.get("drop") and re.search(faults["drop"], line) and not self.replay:
-            raise DropSession(line)
-        if faults.get("reject") and re.search(faults["reject"], line) and not self.replay:
-            return self.caret(line, line.split()[-1])
-        return ""
+        if self.replay:
+            return ""
+        return command_fault(self.device.faults, line, self.caret)
 
     # -- input ---------------------------------------------------------------------------
     def feed(self, line: str) -> str:
@@ -186,12 +192,12 @@ class Session(
         if fault:
             return fault
         try:
-            found = match(SPECS[self.mode], command, len(self.prompt))
+            found = match(self.specs[self.mode], command, len(self.prompt))
         except CommandError as exc:
             found = None
             for parent in parents(self.mode):  # IOS tries the parents, and drops to one
                 try:
-                    found = match(SPECS[parent], command, len(self.prompt))
+                    found = match(self.specs[parent], command, len(self.prompt))
                 except CommandError:
                     continue
                 while self.mode != parent:
@@ -227,10 +233,6 @@ def _accepted(name: str, output: str) -> bool:
     """The command was a configuration change IOS accepted (no error printed)."""
     text = output.strip()
     return name not in _NOT_CHANGES and not text.startswith(("%", "^", "Bad mask"))
-
-
-class DropSession(Exception):
-    """Raised by fault injection: the server cuts the connection."""
 
 
 def _apply_filter(output: str, pipe: str) -> str:

@@ -8,8 +8,10 @@ import asyncio
 from .auth import authenticate, login_style, vty_allows
 from .device import LiveSession
 from .extras import shell_banners
+from .faults import login_refused
+from .latency import DelayedStreamWriter
 from .server import Router, interact
-from .session import DropSession, Session
+from .session import DropSession, HangSession, Session
 
 IAC, DONT, DO, WONT, WILL, SB, SE = 255, 254, 253, 252, 251, 250, 240
 ECHO, SGA = 1, 3
@@ -105,7 +107,7 @@ async def _login(router: Router, term: _TelnetTerminal) -> str | None:
         if password is None:
             return None
         term.write("\r\n")
-        if authenticate(device, username, password):
+        if not login_refused(device.faults) and authenticate(device, username, password):
             return username
         term.write("% Login invalid\r\n\r\n" if style == "userpass" else "% Bad passwords\r\n")
     return None
@@ -116,6 +118,8 @@ async def _handle(
 ) -> None:
     device = router.device
     device.tick()
+    if router.latency:  # WAN delay on what the router sends (latency.py)
+        writer = DelayedStreamWriter(writer, router.latency)  # type: ignore[assignment]
     term = _TelnetTerminal(reader, writer)
     peer = (writer.get_extra_info("peername") or ("", 0))[0]
     tty = None
@@ -146,6 +150,9 @@ async def _handle(
         device.monitors.discard(session)
     except (DropSession, ConnectionError, asyncio.IncompleteReadError):
         pass
+    except HangSession:  # no reply, ever: wait for the client to give up
+        while await reader.read(4096):
+            pass
     except asyncio.CancelledError:  # the lab is stopping: end quietly
         pass
     finally:

@@ -49,7 +49,7 @@ def full_intent(alice_public: str) -> SshIntent:
 def lab() -> Iterator[Lab]:
     lab = Lab()
     lab.add(
-        baseline_device("r1", bits=1024, async_lines=4, minute_seconds=MINUTE),
+        baseline_device("r1", image="hybrid", bits=1024, async_lines=4, minute_seconds=MINUTE),
         reverse_offset=free_reverse_offset(),
     )
     try:

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.timeout(180)
 @pytest.fixture
 def lab() -> Iterator[Lab]:
     lab = Lab()
-    device = baseline_device("r1", bits=1024, async_lines=4, minute_seconds=5.0)
+    device = baseline_device("r1", image="hybrid", bits=1024, async_lines=4, minute_seconds=5.0)
     device.load_config("archive\n path flash:archive\n", merge=True)
     lab.add(device, reverse_offset=free_reverse_offset())
     try:

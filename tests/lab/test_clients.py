@@ -23,7 +23,7 @@ pytestmark = pytest.mark.timeout(120)
 
 @pytest.fixture(scope="module")
 def lab() -> Iterator[Lab]:
-    with running_lab(2) as lab:
+    with running_lab(2, image="hybrid") as lab:
         yield lab
 
 

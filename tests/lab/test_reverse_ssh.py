@@ -35,8 +35,11 @@ CS_CONFIG = [
 def lab() -> Iterator[tuple[Lab, int]]:
     offset = free_port_block(2) - 2001
     lab = Lab()
-    r1, r2 = baseline_device("r1", bits=1024), baseline_device("r2", bits=1024)
-    cs1 = baseline_device("cs1", bits=1024, async_lines=4)
+    r1, r2 = (
+        baseline_device("r1", image="hybrid", bits=1024),
+        baseline_device("r2", image="hybrid", bits=1024),
+    )
+    cs1 = baseline_device("cs1", image="hybrid", bits=1024, async_lines=4)
     cs1.consoles = {1: r1, 2: r2}
     lab.add(r1), lab.add(r2)
     lab.add(cs1, reverse_offset=offset)
@@ -142,7 +145,7 @@ def test_a_busy_rotary_and_a_wrong_password(lab: tuple[Lab, int]) -> None:
 def test_a_port_the_machine_cannot_bind_is_reported_to_whoever_configured_it() -> None:
     offset = free_port_block(1) - 3001
     lab = Lab()
-    cs1 = baseline_device("cs1", bits=1024, async_lines=2)
+    cs1 = baseline_device("cs1", image="hybrid", bits=1024, async_lines=2)
     lab.add(cs1, reverse_offset=offset)
     squatter = socket.socket()
     squatter.bind(("127.0.0.1", 3001 + offset))

@@ -81,7 +81,12 @@ def lab(tmp_path: Path) -> Iterator[Lab]:
     lab = Lab()
     lab.add(
         baseline_device(
-            "r1", bits=1024, async_lines=2, state_dir=tmp_path / "r1", minute_seconds=MINUTE
+            "r1",
+            image="hybrid",
+            bits=1024,
+            async_lines=2,
+            state_dir=tmp_path / "r1",
+            minute_seconds=MINUTE,
         )
     )
     try:
@@ -130,7 +135,7 @@ def test_every_command_survives_write_memory_and_a_restart(lab: Lab, tmp_path: P
         ("con", 0, 0),
     }
     original = lab.routers["r1"].device
-    restarted = Device(async_lines=2, state_dir=tmp_path / "r1")
+    restarted = Device(async_lines=2, state_dir=tmp_path / "r1", image="hybrid")
     assert restarted.running_body() == original.running_body()
     assert restarted.ssh_key().ssh_blob_b64() == original.ssh_key().ssh_blob_b64()
     assert restarted.check_login("netops", "N3tops!")

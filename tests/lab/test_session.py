@@ -10,15 +10,18 @@ from ios_ssh.lab.device import Device
 from ios_ssh.lab.fleet import baseline_device
 from ios_ssh.lab.session import CONFIG_BANNER, Session
 
+# These tests model classic IOS 15 (1024-bit keys, `[512]`, `ip ssh version 1`, compat).
+IMAGE = "ios15"
+
 
 def _device(config: str = "", **options: object) -> Device:
-    device = Device(**options)  # type: ignore[arg-type]
+    device = Device(image=IMAGE, **options)  # type: ignore[arg-type]
     assert device.load_config(config) == []
     return device
 
 
 def _priv(device: Device | None = None) -> Session:
-    return Session(device or baseline_device("r1", bits=1024), "admin", 15)
+    return Session(device or baseline_device("r1", image=IMAGE, bits=1024), "admin", 15)
 
 
 def _config(device: Device | None = None) -> Session:
@@ -158,7 +161,7 @@ def test_zeroize_disables_ssh_and_monitor_sees_it() -> None:
 
 
 def test_line_settings_and_parent_mode_fallback() -> None:
-    session = _config(baseline_device("r1", bits=1024, async_lines=8))
+    session = _config(baseline_device("r1", image=IMAGE, bits=1024, async_lines=8))
     session.feed("line 1 3")
     for line in ("no exec", "login authentication default", "rotary 1", "transport input ssh"):
         assert session.feed(line) == "", line
@@ -247,7 +250,7 @@ def test_pubkey_chain_key_string_is_stored_as_key_hash() -> None:
 
 
 def test_aaa_ports_archive_snmp_render() -> None:
-    session = _config(baseline_device("r1", bits=1024, async_lines=4))
+    session = _config(baseline_device("r1", image=IMAGE, bits=1024, async_lines=4))
     lines = [
         "aaa new-model",
         "aaa authentication login default local",
@@ -288,7 +291,7 @@ def test_aaa_ports_archive_snmp_render() -> None:
 
 def test_configuration_replays_to_the_same_text() -> None:
     """The running-config is a model: its text rebuilds an identical router."""
-    session = _config(baseline_device("r1", bits=1024, async_lines=4))
+    session = _config(baseline_device("r1", image=IMAGE, bits=1024, async_lines=4))
     for line in (
         "aaa new-model",
         "aaa authentication login default local",
@@ -311,7 +314,7 @@ def test_configuration_replays_to_the_same_text() -> None:
     ):
         session.feed(line)
     body = session.device.running_body()
-    copy = Device(async_lines=4)
+    copy = Device(async_lines=4, image=IMAGE)
     assert copy.load_config(body) == []
     assert copy.running_body() == body
 
@@ -329,7 +332,7 @@ def test_write_memory_then_show_startup() -> None:
 def test_show_line_and_users_reflect_sessions() -> None:
     from ios_ssh.lab.device import LiveSession
 
-    device = baseline_device("r1", bits=1024, async_lines=2)
+    device = baseline_device("r1", image=IMAGE, bits=1024, async_lines=2)
     session = _config(device)
     session.feed("line 1 2")
     session.feed("rotary 7")

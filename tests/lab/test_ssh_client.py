@@ -18,8 +18,8 @@ pytestmark = pytest.mark.timeout(120)
 @pytest.fixture
 def lab() -> Iterator[Lab]:
     lab = Lab()
-    lab.add(baseline_device("r1", bits=1024))
-    lab.add(baseline_device("r2", bits=1024))
+    lab.add(baseline_device("r1", image="hybrid", bits=1024))
+    lab.add(baseline_device("r2", image="hybrid", bits=1024))
     try:
         yield lab
     finally:

@@ -20,8 +20,8 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def lab() -> Iterator[Lab]:
     lab = Lab()
-    lab.add(factory_device(minute_seconds=5.0), "f1")
-    lab.add(baseline_device("r1", bits=1024, minute_seconds=5.0))
+    lab.add(factory_device(minute_seconds=5.0, image="hybrid"), "f1")
+    lab.add(baseline_device("r1", image="hybrid", bits=1024, minute_seconds=5.0))
     try:
         yield lab
     finally:
