@@ -10,13 +10,15 @@ when our session is gone, the router's own timer.
 from __future__ import annotations
 
 import logging
+import math
+import re
 import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from . import probes
-from .checks import state_checks
+from . import capabilities, probes
+from .checks import expected_host_key, state_checks
 from .errors import ConnectError, DeviceError, IntentError, SessionLost
 from .intent import SshIntent
 from .plan import Plan, PlanContext, make_plan
@@ -78,14 +80,17 @@ def _live_checks(
     private_keys: Mapping[str, str | Path] | None,
     found_secrets: Mapping[str, str],
 ) -> list:
-    checks = probes.login_probe(params, state.ssh_key_sha256, _expected_banner(intent))
+    # The wire key must be the key SSH is meant to serve (checks.expected_host_key).
+    expected_key, _source = expected_host_key(state, intent)
+    checks = probes.login_probe(params, expected_key, _expected_banner(intent))
     for username, key in (private_keys or {}).items():
         checks.append(probes.pubkey_probe(params, username, key))
     if intent.scp.enabled:
-        check, name = probes.scp_probe(_scp_login(params, intent, found_secrets))
+        fs = capabilities.file_system(state)  # disk0: on a Sup720, bootflash: on an ISR4k
+        check, name = probes.scp_probe(_scp_login(params, intent, found_secrets), file_system=fs)
         checks.append(check)
         try:
-            conv.dialogue(f"delete flash:{name}", [("Delete filename", ""), ("[confirm]", "")])
+            conv.dialogue(f"delete {fs}{name}", [("Delete filename", ""), ("[confirm]", "")])
         except DeviceError as exc:
             log.info("%s: probe file not deleted: %s", params.host, exc.device_words)
     for entry in intent.reverse_ssh:
@@ -229,27 +234,53 @@ def _change(
     allow_unprotected: bool,
 ) -> None:
     steps = list(plan.steps)
+    image = state.image
     has_archive = bool((state.config["archive"] or {}).get("path"))
-    if not has_archive:
+    # B-4: settle the revert-timer question before anything is sent. An image known to lack
+    # the timer (12.2SX before SXI) is refused here, archive lines included.
+    if not capabilities.supports("revert_timer", image) and not allow_unprotected:
+        report.refusals.append(
+            f"{image} has no revert timer (needs {capabilities.introduced('revert_timer')}), "
+            "so nothing could undo a failed change: pass allow_unprotected=True to apply "
+            "without one"
+        )
+        return
+    protected = capabilities.supports("revert_timer", image)
+    archive_sent: list[str] = []
+    if protected and not has_archive:
         archive_steps = [s for s in steps if s.section == "archive"]
         if archive_steps:  # the timer needs the archive: configure it first, outside
-            conv.configure([line.command for line in archive_steps[0].lines])
+            archive_sent = [line.command for line in archive_steps[0].lines]
+            conv.configure(archive_sent)
             conv.end()
             steps.remove(archive_steps[0])
-            has_archive = True
         elif not allow_unprotected:
             report.refusals.append(
                 "no configuration archive, so no revert timer to undo a failed change: add an "
                 "archive section to the intent, or pass allow_unprotected=True"
             )
             return
-    protected = has_archive
+        else:
+            protected = False
+    # B-5: the revert timer is absolute and key generation runs inside it (57 s for 2048
+    # bits on a 15.x switch, minutes on a Sup720). Generating keys before the timer would
+    # send a change (keys replace the served host key, and no rollback undoes them) before
+    # we know the change can be protected, and before the names a default label needs; so
+    # the timer is lengthened by the image's keygen time instead (capabilities table).
+    keygen_bits = intent.rsa.modulus if intent.rsa is not None else 0
+    keygen_minutes = sum(
+        math.ceil(capabilities.keygen_seconds(image, keygen_bits) / 60)
+        for step in steps
+        if step.is_keygen
+    )
+    minutes = min(120, revert_minutes + keygen_minutes)  # IOS: revert timer <1-120>
     if protected:
         try:
-            out = conv.run(f"configure terminal revert timer {revert_minutes}")
+            out = conv.run(f"configure terminal revert timer {minutes}")
             if "Rollback Confirmed Change" not in out:
                 raise DeviceError("configure terminal revert timer", out or "no rollback started")
         except DeviceError as exc:
+            _undo_archive(conv, report, archive_sent)
             if not allow_unprotected:
                 report.refusals.append(
                     "this image has no revert timer ('configure terminal revert timer' was "
@@ -258,13 +289,31 @@ def _change(
                 )
                 return
             protected = False
+        if keygen_minutes and protected:
+            report.notes.append(
+                f"revert timer {minutes} min: {revert_minutes} + {keygen_minutes} for key "
+                f"generation on {image}"
+            )
     if not protected:
         conv.run("configure terminal")
         report.notes.append("applied without a revert timer (allow_unprotected)")
     try:
         for step in steps:
             for line in step.lines:
-                _send_line(conv, params, line)
+                if line.kind == "keygen":
+                    _generate_keys(conv, params, line)
+                    if protected and _timer_expired(conv):
+                        # The router rolled back while the keys were made; what follows
+                        # would go in unprotected, so nothing more is sent.
+                        conv.end()
+                        report.errors.append(
+                            "the revert timer expired during key generation: the router "
+                            "rolled back the change (the keys it generated stay); nothing "
+                            "more was sent"
+                        )
+                        return
+                else:
+                    _send_line(conv, params, line)
         conv.end()
     except DeviceError as exc:
         report.errors.append(f"{exc.command}: {exc.device_words}")
@@ -274,7 +323,7 @@ def _change(
         report.errors.append(f"session lost during the change: {exc}")
         if protected:
             report.notes.append(
-                f"the router's revert timer ({revert_minutes} min) restores the previous configuration"
+                f"the router's revert timer ({minutes} min) restores the previous configuration"
             )
         return
     report.changed = True
@@ -285,10 +334,68 @@ def _change(
         report.changed = False
         return
     if protected:
-        conv.run("configure confirm")
+        rolled_back = _confirm(conv)
+        if rolled_back:
+            report.errors.append(rolled_back)
+            report.changed = False
+            return
     if save:
         conv.run("write memory", timeout=params.timeout * 2)
         report.notes.append("saved (write memory)")
+
+
+_SYSLOG = re.compile(r"^%[A-Z0-9_]+-\d-[A-Z0-9_]+:")  # a log message, not an answer
+
+
+def _confirm(conv: Conversation) -> str | None:
+    """`configure confirm`; None when it took, else why the change is gone. IOS answers
+    `%No Rollback Confirmed Change pending` when the timer already fired: the router has
+    rolled back to the configuration from before the change (B-5)."""
+    try:
+        out = conv.run("configure confirm")
+    except DeviceError as exc:
+        out = exc.device_words
+    refused = [
+        line.strip()
+        for line in out.splitlines()
+        if line.strip().startswith("%") and not _SYSLOG.match(line.strip())
+    ]
+    if not refused:
+        return None
+    return (
+        f"configure confirm: {refused[0]!r}: the revert timer had expired, so the router "
+        "rolled back the change (the keys it generated stay)"
+    )
+
+
+def _timer_expired(conv: Conversation) -> bool:
+    """Whether the revert timer has already fired (asked from configuration mode)."""
+    out = conv.run("do show archive config rollback timer", check=False)
+    return "No Rollback Confirmed Change pending" in out
+
+
+def _undo_archive(conv: Conversation, report: Report, sent: list[str]) -> None:
+    """The archive lines sent for a timer that then was refused: take them back out."""
+    if not sent:
+        return
+    try:
+        conv.configure(["no archive"])
+        conv.end()
+        report.notes.append("archive lines removed again: the revert timer was refused")
+    except (DeviceError, SessionLost) as exc:
+        report.notes.append(f"could not remove the archive lines ({exc})")
+
+
+# Questions `crypto key generate rsa` may ask, answered as the plan decided: keys are only
+# generated when the plan chose to (re)generate them. 12.x Catalysts ask before replacing
+# existing keys even on the one-liner (capabilities: keygen_replace_question).
+KEYGEN_ANSWERS = (("Do you really want to replace them", "yes"),)
+
+
+def _generate_keys(conv: Conversation, params: DeviceParams, line: ConfigLine) -> None:
+    if not conv.in_config():
+        conv.run("configure terminal")
+    conv.dialogue(line.command, KEYGEN_ANSWERS, timeout=params.keygen_timeout)
 
 
 def _send_line(conv: Conversation, params: DeviceParams, line: ConfigLine) -> None:
