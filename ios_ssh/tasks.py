@@ -137,6 +137,8 @@ def verify(
     try:
         state = _state_of(conv)
         report.checks = state_checks(state, intent)
+        if intent.unsupported == "skip":  # what was left out on this image, and why
+            report.notes += capabilities.fit(intent, state.image).messages
         if live:
             found = _available_secrets(intent, secrets)
             report.checks += _live_checks(

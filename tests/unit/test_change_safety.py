@@ -1,8 +1,11 @@
-"""The change itself against a router that answers as real images do (B-4, B-5, B-12):
+"""The change and verify against a router that answers as real images do (B-4, B-5, B-12,
+B-13):
 a channel replays each exchange, the router's words taken from real-device captures, and
 fails the test on any line the router would not have been sent."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +15,8 @@ from ios_ssh.session import Conversation, DeviceParams
 from ios_ssh.tasks import _change, _confirm, _generate_keys
 
 from .routers import VERSIONS, converged
+
+REPO = Path(__file__).resolve().parents[2]
 
 PARAMS = DeviceParams(host="127.0.0.1", username="admin", password="admin")
 INVALID = "                    ^\n% Invalid input detected at '^' marker.\n"
@@ -203,3 +208,53 @@ def test_b12_without_the_question_keys_are_generated_in_one_line(family: str) ->
     ).lines()[0]
     _generate_keys(conv, PARAMS, line)
     assert channel.sent == [keygen]
+
+
+def test_b13_the_scp_probe_and_its_clean_up_use_the_routers_file_system() -> None:
+    from ios_ssh.ports import free_port_block
+    from ios_ssh.tasks import _live_checks
+
+    # Nothing listens on this port: the live probes fail at once; the clean-up still runs.
+    params = DeviceParams(
+        host="127.0.0.1", port=free_port_block(1), username="admin", password="admin"
+    )
+    intent = SshIntent.from_yaml(
+        "ssh:\n  version: 2\nscp:\n  enabled: true\naaa:\n  new_model: true\n"
+        "  authorization_exec: {default: [local]}\nusers:\n  - name: netops\n    privilege: 15\n"
+    )
+    channel = Replay(
+        [
+            ("delete disk0:ios-ssh-probe.txt", "Delete filename [ios-ssh-probe.txt]? "),
+            ("", "Delete disk0:/ios-ssh-probe.txt? [confirm]"),
+            ("", "r1#"),
+        ]
+    )
+    checks = _live_checks(
+        params, Conversation(channel), converged("ios12.2sx").state(), intent, None, {}
+    )
+    scp = next(c for c in checks if c.name == "scp round trip")
+    assert not scp.ok and scp.evidence.endswith(":disk0:ios-ssh-probe.txt and back")
+    assert channel.sent[0] == "delete disk0:ios-ssh-probe.txt"
+
+
+@pytest.mark.parametrize("family", ["ios12.2sx", "ios15", "xe16", "xe17"])
+def test_hardening_verifies_green_on_every_family_and_names_what_was_skipped(family: str) -> None:
+    from ios_ssh import verify
+    from ios_ssh.state import STATE_COMMANDS
+
+    outputs = converged(family).outputs()
+    channel = Replay([(command, outputs[command] + "\nr1#") for command in STATE_COMMANDS])
+    intent = SshIntent.from_yaml(REPO / "inventory/intents/hardening.yaml")
+    report = verify(PARAMS, intent, session=Conversation(channel), live=False)
+    assert report.ok, report.text()
+    skipped = [n for n in report.notes if "not supported by" in n]
+    assert skipped == (
+        [
+            (
+                "ssh.dh_min_size: ip ssh dh min size is not supported by IOS 12.2(18)SXF7 "
+                "(needs 12.4(20)T / 15.1(2)S)"
+            )
+        ]
+        if family == "ios12.2sx"
+        else []
+    )
