@@ -20,6 +20,7 @@ from typing import Any
 from . import capabilities, probes
 from .checks import expected_host_key, state_checks
 from .errors import ConnectError, DeviceError, IntentError, SessionLost
+from .image import Image
 from .intent import SshIntent
 from .plan import Plan, PlanContext, make_plan
 from .render import ConfigLine
@@ -186,6 +187,8 @@ def apply(
             report.refusals = plan.refusals
         elif plan.empty:
             report.notes.append("already as intended: nothing to change")
+        elif not allow_unprotected and (unprotectable := _no_revert_timer(state.image)):
+            report.refusals = [unprotectable]  # also on a dry run: it is what apply would do
         elif dry_run:
             report.notes.append("dry run: nothing was sent")
         else:
@@ -240,12 +243,9 @@ def _change(
     has_archive = bool((state.config["archive"] or {}).get("path"))
     # B-4: settle the revert-timer question before anything is sent. An image known to lack
     # the timer (12.2SX before SXI) is refused here, archive lines included.
-    if not capabilities.supports("revert_timer", image) and not allow_unprotected:
-        report.refusals.append(
-            f"{image} has no revert timer (needs {capabilities.introduced('revert_timer')}), "
-            "so nothing could undo a failed change: pass allow_unprotected=True to apply "
-            "without one"
-        )
+    unprotectable = _no_revert_timer(image)
+    if unprotectable and not allow_unprotected:
+        report.refusals.append(unprotectable)
         return
     protected = capabilities.supports("revert_timer", image)
     archive_sent: list[str] = []
@@ -347,6 +347,17 @@ def _change(
 
 
 _SYSLOG = re.compile(r"^%[A-Z0-9_]+-\d-[A-Z0-9_]+:")  # a log message, not an answer
+
+
+def _no_revert_timer(image: Image) -> str | None:
+    """Why a change on `image` could not be protected, or None when it has the timer."""
+    if capabilities.supports("revert_timer", image):
+        return None
+    return (
+        f"{image} has no revert timer (needs {capabilities.introduced('revert_timer')}), "
+        "so nothing could undo a failed change: pass allow_unprotected=True to apply "
+        "without one"
+    )
 
 
 def _confirm(conv: Conversation) -> str | None:

@@ -258,3 +258,20 @@ def test_hardening_verifies_green_on_every_family_and_names_what_was_skipped(fam
         if family == "ios12.2sx"
         else []
     )
+
+
+def test_b4_a_dry_run_shows_the_same_refusal_for_an_image_without_revert_timer() -> None:
+    from ios_ssh import apply
+    from ios_ssh.state import STATE_COMMANDS
+
+    outputs = converged("ios12.2sx").outputs()  # 12.2(18)SXF7
+    channel = Replay([(command, outputs[command] + "\nr1#") for command in STATE_COMMANDS])
+    intent = SshIntent.from_yaml("ssh:\n  version: 2\n  timeout: 30\n")
+    report = apply(PARAMS, intent, dry_run=True, session=Conversation(channel))
+    assert report.refusals == [
+        (
+            "IOS 12.2(18)SXF7 has no revert timer (needs 12.2(33)SXI / 12.4(20)T), so nothing "
+            "could undo a failed change: pass allow_unprotected=True to apply without one"
+        )
+    ]
+    assert channel.sent == list(STATE_COMMANDS)  # read only
