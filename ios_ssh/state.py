@@ -82,7 +82,8 @@ class DeviceState:
     def summary(self) -> str:
         key = f"{self.ssh_key_name} {self.ssh_key_modulus} bits" if self.ssh_key_name else "none"
         return (
-            f"{self.hostname}.{self.domain}: SSH {'enabled' if self.ssh_enabled else 'disabled'} "
+            f"{self.hostname}.{self.domain} ({self.image}): "
+            f"SSH {'enabled' if self.ssh_enabled else 'disabled'} "
             f"{self.ssh_version}, time-out {self.timeout}s, retries {self.retries}, key {key}, "
             f"{len(self.config['users'])} local users, {len(self.sessions)} SSH sessions"
         )

@@ -343,3 +343,4 @@ def test_an_existing_archive_path_is_kept_when_the_intent_names_none() -> None:
 def test_router_helper_shapes_parse_like_real_output() -> None:
     state = Router("xe17").state()
     assert state.image.family == "xe17" and state.default_dir == "bootflash:"
+    assert state.summary().startswith("r1.lab.example.com (IOS XE 17.5.1a): SSH enabled 2.0")
