@@ -43,9 +43,9 @@ def parse(command: str, output: str) -> list[Record]:
     if _RUNNING_CONFIG.match(wanted):
         return [parse_running_config(output)]
     if _SHOW_VERSION.match(wanted):
-        from ntc_templates.parse import parse_output  # import cost only when asked
+        from .image import parse_show_version
 
-        records = parse_output(platform="cisco_ios", command="show version", data=output)
+        records = parse_show_version(output)
         if not records:
             raise ParseError(command, "no 'Software (...), Version ...' line")
         return records

@@ -18,7 +18,7 @@ from ios_ssh.capabilities import (
     supports,
 )
 from ios_ssh.checks import expected_host_key, state_checks
-from ios_ssh.image import FAMILIES, Image, family_of, identify
+from ios_ssh.image import FAMILIES, Image, family_of, identify, parse_show_version
 from ios_ssh.parse import parse
 
 from .routers import VERSIONS, Router, converged, rsa_key, sha256
@@ -46,6 +46,16 @@ def test_family_and_version_from_show_version(raw: Path) -> None:
         want["family"],
         want["version"],
         want["boot_file_system"],
+    )
+
+
+@pytest.mark.parametrize("raw", FIXTURES, ids=lambda p: p.stem)
+def test_records_are_those_of_ntc_templates_parse_output(raw: Path) -> None:
+    from ntc_templates.parse import parse_output
+
+    text = raw.read_text()
+    assert parse_show_version(text) == parse_output(
+        platform="cisco_ios", command="show version", data=text
     )
 
 
