@@ -4,15 +4,46 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .capabilities import fit
 from .intent import SshIntent
 from .report import Check
-from .state import DeviceState
+from .state import DeviceState, KeyInfo
 
 _VERSION_SHOWN = {1: "1.5", 2: "2.0", "compat": "1.99"}
 
 
 def state_checks(state: DeviceState, intent: SshIntent) -> list[Check]:
-    return list(_checks(state, intent))
+    # With `unsupported: skip`, what the image cannot do is not checked either.
+    return list(_checks(state, fit(intent, state.image).intent))
+
+
+def intended_key(state: DeviceState, intent: SshIntent) -> tuple[str, KeyInfo | None]:
+    """The RSA key SSH is meant to serve: `ip ssh rsa keypair-name` (the intent's, else the
+    router's), else the default `<hostname>.<domain>`; with its `show crypto key` entry.
+    When the default names no key, SSH takes "the first RSA keys generated" (guide
+    l.1166): the only general-purpose key, if there is just one."""
+    hostname = intent.hostname or state.hostname
+    domain = intent.domain_name or state.domain
+    name = intent.ssh.keypair_name or state.ip_ssh["rsa_keypair_name"] or f"{hostname}.{domain}"
+    key = state.key(name)
+    if key is None and not (intent.ssh.keypair_name or state.ip_ssh["rsa_keypair_name"]):
+        usable = [k for k in state.keys if k.usage.lower().startswith("general")]
+        usable = [k for k in usable if not k.name.endswith(".server")]
+        if len(usable) == 1:
+            return usable[0].name, usable[0]
+    return name, key
+
+
+def expected_host_key(state: DeviceState, intent: SshIntent) -> tuple[str, str]:
+    """The SHA256 fingerprint the wire must show, and where it comes from: `show ip ssh`'s
+    key blob (the key SSH serves) when it prints one, else `show crypto key mypubkey rsa`
+    for the intended key (12.2SX, 12.4 and early 15.x print no blob)."""
+    if state.ssh_key_sha256:
+        return state.ssh_key_sha256, "show ip ssh"
+    name, key = intended_key(state, intent)
+    if key is not None:
+        return key.sha256, f"show crypto key mypubkey rsa: {name}"
+    return "", "no key shown"
 
 
 def _eq(name: str, expected: object, found: object, evidence: str) -> Check:
@@ -60,6 +91,17 @@ def _checks(state: DeviceState, intent: SshIntent) -> Iterator[Check]:
             state.ssh_key_name,
             f"show ip ssh: IOS Keys in SECSH format(ssh-rsa, base64 encoded): {state.ssh_key_name}",
         )
+    if (intent.rsa is not None or ssh.keypair_name is not None) and state.ssh_key_sha256:
+        name, key = intended_key(state, intent)
+        if key is not None:  # else the "rsa key" or "ssh key pair" check already fails
+            served = state.ssh_key_name or "(no label)"
+            yield Check(
+                "ssh key in use",
+                state.ssh_key_sha256 == key.sha256,
+                f"{name} ({key.sha256})",
+                f"{served} ({state.ssh_key_sha256})",
+                "show ip ssh key blob vs show crypto key mypubkey rsa",
+            )
     if ssh.stricthostkeycheck is not None:
         have = cfg["ip_ssh"]["stricthostkeycheck"]
         yield _eq("ssh stricthostkeycheck", ssh.stricthostkeycheck, have, "running-config")

@@ -461,7 +461,11 @@ class ScpIntent(_Model):
 class ArchiveIntent(_Model):
     """`archive` is what `configure terminal revert timer` needs."""
 
-    path: ArchivePath = Field("flash:archive", description="archive path")
+    path: ArchivePath | None = Field(
+        None,
+        description="archive path; default: the router's own (<file system>archive, e.g. "
+        "flash:archive, bootflash:archive, disk0:archive)",
+    )
     maximum: Annotated[int, _in_range(1, 14)] | None = Field(None, description="1-14 copies")
     write_memory: bool = Field(False, description="archive on write memory")
 
@@ -481,6 +485,11 @@ class SshIntent(_Model):
         default_factory=list, description="ip ssh port N rotary G [LAST]"
     )
     archive: ArchiveIntent | None = Field(None, description="archive; the revert timer needs it")
+    unsupported: Literal["refuse", "skip"] = Field(
+        "refuse",
+        description="what the router's image cannot do: refuse the change before anything is "
+        "sent, or skip those settings on that router (reported as not supported)",
+    )
 
     @field_validator("hostname")
     @classmethod

@@ -24,6 +24,8 @@ Record = dict[str, object]
 _RUNNING_CONFIG = re.compile(
     rf"^{command_regex('sh[[ow]] (?:run[[ning-config]]|star[[tup-config]])')}(?:\s|$)"
 )
+# `show version` is read with ntc-templates' own cisco_ios template (see image.py).
+_SHOW_VERSION = re.compile(rf"^{command_regex('sh[[ow]] ver[[sion]]')}$")
 
 # IOS's own words when it refuses a command; they are never parseable output.
 DEVICE_ERRORS = (
@@ -40,6 +42,13 @@ def parse(command: str, output: str) -> list[Record]:
     wanted = normalise_command(command)
     if _RUNNING_CONFIG.match(wanted):
         return [parse_running_config(output)]
+    if _SHOW_VERSION.match(wanted):
+        from .image import parse_show_version
+
+        records = parse_show_version(output)
+        if not records:
+            raise ParseError(command, "no 'Software (...), Version ...' line")
+        return records
     template = find_template(command)
     if template is None:
         raise ParseError(command, "no parser for this command")

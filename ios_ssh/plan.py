@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .capabilities import configured_version, file_system, fit
 from .intent import LineIntent, SshIntent
 from .render import ConfigLine, key_string_lines, keygen_command, plain, render_line, secret_line
 from .secrets import secret_key
@@ -92,6 +93,16 @@ def make_plan(
     context = context or PlanContext()
     plan = Plan()
     cfg = state.config
+    # 0. what the router's image can do: refused up front, or left out (unsupported: skip)
+    fitted = fit(intent, state.image)
+    if fitted.gaps and intent.unsupported == "skip":
+        plan.notes += fitted.messages
+    elif fitted.gaps:
+        plan.refusals += [
+            f"{message}; or set unsupported: skip to leave it out on such images"
+            for message in fitted.messages
+        ]
+    intent = fitted.intent
     hostname = intent.hostname or state.hostname
     domain = intent.domain_name or state.domain
 
@@ -168,8 +179,10 @@ def make_plan(
         have = cfg["archive"] or {}
         want = intent.archive
         sub = []
-        if have.get("path") != want.path:
-            sub.append(plain(f" path {want.path}"))
+        # no path in the intent: keep the router's, else archive on its own file system
+        path = want.path or have.get("path") or f"{file_system(state)}archive"
+        if have.get("path") != path:
+            sub.append(plain(f" path {path}"))
         if want.maximum is not None and have.get("maximum") != want.maximum:
             sub.append(plain(f" maximum {want.maximum}"))
         if want.write_memory and not have.get("write_memory"):
@@ -221,7 +234,7 @@ def _ip_ssh_lines(state: DeviceState, intent: SshIntent) -> list[ConfigLine]:
     out = []
     if ssh.keypair_name is not None and have["rsa_keypair_name"] != ssh.keypair_name:
         out.append(plain(f"ip ssh rsa keypair-name {ssh.keypair_name}"))
-    if ssh.version is not None and have["version"] != _VERSION_CONFIG[ssh.version]:
+    if ssh.version is not None and configured_version(state) != _VERSION_CONFIG[ssh.version]:
         out.append(
             plain(
                 "no ip ssh version" if ssh.version == "compat" else f"ip ssh version {ssh.version}"
@@ -402,7 +415,7 @@ def _refusals(state: DeviceState, intent: SshIntent, context: PlanContext, plan:
                 "is not a local user: add it to users"
             )
     final_version = (
-        intent.ssh.version if intent.ssh.version is not None else cfg["ip_ssh"]["version"]
+        intent.ssh.version if intent.ssh.version is not None else configured_version(state)
     )
     about_server = intent.rsa is not None or any(
         step.section in ("keys", "ip ssh") for step in plan.steps

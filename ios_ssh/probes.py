@@ -154,9 +154,11 @@ def pubkey_probe(
     return Check(f"pubkey login {username}", "SSH" in output, "login with key", "logged in", where)
 
 
-def scp_probe(params: DeviceParams, timeout: float = 30) -> tuple[Check, str]:
-    """Upload a file to flash:, download it back, compare. Returns the check and the file
-    name to delete afterwards (through the CLI, as an operator would)."""
+def scp_probe(
+    params: DeviceParams, timeout: float = 30, *, file_system: str = "flash:"
+) -> tuple[Check, str]:
+    """Upload a file to the router's `file_system`, download it back, compare. Returns the
+    check and the file name to delete afterwards (through the CLI, as an operator would)."""
     payload = f"ios_ssh probe {uuid.uuid4()}\n".encode()
     name = PROBE_FILE
 
@@ -171,11 +173,11 @@ def scp_probe(params: DeviceParams, timeout: float = 30) -> tuple[Check, str]:
             with tempfile.TemporaryDirectory() as tmp:
                 up, down = Path(tmp) / "up", Path(tmp) / "down"
                 up.write_bytes(payload)
-                await asyncssh.scp(str(up), (conn, f"flash:{name}"))
-                await asyncssh.scp((conn, f"flash:{name}"), str(down))
+                await asyncssh.scp(str(up), (conn, f"{file_system}{name}"))
+                await asyncssh.scp((conn, f"{file_system}{name}"), str(down))
                 return down.read_bytes()
 
-    where = f"scp to {params.username}@{params.host}:flash:{name} and back"
+    where = f"scp to {params.username}@{params.host}:{file_system}{name} and back"
     try:
         got = _run(probe)
     except (TimeoutError, OSError, asyncssh.Error) as exc:

@@ -90,7 +90,8 @@ def render_config(intent: SshIntent, secrets: Mapping[str, str] | None = None) -
     out.extend(_pubkey_chain_lines(intent))
     if intent.archive:
         out.append(plain("archive", "enter"))
-        out.append(plain(f" path {intent.archive.path}"))
+        # No router here to ask for its file system: flash: is the common one.
+        out.append(plain(f" path {intent.archive.path or 'flash:archive'}"))
         if intent.archive.maximum:
             out.append(plain(f" maximum {intent.archive.maximum}"))
         if intent.archive.write_memory:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .image import UNKNOWN, Image, identify
 from .parse import parse
 from .running_config import parse_running_config
 
@@ -16,7 +18,11 @@ STATE_COMMANDS = (
     "show line",
     "show users",
     "show ssh",
+    "show version",  # the image family and release: what the router can do
+    "dir",  # the default file system, from "Directory of disk0:/"
 )
+
+_DIRECTORY = re.compile(r"^Directory of (?P<fs>[A-Za-z][\w-]*:)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,8 @@ class DeviceState:
     users_online: list[dict[str, Any]] = field(repr=False)  # `show users` records
     sessions: list[SshSession] = field(default_factory=list)
     raw: dict[str, str] = field(default_factory=dict, repr=False)
+    image: Image = UNKNOWN  # from `show version`
+    default_dir: str = ""  # the file system `dir` lists ("" when not read)
 
     @property
     def own_line(self) -> dict[str, Any] | None:
@@ -74,7 +82,8 @@ class DeviceState:
     def summary(self) -> str:
         key = f"{self.ssh_key_name} {self.ssh_key_modulus} bits" if self.ssh_key_name else "none"
         return (
-            f"{self.hostname}.{self.domain}: SSH {'enabled' if self.ssh_enabled else 'disabled'} "
+            f"{self.hostname}.{self.domain} ({self.image}): "
+            f"SSH {'enabled' if self.ssh_enabled else 'disabled'} "
             f"{self.ssh_version}, time-out {self.timeout}s, retries {self.retries}, key {key}, "
             f"{len(self.config['users'])} local users, {len(self.sessions)} SSH sessions"
         )
@@ -100,7 +109,10 @@ def build_state(outputs: dict[str, str]) -> DeviceState:
         ssh_version=ip_ssh["version"],
         timeout=int(ip_ssh["timeout"] or 120),
         retries=int(ip_ssh["retries"] or 3),
-        dh_min_size=int(ip_ssh["min_dh_size"]) if ip_ssh["min_dh_size"] else None,
+        # images that print no DH line in `show ip ssh` still show a configured one
+        dh_min_size=int(ip_ssh["min_dh_size"])
+        if ip_ssh["min_dh_size"]
+        else config["ip_ssh"]["dh_min_size"],
         ssh_key_name=ip_ssh["rsa_key_name"],
         ssh_key_modulus=int(ip_ssh["rsa_modulus"]) if ip_ssh["rsa_modulus"] else None,
         ssh_key_md5=ip_ssh["rsa_key_md5"],
@@ -111,4 +123,11 @@ def build_state(outputs: dict[str, str]) -> DeviceState:
         users_online=parse("show users", outputs["show users"]),
         sessions=sessions,
         raw=dict(outputs),
+        image=identify(outputs["show version"]) if outputs.get("show version") else UNKNOWN,
+        default_dir=_default_dir(outputs.get("dir", "")),
     )
+
+
+def _default_dir(output: str) -> str:
+    match = _DIRECTORY.search(output)
+    return match["fs"] if match else ""

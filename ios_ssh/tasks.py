@@ -10,15 +10,18 @@ when our session is gone, the router's own timer.
 from __future__ import annotations
 
 import logging
+import math
+import re
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import probes, redact
-from .checks import state_checks
+from . import capabilities, probes, redact
+from .checks import expected_host_key, state_checks
 from .errors import ConnectError, DeviceError, IntentError, SessionLogError, SessionLost
+from .image import Image
 from .intent import SshIntent
 from .plan import Plan, PlanContext, make_plan
 from .render import ConfigLine
@@ -108,14 +111,17 @@ def _live_checks(
     private_keys: Mapping[str, str | Path] | None,
     found_secrets: Mapping[str, str],
 ) -> list:
-    checks = probes.login_probe(params, state.ssh_key_sha256, _expected_banner(intent))
+    # The wire key must be the key SSH is meant to serve (checks.expected_host_key).
+    expected_key, _source = expected_host_key(state, intent)
+    checks = probes.login_probe(params, expected_key, _expected_banner(intent))
     for username, key in (private_keys or {}).items():
         checks.append(probes.pubkey_probe(params, username, key))
     if intent.scp.enabled:
-        check, name = probes.scp_probe(_scp_login(params, intent, found_secrets))
+        fs = capabilities.file_system(state)  # disk0: on a Sup720, bootflash: on an ISR4k
+        check, name = probes.scp_probe(_scp_login(params, intent, found_secrets), file_system=fs)
         checks.append(check)
         try:
-            conv.dialogue(f"delete flash:{name}", [("Delete filename", ""), ("[confirm]", "")])
+            conv.dialogue(f"delete {fs}{name}", [("Delete filename", ""), ("[confirm]", "")])
         except DeviceError as exc:
             log.info("%s: probe file not deleted: %s", params.host, exc.device_words)
     for entry in intent.reverse_ssh:
@@ -163,6 +169,8 @@ def verify(
     try:
         state = _state_of(conv)
         report.checks = state_checks(state, intent)
+        if intent.unsupported == "skip":  # what was left out on this image, and why
+            report.notes += capabilities.fit(intent, state.image).messages
         if live:
             found = _available_secrets(intent, secrets)
             report.checks += _live_checks(
@@ -213,6 +221,8 @@ def apply(
             report.refusals = plan.refusals
         elif plan.empty:
             report.notes.append("already as intended: nothing to change")
+        elif not allow_unprotected and (unprotectable := _no_revert_timer(state.image)):
+            report.refusals = [unprotectable]  # also on a dry run: it is what apply would do
         elif dry_run:
             report.notes.append("dry run: nothing was sent")
         else:
@@ -272,15 +282,24 @@ def _change(
     if any(line.command != line.display for line in plan.lines()):
         conv.channel.protect(found_secrets.values())  # or refuse, before anything is sent
     steps = list(plan.steps)
-    archive_added = False
+    image = state.image
     has_archive = bool((state.config["archive"] or {}).get("path"))
-    if not has_archive:
+    # B-4: settle the revert-timer question before anything is sent. An image known to lack
+    # the timer (12.2SX before SXI) is refused here, archive lines included.
+    unprotectable = _no_revert_timer(image)
+    if unprotectable and not allow_unprotected:
+        report.outcome = "refused"
+        report.refusals.append(unprotectable)
+        return
+    protected = capabilities.supports("revert_timer", image)
+    archive_sent: list[str] = []
+    if protected and not has_archive:
         archive_steps = [s for s in steps if s.section == "archive"]
         if archive_steps:  # the timer needs the archive: configure it first, outside
-            conv.configure([line.command for line in archive_steps[0].lines])
+            archive_sent = [line.command for line in archive_steps[0].lines]
+            conv.configure(archive_sent)
             conv.end()
             steps.remove(archive_steps[0])
-            has_archive = archive_added = True
         elif not allow_unprotected:
             report.outcome = "refused"
             report.refusals.append(
@@ -288,16 +307,27 @@ def _change(
                 "archive section to the intent, or pass allow_unprotected=True"
             )
             return
-    protected = has_archive
+        else:
+            protected = False
+    # B-5: the revert timer is absolute and key generation runs inside it (57 s for 2048
+    # bits on a 15.x switch, minutes on a Sup720). Generating keys before the timer would
+    # send a change (keys replace the served host key, and no rollback undoes them) before
+    # we know the change can be protected, and before the names a default label needs; so
+    # the timer is lengthened by the image's keygen time instead (capabilities table).
+    keygen_bits = intent.rsa.modulus if intent.rsa is not None else 0
+    keygen_minutes = sum(
+        math.ceil(capabilities.keygen_seconds(image, keygen_bits) / 60)
+        for step in steps
+        if step.is_keygen
+    )
+    minutes = min(120, revert_minutes + keygen_minutes)  # IOS: revert timer <1-120>
     if protected:
         try:
-            out = conv.run(f"configure terminal revert timer {revert_minutes}")
+            out = conv.run(f"configure terminal revert timer {minutes}")
             if "Rollback Confirmed Change" not in out:
                 raise DeviceError("configure terminal revert timer", out or "no rollback started")
         except DeviceError as exc:
-            if archive_added:  # leave the router exactly as it was
-                conv.configure(["no archive"])
-                conv.end()
+            _undo_archive(conv, report, archive_sent)  # leave the router exactly as it was
             if not allow_unprotected:
                 report.outcome = "refused"
                 report.refusals.append(
@@ -307,14 +337,33 @@ def _change(
                 )
                 return
             protected = False
-    rollback_at = _clock_in(revert_minutes)
+        if keygen_minutes and protected:
+            report.notes.append(
+                f"revert timer {minutes} min: {revert_minutes} + {keygen_minutes} for key "
+                f"generation on {image}"
+            )
+    rollback_at = _clock_in(minutes)
     if not protected:
         conv.run("configure terminal")
         report.notes.append("applied without a revert timer (allow_unprotected)")
     try:
         for step in steps:
             for line in step.lines:
-                _send_line(conv, params, line)
+                if line.kind != "keygen":
+                    _send_line(conv, params, line)
+                    continue
+                _generate_keys(conv, params, line)
+                if protected and _timer_expired(conv):
+                    # The router rolled back while the keys were made; what follows
+                    # would go in unprotected, so nothing more is sent.
+                    conv.end()
+                    report.errors.append(
+                        "the revert timer expired during key generation: nothing more was "
+                        "sent (the keys it generated stay)"
+                    )
+                    report.outcome = "reverted"
+                    report.revert = "by the router's timer, during key generation"
+                    return
         conv.end()
     except DeviceError as exc:
         report.errors.append(f"{exc.command}: {exc.device_words}")
@@ -323,7 +372,7 @@ def _change(
     except SessionLost as exc:
         report.errors.append(f"session lost during the change: {exc}")
         if protected:
-            _reverting(report, rollback_at, revert_minutes)
+            _reverting(report, rollback_at, minutes)
         else:
             report.outcome = "unknown"
             report.notes.append("no revert timer: the lines sent before the loss stay")
@@ -333,14 +382,23 @@ def _change(
         report.errors.append(f"a new session could not log in after the change: {fresh}")
         _undo(conv, report, protected, rollback_at)
         return
-    if protected and not _confirm(
-        conv, params, driver, intent, plan, report, revert_minutes, rollback_at
-    ):
+    if protected and not _confirm(conv, params, driver, intent, plan, report, minutes, rollback_at):
         return
     report.outcome, report.changed = "converged", True
     if save:
         conv.run("write memory", timeout=params.timeout * 2)
         report.notes.append("saved (write memory)")
+
+
+def _no_revert_timer(image: Image) -> str | None:
+    """Why a change on `image` could not be protected, or None when it has the timer."""
+    if capabilities.supports("revert_timer", image):
+        return None
+    return (
+        f"{image} has no revert timer (needs {capabilities.introduced('revert_timer')}), "
+        "so nothing could undo a failed change: pass allow_unprotected=True to apply "
+        "without one"
+    )
 
 
 def _clock_in(minutes: int) -> str:
@@ -358,6 +416,9 @@ def _reverting(report: Report, rollback_at: str, minutes: int) -> None:
     )
 
 
+_SYSLOG = re.compile(r"^%[A-Z0-9_]+-\d-[A-Z0-9_]+:")  # a log message, not an answer
+
+
 def _confirm(
     conv: Conversation,
     params: DeviceParams,
@@ -368,7 +429,8 @@ def _confirm(
     minutes: int,
     rollback_at: str,
 ) -> bool:
-    """`configure confirm`, checked: True when the change is confirmed on the router."""
+    """`configure confirm`, checked: True when the change is confirmed on the router. IOS
+    answers `%No Rollback Confirmed Change pending` when the timer already fired (B-5)."""
     try:
         out = conv.run("configure confirm")
     except SessionLost as exc:
@@ -376,10 +438,15 @@ def _confirm(
         return _confirm_anew(params, driver, intent, report, minutes, rollback_at)
     except DeviceError as exc:
         out = exc.device_words
-    if "No Rollback Confirmed Change pending" in out or out.strip().startswith("%"):
+    refused = [
+        line.strip()
+        for line in out.splitlines()
+        if line.strip().startswith("%") and not _SYSLOG.match(line.strip())
+    ]
+    if refused:
         # Too late: the timer expired (slow steps, or a timer too short) and IOS rolled
         # back; lines typed after that moment stayed, unprotected. Read what is there now.
-        return _after_expiry(conv, intent, plan, report, f"configure confirm: {out.strip()}")
+        return _after_expiry(conv, intent, plan, report, f"configure confirm: {refused[0]}")
     return True
 
 
@@ -447,6 +514,36 @@ def _confirm_anew(
         return False
     finally:
         conv.close()
+
+
+def _timer_expired(conv: Conversation) -> bool:
+    """Whether the revert timer has already fired (asked from configuration mode)."""
+    out = conv.run("do show archive config rollback timer", check=False)
+    return "No Rollback Confirmed Change pending" in out
+
+
+def _undo_archive(conv: Conversation, report: Report, sent: list[str]) -> None:
+    """The archive lines sent for a timer that then was refused: take them back out."""
+    if not sent:
+        return
+    try:
+        conv.configure(["no archive"])
+        conv.end()
+        report.notes.append("archive lines removed again: the revert timer was refused")
+    except (DeviceError, SessionLost) as exc:
+        report.notes.append(f"could not remove the archive lines ({exc})")
+
+
+# Questions `crypto key generate rsa` may ask, answered as the plan decided: keys are only
+# generated when the plan chose to (re)generate them. 12.x Catalysts ask before replacing
+# existing keys even on the one-liner (capabilities: keygen_replace_question).
+KEYGEN_ANSWERS = (("Do you really want to replace them", "yes"),)
+
+
+def _generate_keys(conv: Conversation, params: DeviceParams, line: ConfigLine) -> None:
+    if not conv.in_config():
+        conv.run("configure terminal")
+    conv.dialogue(line.command, KEYGEN_ANSWERS, timeout=params.keygen_timeout)
 
 
 def _send_line(conv: Conversation, params: DeviceParams, line: ConfigLine) -> None:

@@ -193,7 +193,9 @@ def test_show_version_uptime_advances_and_shows_the_config_register() -> None:
 def test_show_version_identity_lines_are_the_image_familys() -> None:
     device = baseline_device("r1", bits=1024, image="ios12.2sx")
     out = _priv(device).feed("show version")
-    assert out.startswith("Cisco IOS Software, s72033_rp Software (s72033_rp-ADVIPSERVICESK9_WAN-M)")
+    assert out.startswith(
+        "Cisco IOS Software, s72033_rp Software (s72033_rp-ADVIPSERVICESK9_WAN-M)"
+    )
     assert "Version 12.2(33)SXH8b" in out.splitlines()[0]
     assert out.rstrip().endswith("Configuration register is 0x2102")
 

@@ -35,6 +35,7 @@ def test_every_command_has_fixtures() -> None:
         "show_crypto_key_mypubkey_rsa",
         "show_line",
         "show_users",
+        "show_version",
     }
     assert all(raw.with_suffix(".yml").exists() for raw in FIXTURES)
 
@@ -118,7 +119,7 @@ def test_abbreviated_commands_find_the_template(command: str) -> None:
         ("show line", "   Tty Typ  garbage\n", "garbage"),
         ("show users", "    Line    User\n", "header"),
         ("show crypto key mypubkey rsa", "Key name: X\n Key Data:\n  ZZZZ\n", "ZZZZ"),
-        ("show version", "Cisco IOS Software\n", "no parser"),
+        ("show version", "Cisco IOS Software\n", "no 'Software (...), Version ...' line"),
         (
             "show ip ssh",
             "SSH Enabled - version 2.0\nIOS Keys in SECSH format(ssh-rsa, base64 encoded): K\nssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAAQ==\n",
