@@ -358,8 +358,8 @@ def _change(
                     # would go in unprotected, so nothing more is sent.
                     conv.end()
                     report.errors.append(
-                        "the revert timer expired during key generation: nothing more was "
-                        "sent (the keys it generated stay)"
+                        "the revert timer expired during key generation: the router rolled "
+                        "back the change (the keys it generated stay); nothing more was sent"
                     )
                     report.outcome = "reverted"
                     report.revert = "by the router's timer, during key generation"

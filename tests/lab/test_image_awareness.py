@@ -83,6 +83,7 @@ def test_b5_a_timer_that_expires_during_key_generation_is_an_error_not_a_change(
     before = device.running_body()
     report = ios_ssh.apply(_device(lab), HARDENING, revert_minutes=1)
     assert not report.ok and not report.changed, report.text()
+    assert report.outcome == "reverted" and "during key generation" in report.revert
     assert report.errors == [
         (
             "the revert timer expired during key generation: the router rolled back the change "

@@ -52,6 +52,7 @@ def _run_change(router, intent: SshIntent, script, **options) -> tuple[Report, R
     _change(
         conv,
         PARAMS,
+        "netmiko",
         intent,
         state,
         plan,
@@ -102,19 +103,35 @@ def test_b4_archive_lines_are_removed_again_when_the_timer_is_refused() -> None:
     assert "archive lines removed again: the revert timer was refused" in report.notes
 
 
-def test_b5_an_expired_timer_at_confirm_is_an_error_that_says_the_router_rolled_back() -> None:
-    conv = Conversation(
-        Replay([("configure confirm", "%No Rollback Confirmed Change pending\nr1#")])
-    )
-    assert _confirm(conv) == (
-        "configure confirm: '%No Rollback Confirmed Change pending': the revert timer had "
-        "expired, so the router rolled back the change (the keys it generated stay)"
-    )
+def _confirm_with(reply: str, monkeypatch: pytest.MonkeyPatch) -> tuple[bool, list[str]]:
+    """`_confirm` over one recorded answer; what it hands on when the timer had fired."""
+    from ios_ssh import tasks
+
+    handed: list[str] = []
+
+    def after_expiry(conv, intent, plan, report, words: str) -> bool:  # type: ignore[no-untyped-def]
+        handed.append(words)
+        return False
+
+    monkeypatch.setattr(tasks, "_after_expiry", after_expiry)
+    conv = Conversation(Replay([("configure confirm", reply)]))
+    intent = SshIntent.from_dict({})
+    took = _confirm(conv, PARAMS, "netmiko", intent, None, Report("r1"), 5, "12:00 UTC")  # type: ignore[arg-type]
+    return took, handed
 
 
-def test_b5_a_confirm_that_took_is_not_an_error() -> None:
-    conv = Conversation(Replay([("configure confirm", "r1#")]))
-    assert _confirm(conv) is None
+def test_b5_an_expired_timer_at_confirm_is_read_back_not_taken_for_success(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    took, handed = _confirm_with("%No Rollback Confirmed Change pending\nr1#", monkeypatch)
+    assert not took
+    assert handed == ["configure confirm: %No Rollback Confirmed Change pending"]
+
+
+def test_b5_a_confirm_that_took_is_not_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _confirm_with("r1#", monkeypatch) == (True, [])
+    syslog = "%ARCHIVE_DIFF-5-ROLLBK_CNFMD_CHG_CONFIRM: User: admin: Confirm the change\nr1#"
+    assert _confirm_with(syslog, monkeypatch) == (True, [])
 
 
 def test_b5_the_timer_is_lengthened_by_the_images_keygen_time() -> None:

@@ -51,6 +51,7 @@ GOOD: dict[str, Any] = {
     "lines[].password_env": "LINE_PW",
     "lines[].access_class_in": "MGMT",
     "archive.path": "flash:archive",
+    "unsupported": "skip",
 }
 BAD_SHAPES = {
     "newline": lambda good: f"{good}\nusername evil privilege 15 secret 0 pwned",
@@ -100,6 +101,7 @@ def _intent_with(path: str, value: Any) -> dict[str, Any]:
         "hostname": {"hostname": value},
         "domain_name": {"domain_name": value},
         "archive": {"archive": {"path": value}},
+        "unsupported": {"unsupported": value},
     }.get(top, {})
     if base:
         return base
