@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from netmiko import ConnectHandler
-from paramiko import BadHostKeyException, PKey
-
 from netmiko.exceptions import (
     NetmikoAuthenticationException,
     NetmikoTimeoutException,
     ReadTimeout,
 )
+from paramiko import BadHostKeyException, PKey
 
 from ..errors import ConnectError, SessionLost
 from . import algorithms
