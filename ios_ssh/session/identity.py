@@ -92,13 +92,18 @@ def _negotiate(params: DeviceParams, pinned: list[HostKey]) -> tuple[str, algori
 
 def fetch_host_key(params: DeviceParams, allowed: algorithms.Algorithms) -> HostKey:
     """The host key the server proves it holds in a key exchange (no authentication)."""
-    options = asyncssh.SSHClientConnectionOptions(
-        **algorithms.asyncssh_options(allowed), connect_timeout=params.timeout
-    )
+    algs = algorithms.asyncssh_options(allowed)
+    options = asyncssh.SSHClientConnectionOptions(**algs, connect_timeout=params.timeout)
 
     async def fetch() -> asyncssh.SSHKey | None:
         return await asyncio.wait_for(
-            asyncssh.get_server_host_key(params.host, params.effective_ssh_port, options=options),
+            asyncssh.get_server_host_key(
+                params.host,
+                params.effective_ssh_port,
+                kex_algs=algs["kex_algs"],  # these two override `options` when left out
+                server_host_key_algs=algs["server_host_key_algs"],
+                options=options,
+            ),
             params.timeout,
         )
 

@@ -63,6 +63,11 @@ class _Server(asyncssh.SSHServer):
 
 
 async def _shell(process: asyncssh.SSHServerProcess, attempts: Attempts) -> None:
+    if process.command is not None:  # an exec request (the login probe's `show ip ssh`)
+        attempts.lines.append(process.command)
+        process.stdout.write("SSH Enabled - version 2.0\r\n")
+        process.exit(0)
+        return
     process.stdout.write("\r\nfake#")
     try:
         while True:
@@ -70,7 +75,7 @@ async def _shell(process: asyncssh.SSHServerProcess, attempts: Attempts) -> None
             if not line:
                 break
             attempts.lines.append(line.rstrip("\r\n"))
-            process.stdout.write(line.rstrip("\r\n") + "\r\nfake#")
+            process.stdout.write("fake#")  # the line editor echoed the line and its newline
     except (asyncssh.BreakReceived, asyncssh.TerminalSizeChanged, ConnectionError):
         pass
     process.exit(0)
@@ -85,9 +90,16 @@ class FakeServer:
 
 
 @contextmanager
-def fake_ssh_server(key: asyncssh.SSHKey | None = None, **algorithms: Any) -> Iterator[FakeServer]:
-    """Listen on 127.0.0.1, port 0; `algorithms` go to asyncssh.listen (kex_algs, ...)."""
+def fake_ssh_server(
+    key: asyncssh.SSHKey | None = None, host_key_algs: list[str] | None = None, **algorithms: Any
+) -> Iterator[FakeServer]:
+    """Listen on 127.0.0.1, port 0; `algorithms` go to asyncssh.listen (kex_algs, ...).
+    `host_key_algs` limits what the server's KEXINIT offers for its key (['ssh-rsa'] as
+    on 12.2SX), which asyncssh's signature_algs alone does not."""
     key = key or asyncssh.generate_private_key("ssh-rsa", 2048)
+    (keypair,) = asyncssh.load_keypairs([key])
+    if host_key_algs:
+        keypair.host_key_algorithms = [a.encode() for a in host_key_algs]
     attempts = Attempts()
     loop = asyncio.new_event_loop()
     started = threading.Event()
@@ -97,10 +109,10 @@ def fake_ssh_server(key: asyncssh.SSHKey | None = None, **algorithms: Any) -> It
         box["server"] = await asyncssh.listen(
             "127.0.0.1",
             0,
-            server_host_keys=[key],
+            server_host_keys=[keypair],
             server_factory=lambda: _Server(attempts),
             process_factory=lambda process: _shell(process, attempts),
-            line_editor=False,
+            line_editor=True,
             encoding="utf-8",
             **algorithms,
         )
