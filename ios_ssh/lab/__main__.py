@@ -1,6 +1,7 @@
 """`python -m ios_ssh.lab serve`: run lab routers on 127.0.0.1 until SIGINT or SIGTERM.
 
-Prints `NAME 127.0.0.1:SSH_PORT telnet=127.0.0.1:TELNET_PORT` per router, then `ready`.
+Prints `NAME 127.0.0.1:SSH_PORT telnet=127.0.0.1:TELNET_PORT` per router, then `ready`
+(after writing `--known-hosts FILE`, when given).
 With `--port P`, SSH ports are P..P+N-1 and telnet ports P+N..P+2N-1; `--port 0` picks
 free ones.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 from pathlib import Path
 
@@ -40,6 +42,8 @@ async def _serve(args: argparse.Namespace) -> None:
         print(
             f"{spec.name} 127.0.0.1:{router.port} telnet=127.0.0.1:{router.telnet_port}", flush=True
         )
+    if args.known_hosts:
+        _write_known_hosts(args.known_hosts, routers)
     print("ready", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -48,6 +52,22 @@ async def _serve(args: argparse.Namespace) -> None:
     await stop.wait()
     for router in routers:
         await router.stop()
+
+
+def _write_known_hosts(path: Path, routers: list[Router]) -> None:
+    """OpenSSH known_hosts lines for the routers' SSH ports and their start-up keys (a
+    factory router has none yet), written atomically: clients can then check strictly."""
+    lines = []
+    for router in routers:
+        key = router.current_host_key()
+        if key is not None:
+            public = key.export_public_key("openssh").decode().split()
+            lines.append(f"[{router.host}]:{router.port} {public[0]} {public[1]} {router.name}\n")
+    path = path.expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text("".join(lines))
+    os.replace(tmp, path)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -69,6 +89,11 @@ def main(argv: list[str] | None = None) -> None:
         type=float,
         default=60.0,
         help="seconds in an IOS minute (revert and reload timers); shrink for tests",
+    )
+    serve.add_argument(
+        "--known-hosts",
+        type=Path,
+        help="write an OpenSSH known_hosts file for the routers' SSH ports (start-up keys)",
     )
     args = parser.parse_args(argv)
     asyncio.run(_serve(args))
