@@ -75,7 +75,7 @@ def login_probe(
     except ConnectError as exc:
         return [Check("fresh ssh login", False, "login succeeds", f"refused: {exc}", where)]
 
-    async def probe() -> tuple[str, str, str]:
+    async def probe() -> tuple[str, str, str, str]:
         async with asyncssh.connect(
             password=params.password.get_secret_value(),
             preferred_auth=["keyboard-interactive", "password"],
@@ -83,11 +83,13 @@ def login_probe(
         ) as conn:
             banner = conn.get_extra_info("server_version") or ""
             key = conn.get_server_host_key()
+            # what asyncssh itself negotiated (it does not expose the key exchange)
+            algs = f"cipher {conn.get_extra_info('send_cipher')}, MAC {conn.get_extra_info('send_mac')}"
             result = await conn.run("show ip ssh", check=False, timeout=timeout)
-            return banner, _fingerprint(key) if key else "", str(result.stdout or "")
+            return banner, _fingerprint(key) if key else "", str(result.stdout or ""), algs
 
     try:
-        banner, fingerprint, output = _run(probe)
+        banner, fingerprint, output, negotiated = _run(probe)
     except (TimeoutError, OSError, asyncssh.Error) as exc:
         return [Check("fresh ssh login", False, "login succeeds", f"failed: {_safe(exc)}", where)]
     checks = [
@@ -96,7 +98,7 @@ def login_probe(
             "SSH Enabled" in output,
             "login and 'show ip ssh'",
             "logged in",
-            where,
+            f"{where} ({negotiated})",
         ),
         _host_key_check(identity, fingerprint, expected_sha256, where),
     ]

@@ -172,10 +172,13 @@ class KnownHosts:
             if not e.marker and e.key not in revoked and patterns_match(e.patterns, name)
         ]
 
-    def add(self, host: str, port: int, key: HostKey, hashed: bool = False) -> None:
-        """Record a key for a host (accept-new's first contact)."""
+    def add(self, host: str, port: int, key: HostKey, hashed: bool | None = None) -> None:
+        """Record a key for a host (accept-new's first contact). The name is hashed when
+        asked, or by default when the file already hashes its names (HashKnownHosts)."""
         with _locked(self.path):
             lines = self._lines()
+            if hashed is None:
+                hashed = any(line.startswith("|1|") for line in lines)
             name = host_name(host, port)
             if any(
                 (e := parse_line(line))

@@ -85,6 +85,14 @@ def test_add_from_many_threads_loses_nothing(tmp_path: Path) -> None:
     assert len(store.path.read_text().splitlines()) == 16
 
 
+def test_add_follows_a_hashed_file(tmp_path: Path) -> None:
+    file = tmp_path / "known_hosts"
+    file.write_text(f"{_hashed('r1')} {_key().openssh()}\n")
+    new = _key()
+    KnownHosts(file).add("r2", 2222, new)
+    assert "r2" not in file.read_text() and KnownHosts(file).lookup("r2", 2222) == [new]
+
+
 def test_a_bad_key_line_is_refused() -> None:
     with pytest.raises(ValueError):
         HostKey.parse("ssh-rsa not-base64!")
