@@ -90,7 +90,7 @@ def _driver_options(host: Host) -> dict[str, dict[str, Any]]:
 
 
 def _session_params(host: Host, options: dict[str, dict[str, Any]]) -> DeviceParams:
-    data: dict[str, Any] = {"host": host.hostname, "username": host.username}
+    data: dict[str, Any] = {"host": host.hostname, "port": host.port, "username": host.username}
     data.update({k: host.get(k) for k in CONNECTION_KEYS if host.get(k) is not None})
     data.update(netmiko_options=options["netmiko"], scrapli_options=options["scrapli"])
     try:

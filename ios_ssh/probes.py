@@ -54,7 +54,12 @@ def _connect_kwargs(
         "known_hosts": _trusting(identity),
         "login_timeout": timeout,
         "connect_timeout": timeout,
-        **algorithms.asyncssh_options(algorithms.resolve(params.ssh_algorithms)),
+        **algorithms.asyncssh_options(
+            algorithms.prefer_key_types(
+                algorithms.resolve(params.ssh_algorithms),
+                [identity.key.keytype] if identity.key else [],
+            )
+        ),
     }
     config = params.scrapli_options.get("ssh_config_file") or params.netmiko_options.get(
         "ssh_config_file"

@@ -27,6 +27,7 @@ from .render import ConfigLine
 from .report import Report
 from .secrets import resolve_secrets, secret_key
 from .session import Conversation, DeviceParams, Driver, open_session
+from .session.algorithms import prefer_key_types
 from .session.algorithms import resolve as resolve_algorithms
 from .session.identity import fetch_host_key
 from .session.known_hosts import HostKey, KnownHosts, host_name
@@ -409,7 +410,11 @@ def _fresh_login(
     with tempfile.TemporaryDirectory(prefix="ios-ssh-rotation-") as tmp:
         if rotation is not None:
             try:
-                wire = fetch_host_key(ssh_params, resolve_algorithms(ssh_params.ssh_algorithms))
+                # the router's show output gives its RSA key: ask for that type
+                allowed = prefer_key_types(
+                    resolve_algorithms(ssh_params.ssh_algorithms), ["ssh-rsa"]
+                )
+                wire = fetch_host_key(ssh_params, allowed)
             except ConnectError as exc:
                 return str(exc)
             if wire.fingerprint != rotation.new:

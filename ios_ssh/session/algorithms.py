@@ -237,3 +237,13 @@ def host_key_algs_for(keytypes: Sequence[str], allowed: Algorithms) -> tuple[str
         wanted |= by_type.get(keytype, {keytype})
     first = [a for a in allowed.host_key if a in wanted]
     return tuple(first + [a for a in allowed.host_key if a not in wanted])
+
+
+def prefer_key_types(allowed: Algorithms, keytypes: Sequence[str]) -> Algorithms:
+    """The policy with the host key algorithms of these (pinned) key types first. OpenSSH
+    does this itself only with its default list, which an explicit policy replaces."""
+    if not keytypes:
+        return allowed
+    return Algorithms(
+        allowed.kex, host_key_algs_for(keytypes, allowed), allowed.ciphers, allowed.macs
+    )

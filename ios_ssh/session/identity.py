@@ -22,7 +22,7 @@ from ..errors import ConnectError
 from . import algorithms
 from .aio import run
 from .known_hosts import HostKey, KnownHosts, host_name
-from .offer import OfferError, read_offer
+from .offer import read_offer
 from .params import DeviceParams
 
 
@@ -70,12 +70,7 @@ def _negotiate(params: DeviceParams, pinned: list[HostKey]) -> tuple[str, algori
         offer = read_offer(params.host, params.effective_ssh_port, params.timeout)
     except (OSError, TimeoutError) as exc:
         raise ConnectError(f"{where}: {exc}") from exc
-    ordered = algorithms.Algorithms(
-        allowed.kex,
-        algorithms.host_key_algs_for([k.keytype for k in pinned], allowed),
-        allowed.ciphers,
-        allowed.macs,
-    )
+    ordered = algorithms.prefer_key_types(allowed, [k.keytype for k in pinned])
     try:
         return offer.banner, algorithms.negotiate(ordered, offer.algorithms)
     except algorithms.NoCommonAlgorithm as exc:
@@ -84,7 +79,7 @@ def _negotiate(params: DeviceParams, pinned: list[HostKey]) -> tuple[str, algori
         hint = (
             "ssh_algorithms=legacy-ok reaches it; better, enable modern algorithms on the router "
             "('ip ssh server algorithm ...') or upgrade the image"
-            if policy == "modern" and exc.category in algorithms.CATEGORIES
+            if policy == "modern"
             else "widen ssh_algorithms or fix the router"
         )
         raise ConnectError(f"{where}: refused by ssh_algorithms={shown}: {exc}; {hint}") from None
@@ -123,18 +118,11 @@ def establish(params: DeviceParams) -> Identity:
     file = None if check == "off" else params.known_hosts_file
     store = KnownHosts(file) if file else None
     pinned = store.lookup(params.host, port) if store else []
-    try:
-        banner, negotiated = _negotiate(params, pinned)
-    except OfferError as exc:
-        raise ConnectError(f"{params.host}:{port}: {exc}") from None
+    banner, negotiated = _negotiate(params, pinned)
     if store is None:
         return Identity(params.host, port, check, None, None, False, negotiated, banner)
-    allowed = algorithms.resolve(params.ssh_algorithms)
-    allowed = algorithms.Algorithms(
-        allowed.kex,
-        algorithms.host_key_algs_for([k.keytype for k in pinned], allowed),
-        allowed.ciphers,
-        allowed.macs,
+    allowed = algorithms.prefer_key_types(
+        algorithms.resolve(params.ssh_algorithms), [k.keytype for k in pinned]
     )
     key = fetch_host_key(params, allowed)
     name = host_name(params.host, port)

@@ -12,6 +12,7 @@ from scrapli.exceptions import (
 
 from ..errors import ConnectError, SessionLost
 from . import algorithms
+from .known_hosts import KnownHosts
 from .params import DeviceParams
 from .platform import QUESTION_ENDINGS
 
@@ -28,7 +29,11 @@ def host_key_options(params: DeviceParams) -> dict[str, object]:
     user = dict(params.scrapli_options.get("transport_options") or {})
     user_cmd = user.pop("open_cmd", [])
     user_cmd = [user_cmd] if isinstance(user_cmd, str) else list(user_cmd)
-    ours = algorithms.openssh_options(algorithms.resolve(params.ssh_algorithms))
+    allowed = algorithms.resolve(params.ssh_algorithms)
+    if params.host_key_check != "off":
+        pinned = KnownHosts(params.known_hosts_file).lookup(params.host, params.effective_port)
+        allowed = algorithms.prefer_key_types(allowed, [k.keytype for k in pinned])
+    ours = algorithms.openssh_options(allowed)
     if params.host_key_check == "off":
         return {
             "auth_strict_key": False,

@@ -91,7 +91,10 @@ class FakeServer:
 
 @contextmanager
 def fake_ssh_server(
-    key: asyncssh.SSHKey | None = None, host_key_algs: list[str] | None = None, **algorithms: Any
+    key: asyncssh.SSHKey | None = None,
+    host_key_algs: list[str] | None = None,
+    other_keys: tuple[asyncssh.SSHKey, ...] = (),
+    **algorithms: Any,
 ) -> Iterator[FakeServer]:
     """Listen on 127.0.0.1, port 0; `algorithms` go to asyncssh.listen (kex_algs, ...).
     `host_key_algs` limits what the server's KEXINIT offers for its key (['ssh-rsa'] as
@@ -109,7 +112,7 @@ def fake_ssh_server(
         box["server"] = await asyncssh.listen(
             "127.0.0.1",
             0,
-            server_host_keys=[keypair],
+            server_host_keys=[keypair, *other_keys],
             server_factory=lambda: _Server(attempts),
             process_factory=lambda process: _shell(process, attempts),
             line_editor=True,

@@ -194,3 +194,22 @@ def test_fresh_login_refuses_a_key_other_than_the_one_the_router_showed(
     assert problem is not None and "refused" in problem and "SHA256:not-the-key" in problem
     assert rotation.proven is None
     assert temporary_known_hosts.read_text() == before
+
+
+@pytest.mark.parametrize("driver", DRIVERS)
+def test_a_pinned_rsa_key_is_asked_for_when_the_server_also_has_others(
+    driver: str, temporary_known_hosts: Path
+) -> None:
+    """Like XE 17 with EC keys: the server prefers ed25519, the pinned key is RSA; every
+    client asks for the pinned type instead of failing on the other key."""
+    ed25519 = asyncssh.generate_private_key("ssh-ed25519")
+    with fake_ssh_server(other_keys=(ed25519,)) as server:
+        KnownHosts(temporary_known_hosts).add(server.host, server.port, _host_key(server.key))
+        params = _params(server, host_key_check="strict")
+        conv = open_session(params, driver)  # type: ignore[arg-type]
+        conv.close()
+        assert conv.identity is not None and conv.identity.key == _host_key(server.key)
+        checks = login_probe(params, "", None)
+        assert all(c.ok for c in checks if c.name != "host key"), checks
+        host_key = next(c for c in checks if c.name == "host key")
+        assert host_key.found == server.key.get_fingerprint()
