@@ -66,11 +66,16 @@ class DeviceParams(BaseModel):
     ssh_algorithms: Policy = Field(
         "legacy-ok", description="modern, legacy-ok (modern first, legacy fallback) or a list"
     )
+    # repr=False: extras may hold a key passphrase or the like
     netmiko_options: dict[str, Any] = Field(
-        default_factory=dict, description="extra ConnectHandler arguments, on every session"
+        default_factory=dict,
+        repr=False,
+        description="extra ConnectHandler arguments, on every session",
     )
     scrapli_options: dict[str, Any] = Field(
-        default_factory=dict, description="extra IOSXEDriver arguments, on every session"
+        default_factory=dict,
+        repr=False,
+        description="extra IOSXEDriver arguments, on every session",
     )
 
     @field_validator("host")

@@ -52,7 +52,8 @@ class ScrapliChannel:
 
     def __init__(self, params: DeviceParams, transport: str = "system") -> None:
         self.params = params
-        ssh = params.transport != "telnet" and transport == "system"
+        # every SSH transport checks against our file; `open_cmd` matters to `system` only
+        ssh = params.transport != "telnet"
         extras = {**params.scrapli_options, **(host_key_options(params) if ssh else {})}
         if params.transport == "telnet":
             extras["auth_strict_key"] = False
