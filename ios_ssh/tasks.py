@@ -19,7 +19,7 @@ from typing import Any
 
 from . import probes
 from .checks import state_checks
-from .errors import ConnectError, DeviceError, IntentError, SessionLost
+from .errors import ConnectError, DeviceError, IntentError, ParseError, SessionLost
 from .intent import SshIntent
 from .parse import parse
 from .plan import Plan, PlanContext, make_plan
@@ -294,6 +294,7 @@ def _change(
         report.errors.append(f"a new session could not log in after the change: {fresh}")
         _undo(conv, report, protected)
         report.changed = False
+        _keep_rotated_key(conv, intent, rotation, report)
         return
     if protected:
         conv.run("configure confirm")
@@ -366,15 +367,37 @@ class _Rotation:
 
 
 def _served_sha256(conv: Conversation, intent: SshIntent) -> str:
-    """The fingerprint of the key SSH serves, read over our (verified) session."""
-    shown = parse("show ip ssh", conv.run("show ip ssh", check=False))
-    sha = shown[0]["rsa_key_sha256"] if shown else ""
-    if sha or intent.rsa is None:
-        return str(sha)
-    # No key blob in `show ip ssh` (12.2SX, 12.4, early 15.x): the key the intent made.
-    keys = parse("show crypto key mypubkey rsa", conv.run("show crypto key mypubkey rsa"))
+    """The fingerprint of the key SSH serves, read over our (verified) session; "" when
+    it cannot be told (then nothing is rotated, and a changed key fails the fresh login)."""
+    try:
+        shown = parse("show ip ssh", conv.run("show ip ssh", check=False))
+        sha = shown[0]["rsa_key_sha256"] if shown else ""
+        if sha or intent.rsa is None:
+            return str(sha)
+        # No key blob in `show ip ssh` (12.2SX, 12.4, early 15.x): the key the intent made.
+        output = conv.run("show crypto key mypubkey rsa", check=False)
+        keys = parse("show crypto key mypubkey rsa", output)
+    except ParseError as exc:
+        log.info("the served host key could not be read: %s", exc)
+        return ""
     label = intent.rsa.label or (shown[0]["rsa_key_name"] if shown else "")
     return str(next((k["sha256"] for k in keys if k["key_name"] == label), ""))
+
+
+def _keep_rotated_key(
+    conv: Conversation, intent: SshIntent, rotation: _Rotation | None, report: Report
+) -> None:
+    """After a revert: IOS does not roll RSA keys back with the configuration, so a new key
+    that the fresh login's key exchange proved stays pinned if the router still serves it
+    (else the next session would meet a key known_hosts does not have)."""
+    if rotation is None or rotation.proven is None:
+        return
+    try:
+        still = _served_sha256(conv, intent) == rotation.new
+    except (DeviceError, SessionLost):
+        still = False
+    if still:
+        report.notes.append(rotation.commit() + "; kept after the revert: IOS keeps new keys")
 
 
 def _key_rotation(conv: Conversation, params: DeviceParams, intent: SshIntent) -> _Rotation | None:
@@ -432,8 +455,6 @@ def _fresh_login(
         try:
             conv = open_session(ssh_params, "netmiko")
         except ConnectError as exc:
-            if rotation is not None:
-                rotation.proven = None
             return str(exc)
     try:
         state = _state_of(conv)

@@ -213,3 +213,32 @@ def test_a_pinned_rsa_key_is_asked_for_when_the_server_also_has_others(
         assert all(c.ok for c in checks if c.name != "host key"), checks
         host_key = next(c for c in checks if c.name == "host key")
         assert host_key.found == server.key.get_fingerprint()
+
+
+def test_a_failed_fresh_login_reverts_but_keeps_the_new_key_pinned(
+    lab: Lab, temporary_known_hosts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """IOS does not roll RSA keys back with the configuration: after the revert the router
+    still serves the new key, which the fresh login's key exchange proved, so it is pinned
+    and the next session is not locked out by our own known_hosts."""
+    import ios_ssh.tasks as tasks
+
+    address = lab.addresses["r1"]
+    open_session(_device(lab)).close()
+    (old,) = KnownHosts(temporary_known_hosts).lookup(address.host, address.port)
+    real_open = tasks.open_session
+
+    def refuse_the_fresh_login(params: DeviceParams, driver: str = "netmiko") -> object:
+        if "ios-ssh-rotation-" in str(params.known_hosts):
+            raise ConnectError("authentication failed (simulated)")
+        return real_open(params, driver)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tasks, "open_session", refuse_the_fresh_login)
+    report = ios_ssh.apply(_device(lab), _rotate_intent())
+    assert not report.ok and not report.changed
+    assert any("could not log in" in e for e in report.errors), report.text()
+    assert any("reverted" in n for n in report.notes), report.notes
+    (new,) = KnownHosts(temporary_known_hosts).lookup(address.host, address.port)
+    assert new != old and any("kept after the revert" in n for n in report.notes)
+    monkeypatch.setattr(tasks, "open_session", real_open)
+    open_session(_device(lab, host_key_check="strict")).close()
