@@ -221,7 +221,7 @@ def test_a_failed_fresh_login_reverts_but_keeps_the_new_key_pinned(
     """IOS does not roll RSA keys back with the configuration: after the revert the router
     still serves the new key, which the fresh login's key exchange proved, so it is pinned
     and the next session is not locked out by our own known_hosts."""
-    import ios_ssh.tasks as tasks
+    from ios_ssh import tasks
 
     address = lab.addresses["r1"]
     open_session(_device(lab)).close()
