@@ -44,6 +44,21 @@ GroupOpt = Annotated[list[str] | None, typer.Option("--group", help="only hosts 
 DriverOpt = Annotated[str, typer.Option("--driver", help="netmiko or scrapli")]
 WorkersOpt = Annotated[int, typer.Option("--workers", min=1, max=200, help="hosts at a time")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+HostKeyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--host-key-check",
+        help="strict | accept-new | off (default: the inventory's, else accept-new)",
+    ),
+]
+KnownHostsOpt = Annotated[
+    Path | None,
+    typer.Option("--known-hosts", help="known_hosts file (default: ~/.ssh/known_hosts)"),
+]
+AlgorithmsOpt = Annotated[
+    str | None,
+    typer.Option("--ssh-algorithms", help="modern | legacy-ok (default: legacy-ok)"),
+]
 
 
 def _bad(message: str) -> typer.Exit:
@@ -84,12 +99,28 @@ def _secrets(intent: SshIntent) -> dict[str, str]:
     return found
 
 
+def _connection(
+    host_key_check: str | None, known_hosts: Path | None, ssh_algorithms: str | None
+) -> dict[str, Any]:
+    """The CLI's connection options; they win over the inventory's."""
+    if host_key_check not in (None, "strict", "accept-new", "off"):
+        raise _bad(f"--host-key-check: {host_key_check!r}: use strict, accept-new or off")
+    if ssh_algorithms not in (None, "modern", "legacy-ok"):
+        raise _bad(f"--ssh-algorithms: {ssh_algorithms!r}: use modern or legacy-ok")
+    return {
+        "host_key_check": host_key_check,
+        "known_hosts": str(known_hosts.expanduser()) if known_hosts else None,
+        "ssh_algorithms": ssh_algorithms,
+    }
+
+
 def _nornir(
     inventory: Path,
     hosts: list[str] | None,
     groups: list[str] | None,
     workers: int,
     intent: SshIntent | None = None,
+    connection: dict[str, Any] | None = None,
 ) -> Any:
     """The filtered inventory, with every host's device fields (and, given an intent, its
     resolved intent) checked before any connection: all problems at once, exit 2."""
@@ -97,7 +128,7 @@ def _nornir(
     from .nornir.host import preflight
 
     try:
-        nornir = filter_hosts(load_inventory(inventory, workers), hosts, groups)
+        nornir = filter_hosts(load_inventory(inventory, workers, connection), hosts, groups)
     except InventoryError as exc:
         raise _bad(f"inventory: {exc}") from None
     if not nornir.inventory.hosts:
@@ -157,6 +188,9 @@ def apply(
     html: Annotated[
         Path | None, typer.Option("--html", help="also write the HTML report to this file")
     ] = None,
+    host_key_check: HostKeyOpt = None,
+    known_hosts: KnownHostsOpt = None,
+    ssh_algorithms: AlgorithmsOpt = None,
 ) -> None:
     """Converge every host to INTENT, safely (revert timer, fresh-login check), and verify."""
     from .fleet import report_of, run_with_progress
@@ -168,7 +202,8 @@ def apply(
     except IntentError as exc:
         raise _bad(f"--revert-minutes: {exc.problems[0].split(': ', 1)[1]}") from None
     loaded = _load_intent(intent)
-    nornir = _nornir(inventory, host, group, workers, loaded)
+    connection = _connection(host_key_check, known_hosts, ssh_algorithms)
+    nornir = _nornir(inventory, host, group, workers, loaded, connection)
     secrets = _secrets(loaded)
     results = run_with_progress(
         nornir,
@@ -199,13 +234,17 @@ def verify(
     html: Annotated[
         Path | None, typer.Option("--html", help="also write the HTML report to this file")
     ] = None,
+    host_key_check: HostKeyOpt = None,
+    known_hosts: KnownHostsOpt = None,
+    ssh_algorithms: AlgorithmsOpt = None,
 ) -> None:
     """Check every host against INTENT (configuration and live probes); changes nothing."""
     from .fleet import report_of, run_with_progress
     from .nornir import verify_ssh
 
     loaded = _load_intent(intent)
-    nornir = _nornir(inventory, host, group, workers, loaded)
+    connection = _connection(host_key_check, known_hosts, ssh_algorithms)
+    nornir = _nornir(inventory, host, group, workers, loaded, connection)
     results = run_with_progress(
         nornir,
         verify_ssh,
@@ -274,12 +313,16 @@ def state(
     driver: DriverOpt = "netmiko",
     workers: WorkersOpt = 4,
     as_json: JsonOpt = False,
+    host_key_check: HostKeyOpt = None,
+    known_hosts: KnownHostsOpt = None,
+    ssh_algorithms: AlgorithmsOpt = None,
 ) -> None:
     """Read each host's SSH state."""
     from .fleet import HostFailure, run_with_progress, to_json
     from .nornir import read_ssh_state
 
-    nornir = _nornir(inventory, host, group, workers)
+    connection = _connection(host_key_check, known_hosts, ssh_algorithms)
+    nornir = _nornir(inventory, host, group, workers, connection=connection)
     results = run_with_progress(
         nornir, read_ssh_state, "reading", console, as_json, driver=_driver(driver)
     )
@@ -303,19 +346,26 @@ def demo(
     driver: DriverOpt = "netmiko",
 ) -> None:
     """Start the embedded lab, apply the shipped hardening intent, verify, stop the lab."""
+    import tempfile
+
     from .demo import demo_nornir, intents_dir, start_demo_lab
     from .fleet import details, report_of, run_with_progress, summary_table
     from .nornir import apply_ssh, verify_ssh
 
     console.print("Starting the embedded lab (4 simulated IOS routers on 127.0.0.1)...")
-    lab, reverse_offset, seconds = start_demo_lab()
+    keys_dir = tempfile.TemporaryDirectory(prefix="ios-ssh-demo-")
+    known_hosts = Path(keys_dir.name) / "known_hosts"  # the lab pins its routers' keys here
+    lab, reverse_offset, seconds = start_demo_lab(known_hosts)
     try:
         for router in lab.routers:
             console.print(
                 f"  {router.name}  ssh {router.host}:{router.ssh_port}  telnet {router.telnet_port}"
             )
         console.print(f"  ready in {seconds:.1f}s")
-        nornir = demo_nornir(lab.routers, workers, reverse_offset)
+        console.print(
+            f"  host keys: checked strictly against the lab's {known_hosts}", soft_wrap=True
+        )
+        nornir = demo_nornir(lab.routers, workers, reverse_offset, known_hosts)
         intent = SshIntent.from_yaml(intents_dir() / "hardening.yaml")
         started = time.monotonic()
         applied = run_with_progress(
@@ -335,6 +385,7 @@ def demo(
         ok = all(r.ok for r in reports.values()) and all(r.ok for r in verified.values())
     finally:
         lab.stop()
+        keys_dir.cleanup()
         console.print("Lab stopped.")
     raise typer.Exit(0 if ok else EXIT_FAILED)
 
@@ -352,6 +403,7 @@ def lab_up(port: Annotated[int, typer.Option(help="first port")] = 10001) -> Non
         console.print(
             f"{router.name} {router.host}:{router.ssh_port} telnet={router.host}:{router.telnet_port}"
         )
+    console.print(f"host keys: {labctl.known_hosts_file()} (inventory/lab checks them strictly)")
     console.print("ready (ios-ssh lab down to stop)")
 
 

@@ -27,11 +27,16 @@ def intents_dir() -> Path:
     raise FileNotFoundError("the shipped intents (inventory/intents) are missing")
 
 
-def lab_hosts(routers: list[LabRouter], reverse_offset: int = 0) -> dict[str, dict[str, Any]]:
-    """Nornir hosts for the demo lab, with its real (free) ports."""
+def lab_hosts(
+    routers: list[LabRouter], reverse_offset: int = 0, known_hosts: Path | None = None
+) -> dict[str, dict[str, Any]]:
+    """Nornir hosts for the demo lab, with its real (free) ports. With the lab's
+    known_hosts file, every host key is checked strictly."""
     hosts: dict[str, dict[str, Any]] = {}
     for router in routers:
         data: dict[str, Any] = {"secret": "admin", "telnet_port": router.telnet_port}
+        if known_hosts is not None:
+            data.update(known_hosts=str(known_hosts), host_key_check="strict")
         port = router.ssh_port
         if router.name.startswith("cs"):
             data["ssh_intent_file"] = str(intents_dir() / "console-server.yaml")
@@ -58,14 +63,17 @@ def free_reverse_offset() -> int:
     return free_port_block(REVERSE_PORTS) - 2001
 
 
-def start_demo_lab() -> tuple[LabProcess, int, float]:
+def start_demo_lab(known_hosts: Path | None = None) -> tuple[LabProcess, int, float]:
+    """The demo lab; it writes its routers' host keys to `known_hosts` before `ready`."""
     started = time.monotonic()
     offset = free_reverse_offset()
-    lab = LabProcess.start("demo", 0, reverse_offset=offset)
+    lab = LabProcess.start("demo", 0, reverse_offset=offset, known_hosts=known_hosts)
     return lab, offset, time.monotonic() - started
 
 
-def demo_nornir(routers: list[LabRouter], workers: int, reverse_offset: int = 0) -> Nornir:
+def demo_nornir(
+    routers: list[LabRouter], workers: int, reverse_offset: int = 0, known_hosts: Path | None = None
+) -> Nornir:
     from .inventory import nornir_from_hosts
 
-    return nornir_from_hosts(lab_hosts(routers, reverse_offset), workers)
+    return nornir_from_hosts(lab_hosts(routers, reverse_offset, known_hosts), workers)

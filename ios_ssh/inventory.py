@@ -21,30 +21,82 @@ from nornir.core.plugins.connections import ConnectionPluginRegister
 from nornir.core.plugins.runners import RunnersPluginRegister
 
 from . import yamlfile
-from .errors import IosSshError
+from .errors import IntentError, IosSshError
+from .session.params import DeviceParams
 
 CREDENTIAL_ENVS = ("username_env", "password_env", "secret_env")
+# Per host, group or defaults (or from the CLI): how every session checks the host.
+CONNECTION_KEYS = ("host_key_check", "known_hosts", "ssh_algorithms")
+# Extras ios_ssh sets from those: an inventory that sets them itself is refused.
+HOST_KEY_EXTRAS = frozenset(
+    {"ssh_strict", "system_host_keys", "alt_host_keys", "alt_key_file", "auth_strict_key"}
+    | {"ssh_known_hosts_file"}
+)
+# Extras the channels pass themselves; the rest reaches every session (driver options).
+CHANNEL_OWN = {
+    "netmiko": frozenset(
+        {"secret", "fast_cli", "timeout", "auth_timeout", "banner_timeout", "device_type"}
+    ),
+    "scrapli": frozenset(
+        {"auth_secondary", "transport", "timeout_socket", "timeout_transport", "timeout_ops"}
+    ),
+}
 
 
 class InventoryError(IosSshError):
     """An inventory that cannot be used; the message names the file, host and field."""
 
 
-def _connection_options(telnet: bool, secret: str) -> dict[str, ConnectionOptions]:
+def _connection_options(
+    telnet: bool, secret: str, params: DeviceParams
+) -> dict[str, ConnectionOptions]:
+    """nornir_netmiko's and nornir_scrapli's options: the host-key check and algorithm
+    policy of `params` (as our own sessions have them), then the user's driver extras."""
+    from .session import netmiko_driver, scrapli_driver
+
+    netmiko: dict[str, Any] = {"secret": secret, "fast_cli": False, **params.netmiko_options}
+    scrapli: dict[str, Any] = {
+        "auth_secondary": secret,
+        "transport": "telnet" if telnet else "system",
+        **params.scrapli_options,
+    }
+    if telnet:
+        scrapli["auth_strict_key"] = False
+    else:
+        netmiko.update(netmiko_driver.host_key_options(params))
+        scrapli.update(scrapli_driver.host_key_options(params))
     return {
         "netmiko": ConnectionOptions(
-            platform="cisco_ios_telnet" if telnet else "cisco_ios",
-            extras={"secret": secret, "fast_cli": False},
+            platform="cisco_ios_telnet" if telnet else "cisco_ios", extras=netmiko
         ),
-        "scrapli": ConnectionOptions(
-            platform="cisco_iosxe",
-            extras={
-                "auth_secondary": secret,
-                "auth_strict_key": False,
-                "transport": "telnet" if telnet else "system",
-            },
-        ),
+        "scrapli": ConnectionOptions(platform="cisco_iosxe", extras=scrapli),
     }
+
+
+def _driver_options(host: Host) -> dict[str, dict[str, Any]]:
+    """The user's own extras per driver, without what the channels set themselves."""
+    out: dict[str, dict[str, Any]] = {}
+    for name in ("netmiko", "scrapli"):
+        # merged over the host's groups and the defaults, as Nornir itself does
+        extras = dict(host.get_connection_parameters(name).extras or {})
+        refused = sorted(set(extras) & HOST_KEY_EXTRAS)
+        if refused:
+            raise InventoryError(
+                f"host {host.name}: connection_options.{name}.extras.{refused[0]} is set by "
+                "ios_ssh from host_key_check and known_hosts (use those)"
+            )
+        out[name] = {k: v for k, v in extras.items() if k not in CHANNEL_OWN[name]}
+    return out
+
+
+def _session_params(host: Host, options: dict[str, dict[str, Any]]) -> DeviceParams:
+    data: dict[str, Any] = {"host": host.hostname, "port": host.port, "username": host.username}
+    data.update({k: host.get(k) for k in CONNECTION_KEYS if host.get(k) is not None})
+    data.update(netmiko_options=options["netmiko"], scrapli_options=options["scrapli"])
+    try:
+        return DeviceParams.coerce(data)
+    except IntentError as exc:
+        raise InventoryError(f"host {host.name}: {'; '.join(exc.problems)}") from None
 
 
 def _finish_host(host: Host) -> None:
@@ -71,8 +123,30 @@ def _finish_host(host: Host) -> None:
         raise InventoryError(f"host {host.name}: hostname is not set")
     if not host.username:
         raise InventoryError(f"host {host.name}: username is not set (username or username_env)")
-    host.connection_options = {**_connection_options(telnet, secret), **host.connection_options}
-    del data  # only read through host.get, which sees groups and defaults
+    options = _driver_options(host)
+    params = _session_params(host, options)
+    data["_driver_options"] = options  # for the sessions ios_ssh opens itself
+    user = host.connection_options
+    host.connection_options = {
+        name: _with_user_fields(ours, user.get(name))
+        for name, ours in _connection_options(telnet, secret, params).items()
+    }
+    for name, option in user.items():
+        host.connection_options.setdefault(name, option)
+
+
+def _with_user_fields(ours: ConnectionOptions, user: ConnectionOptions | None) -> ConnectionOptions:
+    """Our extras with the host's own hostname, port, credentials and platform, if any."""
+    if user is None:
+        return ours
+    return ConnectionOptions(
+        hostname=user.hostname,
+        port=user.port,
+        username=user.username,
+        password=user.password,
+        platform=user.platform or ours.platform,
+        extras=ours.extras,
+    )
 
 
 def _runner(workers: int) -> dict[str, Any]:
@@ -93,8 +167,12 @@ def _check_groups_known(file: Path, data: dict[str, Any], folder: Path) -> None:
                 raise InventoryError(f"{file}: {name}: group {group!r} is not in {groups_file}")
 
 
-def load_inventory(path: Path, workers: int = 4) -> Nornir:
-    """A Nornir from a SimpleInventory folder (hosts.yaml, groups.yaml, defaults.yaml)."""
+def load_inventory(
+    path: Path, workers: int = 4, connection: dict[str, Any] | None = None
+) -> Nornir:
+    """A Nornir from a SimpleInventory folder (hosts.yaml, groups.yaml, defaults.yaml).
+    `connection` (host_key_check, known_hosts, ssh_algorithms: the CLI's options) wins
+    over what the inventory says."""
     hosts_file = path / "hosts.yaml"
     if not hosts_file.is_file():
         raise InventoryError(f"{path}: no hosts.yaml (a Nornir SimpleInventory folder is needed)")
@@ -127,6 +205,7 @@ def load_inventory(path: Path, workers: int = 4) -> Nornir:
     except (TypeError, KeyError, ValueError, AttributeError) as exc:
         raise InventoryError(f"{path}: {exc}") from None
     for host in nornir.inventory.hosts.values():
+        host.data.update({k: v for k, v in (connection or {}).items() if v is not None})
         _finish_host(host)
         host.data["_inventory_dir"] = str(path.resolve())
     return nornir

@@ -21,6 +21,8 @@ DEFAULT_PORT = 10001
 STATE_FILE = Path(
     os.environ.get("IOS_SSH_LAB_STATE", Path.home() / ".cache" / "ios-ssh" / "lab.json")
 )
+# The background lab's host keys, for strict checking (inventory/lab/defaults.yaml names it).
+KNOWN_HOSTS = STATE_FILE.with_suffix(".known_hosts")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class LabProcess:
         timeout: float = 180,
         log: Path | None = None,
         reverse_offset: int = 0,
+        known_hosts: Path | None = None,
     ) -> LabProcess:
         """Start the lab; its output goes to `log` (a pipe could fill up, or break when
         this process exits), which is read until the lab says `ready`."""
@@ -66,6 +69,8 @@ class LabProcess:
             cmd += ["--minute-seconds", str(minute_seconds)]
         if reverse_offset:
             cmd += ["--reverse-offset", str(reverse_offset)]
+        if known_hosts is not None:  # the lab pins its routers' keys there before `ready`
+            cmd += ["--known-hosts", str(known_hosts)]
         if log is None:
             log = Path(tempfile.mkstemp(prefix="ios-ssh-lab-", suffix=".log")[1])
         with log.open("w") as sink:
@@ -108,13 +113,20 @@ def up(port: int = DEFAULT_PORT, state_dir: Path | None = None) -> list[LabRoute
     if status() is not None:
         raise RuntimeError(f"a lab is already running (see {STATE_FILE}); 'ios-ssh lab down' first")
     STATE_FILE.parent.mkdir(parents=True, exist_ok=True)
-    lab = LabProcess.start("demo", port, state_dir, log=STATE_FILE.with_suffix(".log"))
+    lab = LabProcess.start(
+        "demo", port, state_dir, log=STATE_FILE.with_suffix(".log"), known_hosts=KNOWN_HOSTS
+    )
     # Detach: the lab keeps running after this command returns.
     STATE_FILE.parent.mkdir(parents=True, exist_ok=True)
     STATE_FILE.write_text(
         json.dumps({"pid": lab.proc.pid, "routers": [r.__dict__ for r in lab.routers]})
     )
     return lab.routers
+
+
+def known_hosts_file() -> Path:
+    """Where `lab up` writes its routers' host keys."""
+    return KNOWN_HOSTS
 
 
 def status() -> list[tuple[LabRouter, bool]] | None:

@@ -10,41 +10,22 @@ import asyncio
 import base64
 import hashlib
 import socket
-import threading
 import uuid
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
 
 import asyncssh
 
+from .errors import ConnectError
 from .report import Check
+from .session import algorithms
+from .session.aio import run
+from .session.identity import Identity, establish
 from .session.params import DeviceParams
 
-T = TypeVar("T")
 PROBE_FILE = "ios-ssh-probe.txt"
 
 
-def _run(coro_factory: Callable[[], Awaitable[T]]) -> T:
-    """Run a coroutine from sync code, also when the caller already has an event loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro_factory())
-    box: dict[str, object] = {}
-
-    def target() -> None:
-        try:
-            box["value"] = asyncio.run(coro_factory())
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
-            box["error"] = exc
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if "error" in box:
-        raise box["error"]  # type: ignore[misc]
-    return box["value"]  # type: ignore[return-value]
+_run = run
 
 
 def _fingerprint(key: asyncssh.SSHKey) -> str:
@@ -52,36 +33,68 @@ def _fingerprint(key: asyncssh.SSHKey) -> str:
     return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
 
 
-def _connect_kwargs(params: DeviceParams, timeout: float) -> dict[str, object]:
-    return {
+def _trusting(identity: Identity) -> object:
+    """asyncssh's known_hosts argument: exactly the key the identity check accepted (None
+    only when host_key_check is off)."""
+    if identity.key is None:
+        return None
+    return ([asyncssh.import_public_key(identity.key.openssh())], [], [])
+
+
+def _connect_kwargs(
+    params: DeviceParams, timeout: float, identity: Identity | None = None, port: int | None = None
+) -> tuple[dict[str, object], Identity]:
+    """asyncssh.connect arguments: the host key checked first (ConnectError if refused),
+    then pinned for the connection itself; the device's algorithm policy; its ssh_config."""
+    identity = identity or establish(params)
+    kwargs: dict[str, object] = {
         "host": params.host,
-        "port": params.effective_ssh_port,
+        "port": port or params.effective_ssh_port,
         "username": params.username,
-        "known_hosts": None,  # the check below pins the key against the router's own word
+        "known_hosts": _trusting(identity),
         "login_timeout": timeout,
         "connect_timeout": timeout,
+        **algorithms.asyncssh_options(
+            algorithms.prefer_key_types(
+                algorithms.resolve(params.ssh_algorithms),
+                [identity.key.keytype] if identity.key else [],
+            )
+        ),
     }
+    config = params.scrapli_options.get("ssh_config_file") or params.netmiko_options.get(
+        "ssh_config_file"
+    )
+    if isinstance(config, str):
+        kwargs["config"] = [str(Path(config).expanduser())]
+    return kwargs, identity
 
 
 def login_probe(
     params: DeviceParams, expected_sha256: str, expected_banner: str | None, timeout: float = 20
 ) -> list[Check]:
-    """A fresh password login: works, shows the right banner and the key the router shows."""
+    """A fresh password login: works, shows the right banner, and the key on the wire is
+    the pinned one (and still the key the router says it serves: `expected_sha256`)."""
+    where = f"ssh {params.username}@{params.host}:{params.effective_ssh_port}"
+    try:
+        kwargs, identity = _connect_kwargs(params, timeout)
+    except ConnectError as exc:
+        return [Check("fresh ssh login", False, "login succeeds", f"refused: {exc}", where)]
 
-    async def probe() -> tuple[str, str, str]:
+    async def probe() -> tuple[str, str, str, str]:
         async with asyncssh.connect(
             password=params.password.get_secret_value(),
             preferred_auth=["keyboard-interactive", "password"],
-            **_connect_kwargs(params, timeout),
+            **kwargs,
         ) as conn:
             banner = conn.get_extra_info("server_version") or ""
             key = conn.get_server_host_key()
+            # what asyncssh itself negotiated (it does not expose the key exchange)
+            algs = f"cipher {conn.get_extra_info('send_cipher')}, MAC {conn.get_extra_info('send_mac')}"
             result = await conn.run("show ip ssh", check=False, timeout=timeout)
-            return banner, _fingerprint(key) if key else "", str(result.stdout or "")
+            return banner, _fingerprint(key) if key else "", str(result.stdout or ""), algs
 
-    where = f"ssh {params.username}@{params.host}:{params.effective_ssh_port}"
     try:
-        banner, fingerprint, output = _run(probe)
+        banner, fingerprint, output, negotiated = _run(probe)
     except (TimeoutError, OSError, asyncssh.Error) as exc:
         return [Check("fresh ssh login", False, "login succeeds", f"failed: {_safe(exc)}", where)]
     checks = [
@@ -90,15 +103,9 @@ def login_probe(
             "SSH Enabled" in output,
             "login and 'show ip ssh'",
             "logged in",
-            where,
+            f"{where} ({negotiated})",
         ),
-        Check(
-            "host key",
-            fingerprint == expected_sha256,
-            expected_sha256 or "(router shows no key)",
-            fingerprint,
-            f"{where}: host key offered on the wire",
-        ),
+        _host_key_check(identity, fingerprint, expected_sha256, where),
     ]
     if expected_banner:
         checks.append(
@@ -111,6 +118,28 @@ def login_probe(
             )
         )
     return checks
+
+
+def _host_key_check(identity: Identity, wire: str, router_says: str, where: str) -> Check:
+    """The key on the wire equals the pinned known_hosts entry, and (where the router shows
+    its key) the key the router says it serves."""
+    says = f"; the router says it serves {router_says}" if router_says else ""
+    if identity.key is None:
+        return Check(
+            "host key",
+            bool(router_says) and wire == router_says,
+            router_says or "(router shows no key)",
+            wire,
+            f"{where}: NOT pinned (host_key_check=off): only compared with the router's own word",
+        )
+    pinned = identity.key.fingerprint
+    return Check(
+        "host key",
+        wire == pinned and (not router_says or router_says == pinned),
+        f"{pinned} (pinned in {identity.file})",
+        wire + (f", router says {router_says}" if router_says and router_says != wire else ""),
+        f"{where}: key on the wire against the known_hosts entry{says}",
+    )
 
 
 def _load_private_key(private_key: str | Path) -> asyncssh.SSHKey:
@@ -134,10 +163,15 @@ def pubkey_probe(
 ) -> Check:
     """A login as `username` with only this private key offered."""
 
+    try:
+        kwargs, _ = _connect_kwargs(params, timeout)
+    except ConnectError as exc:
+        where = f"ssh -i <key> {username}@{params.host}:{params.effective_ssh_port}"
+        return Check(f"pubkey login {username}", False, "login with key", f"refused: {exc}", where)
+    kwargs["username"] = username
+
     async def probe() -> str:
         key = _load_private_key(private_key)
-        kwargs = _connect_kwargs(params, timeout)
-        kwargs["username"] = username
         async with asyncssh.connect(
             client_keys=[key], preferred_auth=["publickey"], **kwargs
         ) as conn:
@@ -161,12 +195,17 @@ def scp_probe(
     check and the file name to delete afterwards (through the CLI, as an operator would)."""
     payload = f"ios_ssh probe {uuid.uuid4()}\n".encode()
     name = PROBE_FILE
+    where = f"scp to {params.username}@{params.host}:{file_system}{name} and back"
+    try:
+        kwargs, _ = _connect_kwargs(params, timeout)
+    except ConnectError as exc:
+        return Check("scp round trip", False, "upload and download", f"refused: {exc}", where), name
 
     async def probe() -> bytes:
         async with asyncssh.connect(
             password=params.password.get_secret_value(),
             preferred_auth=["keyboard-interactive", "password"],
-            **_connect_kwargs(params, timeout),
+            **kwargs,
         ) as conn:
             import tempfile
 
@@ -177,7 +216,6 @@ def scp_probe(
                 await asyncssh.scp((conn, f"{file_system}{name}"), str(down))
                 return down.read_bytes()
 
-    where = f"scp to {params.username}@{params.host}:{file_system}{name} and back"
     try:
         got = _run(probe)
     except (TimeoutError, OSError, asyncssh.Error) as exc:
@@ -210,17 +248,16 @@ def reverse_probe(params: DeviceParams, port: int, timeout: float = 10) -> Check
     """A login through reverse SSH port `port`: it must open a line (and show the prompt
     of the console behind it, when one answers)."""
     actual = port + params.reverse_port_offset
+    where = f"ssh -p {actual} {params.username}@{params.host} (reverse SSH port {port})"
+    try:
+        # The reverse port is the same router's SSH server: it must show the key pinned
+        # for the router's SSH port.
+        kwargs, _ = _connect_kwargs(params, timeout, port=actual)
+    except ConnectError as exc:
+        return Check(f"reverse ssh port {port}", False, "a line opens", f"refused: {exc}", where)
 
     async def probe() -> str:
-        async with asyncssh.connect(
-            params.host,
-            actual,
-            username=params.username,
-            password=params.password.get_secret_value(),
-            known_hosts=None,
-            login_timeout=timeout,
-            connect_timeout=timeout,
-        ) as conn:
+        async with asyncssh.connect(password=params.password.get_secret_value(), **kwargs) as conn:
             proc = await conn.create_process(term_type="vt100")
             proc.stdin.write("\r")
             try:  # a console answers with its prompt; a silent line is still a line
@@ -229,7 +266,6 @@ def reverse_probe(params: DeviceParams, port: int, timeout: float = 10) -> Check
                 seen = getattr(exc, "partial", "") or ""
             return str(seen)
 
-    where = f"ssh -p {actual} {params.username}@{params.host} (reverse SSH port {port})"
     try:
         seen = _run(probe)
     except (OSError, asyncssh.Error, TimeoutError) as exc:

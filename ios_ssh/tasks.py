@@ -12,22 +12,29 @@ from __future__ import annotations
 import logging
 import math
 import re
+import tempfile
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from . import capabilities, probes, redact
 from .checks import expected_host_key, state_checks
-from .errors import ConnectError, DeviceError, IntentError, SessionLogError, SessionLost
+from .errors import ConnectError, DeviceError, IntentError, ParseError, SessionLogError, SessionLost
 from .image import Image
 from .intent import SshIntent
+from .parse import parse
 from .plan import Plan, PlanContext, make_plan
 from .render import ConfigLine
 from .report import Report
 from .secrets import resolve_secrets, secret_key
 from .session import Conversation, DeviceParams, Driver, open_session
+from .session.algorithms import prefer_key_types
+from .session.algorithms import resolve as resolve_algorithms
+from .session.identity import fetch_host_key
+from .session.known_hosts import HostKey, KnownHosts, host_name
 from .state import STATE_COMMANDS, DeviceState, build_state
 
 log = logging.getLogger("ios_ssh")
@@ -166,6 +173,8 @@ def verify(
     conv = session or _connect(params, driver, report)
     if conv is None:
         return report
+    if conv.identity is not None:
+        report.notes += conv.identity.notes()
     try:
         state = _state_of(conv)
         report.checks = state_checks(state, intent)
@@ -216,7 +225,8 @@ def apply(
         # The session may have fallen back from telnet to SSH: plan for the one in use.
         context = PlanContext(conv.params.transport, conv.params.username)
         plan = make_plan(state, intent, context, found_secrets)
-        report.diff, report.notes = plan.diff(), list(plan.notes)
+        report.diff = plan.diff()
+        report.notes = (conv.identity.notes() if conv.identity else []) + list(plan.notes)
         if plan.refusals:
             report.refusals = plan.refusals
         elif plan.empty:
@@ -377,14 +387,19 @@ def _change(
             report.outcome = "unknown"
             report.notes.append("no revert timer: the lines sent before the loss stay")
         return
-    fresh = _fresh_login(params, intent, found_secrets)
+    rotation = _key_rotation(conv, params, intent)
+    fresh = _fresh_login(params, intent, found_secrets, rotation)
     if fresh is not None:
         report.errors.append(f"a new session could not log in after the change: {fresh}")
         _undo(conv, report, protected, rollback_at)
+        _keep_rotated_key(conv, intent, rotation, report)
         return
     if protected and not _confirm(conv, params, driver, intent, plan, report, minutes, rollback_at):
+        _keep_rotated_key(conv, intent, rotation, report)  # IOS keeps new keys on rollback
         return
     report.outcome, report.changed = "converged", True
+    if rotation is not None and rotation.proven is not None:
+        report.notes.append(rotation.commit())
     if save:
         conv.run("write memory", timeout=params.timeout * 2)
         report.notes.append("saved (write memory)")
@@ -580,20 +595,127 @@ def _undo(conv: Conversation, report: Report, protected: bool, rollback_at: str)
         report.notes.append(f"could not revert now ({exc}); the router's revert timer will")
 
 
+@dataclass
+class _Rotation:
+    """The router now serves another host key than the pinned one (apply regenerated it,
+    or named another key pair): `new` is its fingerprint as the router said over the
+    verified session; `proven` is the key a fresh login then showed, equal to it."""
+
+    file: str
+    host: str
+    port: int
+    old: list[HostKey]
+    new: str
+    proven: HostKey | None = None
+
+    def commit(self) -> str:
+        """Pin the proven key in place of the old entry (replaced, not appended)."""
+        assert self.proven is not None
+        replaced = KnownHosts(self.file).replace(self.host, self.port, self.proven)
+        name = host_name(self.host, self.port)
+        if replaced:
+            olds = ", ".join(k.fingerprint for k in replaced)
+            return (
+                f"known_hosts entry for {name} in {self.file} rotated: {olds} -> {self.new} "
+                "(the router showed the new key over the verified session; a fresh login "
+                "presented exactly that key)"
+            )
+        return (
+            f"known_hosts: {name} pinned in {self.file} as {self.new} (the key the router "
+            "showed over our session, presented by the fresh login)"
+        )
+
+
+def _served_sha256(conv: Conversation, intent: SshIntent) -> str:
+    """The fingerprint of the key SSH serves, read over our (verified) session; "" when
+    it cannot be told (then nothing is rotated, and a changed key fails the fresh login)."""
+    try:
+        shown = parse("show ip ssh", conv.run("show ip ssh", check=False))
+        sha = shown[0]["rsa_key_sha256"] if shown else ""
+        if sha or intent.rsa is None:
+            return str(sha)
+        # No key blob in `show ip ssh` (12.2SX, 12.4, early 15.x): the key the intent made.
+        output = conv.run("show crypto key mypubkey rsa", check=False)
+        keys = parse("show crypto key mypubkey rsa", output)
+    except ParseError as exc:
+        log.info("the served host key could not be read: %s", exc)
+        return ""
+    label = intent.rsa.label or (shown[0]["rsa_key_name"] if shown else "")
+    return str(next((k["sha256"] for k in keys if k["key_name"] == label), ""))
+
+
+def _keep_rotated_key(
+    conv: Conversation, intent: SshIntent, rotation: _Rotation | None, report: Report
+) -> None:
+    """After a revert: IOS does not roll RSA keys back with the configuration, so a new key
+    that the fresh login's key exchange proved stays pinned if the router still serves it
+    (else the next session would meet a key known_hosts does not have)."""
+    if rotation is None or rotation.proven is None:
+        return
+    try:
+        still = _served_sha256(conv, intent) == rotation.new
+    except (DeviceError, SessionLost):
+        still = False
+    if still:
+        report.notes.append(rotation.commit() + "; kept after the revert: IOS keeps new keys")
+
+
+def _key_rotation(conv: Conversation, params: DeviceParams, intent: SshIntent) -> _Rotation | None:
+    """A rotation to prove, when the key the router serves is not the pinned one."""
+    if params.host_key_check == "off":
+        return None
+    ssh = params.for_ssh()
+    served = _served_sha256(conv, intent)
+    file = ssh.known_hosts_file
+    pinned = KnownHosts(file).lookup(ssh.host, ssh.effective_ssh_port)
+    if not served or any(k.fingerprint == served for k in pinned):
+        return None
+    return _Rotation(str(file), ssh.host, ssh.effective_ssh_port, pinned, served)
+
+
 def _fresh_login(
-    params: DeviceParams, intent: SshIntent, found_secrets: dict[str, str]
+    params: DeviceParams,
+    intent: SshIntent,
+    found_secrets: dict[str, str],
+    rotation: _Rotation | None = None,
 ) -> str | None:
-    """Log in anew over SSH with the credentials the intent leaves; None when it works."""
+    """Log in anew over SSH with the credentials the intent leaves; None when it works.
+
+    With a rotation, the new session must present exactly the key the router showed over
+    the verified session: it is checked against a known_hosts file holding only that key,
+    so no impostor is accepted in the gap."""
     ssh_params = params.for_ssh()
     for user in intent.users:
         if user.name == params.username:
             password = found_secrets.get(secret_key(user.secret_env, user.name))
             if password:
                 ssh_params = ssh_params.with_login(user.name, password)
-    try:
-        conv = open_session(ssh_params, "netmiko")
-    except ConnectError as exc:
-        return str(exc)
+    with tempfile.TemporaryDirectory(prefix="ios-ssh-rotation-") as tmp:
+        if rotation is not None:
+            try:
+                # the router's show output gives its RSA key: ask for that type
+                allowed = prefer_key_types(
+                    resolve_algorithms(ssh_params.ssh_algorithms), ["ssh-rsa"]
+                )
+                wire = fetch_host_key(ssh_params, allowed)
+            except ConnectError as exc:
+                return str(exc)
+            if wire.fingerprint != rotation.new:
+                return (
+                    f"{ssh_params.host}:{ssh_params.effective_ssh_port}: the new session was "
+                    f"offered {wire.fingerprint}, but the router says it serves {rotation.new}: "
+                    "refused (nothing was sent; the known_hosts entry is unchanged)"
+                )
+            only = KnownHosts(f"{tmp}/known_hosts")
+            only.add(ssh_params.host, ssh_params.effective_ssh_port, wire)
+            ssh_params = ssh_params.model_copy(
+                update={"known_hosts": only.path, "host_key_check": "strict"}
+            )
+            rotation.proven = wire
+        try:
+            conv = open_session(ssh_params, "netmiko")
+        except ConnectError as exc:
+            return str(exc)
     try:
         state = _state_of(conv)
         return None if state.ssh_enabled else "SSH is not enabled"

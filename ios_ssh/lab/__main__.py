@@ -1,16 +1,17 @@
 """`python -m ios_ssh.lab serve`: run lab routers on 127.0.0.1 until SIGINT or SIGTERM.
 
 Prints `NAME 127.0.0.1:SSH_PORT telnet=127.0.0.1:TELNET_PORT image=IMAGE[ faults=K,..]`
-per router, then `ready`. With `--port P`, SSH ports are P..P+N-1 and telnet ports
-P+N..P+2N-1; `--port 0` picks free ones. `--image`, `--latency-ms`, `--keygen-seconds`
-and `--faults` set each router's family and operating conditions (README, "Images,
-latency and faults").
+per router, then `ready` (after writing `--known-hosts FILE`, when given). With `--port P`,
+SSH ports are P..P+N-1 and telnet ports P+N..P+2N-1; `--port 0` picks free ones.
+`--image`, `--latency-ms`, `--keygen-seconds` and `--faults` set each router's family and
+operating conditions (README, "Images, latency and faults").
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import signal
 from pathlib import Path
@@ -59,6 +60,8 @@ async def _serve(args: argparse.Namespace) -> None:
             f" image={device.image.name}" + (f" faults={injected}" if injected else ""),
             flush=True,
         )
+    if args.known_hosts:
+        _write_known_hosts(args.known_hosts, routers)
     print("ready", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -67,6 +70,22 @@ async def _serve(args: argparse.Namespace) -> None:
     await stop.wait()
     for router in routers:
         await router.stop()
+
+
+def _write_known_hosts(path: Path, routers: list[Router]) -> None:
+    """OpenSSH known_hosts lines for the routers' SSH ports and their start-up keys (a
+    factory router has none yet), written atomically: clients can then check strictly."""
+    lines = []
+    for router in routers:
+        key = router.current_host_key()
+        if key is not None:
+            public = key.export_public_key("openssh").decode().split()
+            lines.append(f"[{router.host}]:{router.port} {public[0]} {public[1]} {router.name}\n")
+    path = path.expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text("".join(lines))
+    os.replace(tmp, path)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -107,6 +126,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     serve.add_argument("--faults", type=Path, help="YAML or JSON map: router name -> faults")
     serve.add_argument("--seed", type=int, default=0, help="seed for fault rates and jitter")
+    serve.add_argument(
+        "--known-hosts",
+        type=Path,
+        help="write an OpenSSH known_hosts file for the routers' SSH ports (start-up keys)",
+    )
     args = parser.parse_args(argv)
     try:
         asyncio.run(_serve(args))

@@ -13,7 +13,7 @@ from nornir.core.task import Task
 
 from ..errors import ConnectError, IntentError
 from ..intent import SshIntent
-from ..session import Conversation, DeviceParams, Driver, open_session
+from ..session import Conversation, DeviceParams, Driver, establish, open_session
 
 CONNECTION_NAMES = {"netmiko": "netmiko", "scrapli": "scrapli"}
 
@@ -40,6 +40,14 @@ def device_params_of(host: Host) -> DeviceParams:
     for key in ("ssh_port", "telnet_port", "timeout", "reverse_port_offset"):
         if host.data.get(key) is not None:
             data[key] = host.data[key]
+    # How every session checks this host, and the user's driver extras (from
+    # ios_ssh.inventory): the same for the fresh login, verify and the probes.
+    for key in ("host_key_check", "known_hosts", "ssh_algorithms"):
+        if host.get(key) is not None:
+            data[key] = host.get(key)
+    options = host.get("_driver_options") or {}
+    data["netmiko_options"] = options.get("netmiko", {})
+    data["scrapli_options"] = options.get("scrapli", {})
     if host.data.get("transport") == "telnet" or str(host.platform).endswith("_telnet"):
         data["device_type"] = "cisco_ios_telnet"
     return DeviceParams.coerce(data)
@@ -130,6 +138,8 @@ def conversation(
     """
     try:
         reused = _reuse(task, driver, params)
+    except ConnectError:
+        raise  # a refused host key or algorithm: already says host and port
     except Exception as exc:
         if params.transport != "telnet" or params.ssh_port is None:
             raise ConnectError(f"{params.host}:{params.effective_port}: {exc}") from exc
@@ -146,7 +156,15 @@ def conversation(
 
 
 def _reuse(task: Task, driver: Driver, params: DeviceParams) -> Conversation:
-    conn = task.host.get_connection(CONNECTION_NAMES[driver], task.nornir.config)
+    name = CONNECTION_NAMES[driver]
+    identity = None
+    if params.transport == "ssh":
+        # The host key is checked before nornir's plugin sends credentials; the plugin's
+        # own connection is then strict against the same file (inventory options).
+        if name not in task.host.connections:
+            task.host.data[f"_identity_{name}"] = establish(params)
+        identity = task.host.data.get(f"_identity_{name}")
+    conn = task.host.get_connection(name, task.nornir.config)
     if driver == "netmiko":
         from ..session.netmiko_driver import NetmikoChannel
 
@@ -159,5 +177,6 @@ def _reuse(task: Task, driver: Driver, params: DeviceParams) -> Conversation:
 
         channel = ScrapliChannel.from_connection(conn, params)
     conv = Conversation(channel)
+    conv.identity = identity
     conv.send("")
     return conv

@@ -7,6 +7,7 @@ from typing import Any
 from .. import redact
 from ..errors import ConnectError
 from .conversation import Conversation
+from .identity import Identity, establish
 from .params import DeviceParams, Driver
 
 
@@ -28,6 +29,8 @@ def open_session(device: DeviceParams | dict[str, Any], driver: Driver = "netmik
 
 
 def _open(params: DeviceParams, driver: Driver) -> Conversation:
+    # The host key is checked before any driver sends a user name (telnet has none).
+    identity = establish(params) if params.transport == "ssh" else None
     if driver == "netmiko":
         from .netmiko_driver import NetmikoChannel
 
@@ -38,8 +41,9 @@ def _open(params: DeviceParams, driver: Driver) -> Conversation:
         conversation = Conversation(ScrapliChannel(params))
     else:
         raise ValueError(f"driver: {driver!r} is not allowed; use 'netmiko' or 'scrapli'")
+    conversation.identity = identity
     conversation.send("")  # learn the prompt
     return conversation
 
 
-__all__ = ["Conversation", "DeviceParams", "Driver", "open_session"]
+__all__ = ["Conversation", "DeviceParams", "Driver", "Identity", "establish", "open_session"]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..errors import DeviceError
 from .channel import Channel
+from .identity import Identity
 from .platform import CONFIG_PROMPT, PROMPT_AT_END, QUESTION_AT_END, REFUSALS
 
 Answer = str | Callable[[str], str]
@@ -54,6 +55,8 @@ class Conversation:
         self.channel = channel
         self.params = channel.params
         self.prompt = ""
+        # The host-key check this session passed (None over telnet); see session.identity.
+        self.identity: Identity | None = None
 
     def send(self, text: str, timeout: float | None = None) -> Reply:
         reply = split_reply(self.channel.exchange(text, timeout or self.params.timeout))

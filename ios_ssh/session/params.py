@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from ..errors import IntentError
+from .algorithms import Policy, check_policy
+from .known_hosts import default_file
 
 _SECRET_FIELDS = {"password", "secret"}
 
@@ -39,6 +42,22 @@ def _problems(exc: ValidationError) -> list[str]:
 
 
 Driver = Literal["netmiko", "scrapli"]
+HostKeyCheck = Literal["strict", "accept-new", "off"]
+# Options we set ourselves (credentials, host-key checking): a driver extra cannot override them.
+MANAGED_OPTIONS = frozenset(
+    {
+        "host", "port", "username", "password", "secret", "device_type",
+        "auth_username", "auth_password", "auth_secondary", "auth_strict_key",
+        "ssh_strict", "system_host_keys", "alt_host_keys", "alt_key_file",
+        "ssh_known_hosts_file", "transport",
+    }
+)  # fmt: skip
+# Top-level keys of a netmiko/scrapli-style device dict that are driver extras.
+DRIVER_KEYS = {
+    "disabled_algorithms": ("netmiko",),
+    "ssh_config_file": ("netmiko", "scrapli"),
+    "transport_options": ("scrapli",),
+}
 
 
 class DeviceParams(BaseModel):
@@ -66,6 +85,30 @@ class DeviceParams(BaseModel):
     )
     timeout: float = Field(30.0, gt=0, description="seconds to wait for an ordinary command")
     keygen_timeout: float = Field(600.0, gt=0, description="seconds to wait for key generation")
+    host_key_check: HostKeyCheck = Field(
+        "accept-new",
+        description="strict: the key must be pinned; accept-new: pin an unknown host on first "
+        "contact, refuse a changed key; off: no check (reports say so)",
+    )
+    known_hosts: Path | None = Field(
+        None,
+        strict=False,  # a path is given as text (YAML, the CLI)
+        description="known_hosts file (default $IOS_SSH_KNOWN_HOSTS or ~/.ssh/known_hosts)",
+    )
+    ssh_algorithms: Policy = Field(
+        "legacy-ok", description="modern, legacy-ok (modern first, legacy fallback) or a list"
+    )
+    # repr=False: extras may hold a key passphrase or the like
+    netmiko_options: dict[str, Any] = Field(
+        default_factory=dict,
+        repr=False,
+        description="extra ConnectHandler arguments, on every session",
+    )
+    scrapli_options: dict[str, Any] = Field(
+        default_factory=dict,
+        repr=False,
+        description="extra IOSXEDriver arguments, on every session",
+    )
 
     @field_validator("host")
     @classmethod
@@ -89,6 +132,26 @@ class DeviceParams(BaseModel):
         if any(not (" " <= c <= "~") for c in value.get_secret_value()):
             raise ValueError("must be printable ASCII on one line")
         return value
+
+    @field_validator("ssh_algorithms", mode="before")
+    @classmethod
+    def _algorithms(cls, value: object) -> Policy:
+        return check_policy(value)
+
+    @field_validator("netmiko_options", "scrapli_options")
+    @classmethod
+    def _options(cls, value: dict[str, Any]) -> dict[str, Any]:
+        managed = sorted(set(value) & MANAGED_OPTIONS)
+        if managed:
+            raise ValueError(
+                f"{', '.join(managed)} cannot be set here: use host, username, password, "
+                "secret, host_key_check and known_hosts"
+            )
+        return value
+
+    @property
+    def known_hosts_file(self) -> Path:
+        return (self.known_hosts or default_file()).expanduser()
 
     @property
     def transport(self) -> Literal["ssh", "telnet"]:
@@ -134,7 +197,20 @@ class DeviceParams(BaseModel):
             data["device_type"] = "cisco_ios_telnet"
         data.pop("transport", None)
         data.pop("platform", None)
+        _driver_extras(data)
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
             raise DeviceFieldError(_problems(exc)) from None
+
+
+def _driver_extras(data: dict[str, Any]) -> None:
+    """Move netmiko/scrapli extras given at the top of a device dict into the options
+    of the drivers that take them."""
+    for key, drivers in DRIVER_KEYS.items():
+        if key in data:
+            value = data.pop(key)
+            for driver in drivers:
+                options = dict(data.get(f"{driver}_options") or {})
+                options.setdefault(key, value)
+                data[f"{driver}_options"] = options

@@ -13,8 +13,40 @@ from scrapli.exceptions import (
 )
 
 from ..errors import ConnectError, SessionLogError, SessionLost
+from . import algorithms
+from .known_hosts import KnownHosts
 from .params import DeviceParams
 from .platform import QUESTION_ENDINGS
+
+
+def host_key_options(params: DeviceParams) -> dict[str, object]:
+    """scrapli's host-key and algorithm settings for the system (OpenSSH) transport.
+
+    OpenSSH takes the first value it gets for an option and scrapli puts
+    `StrictHostKeyChecking=yes` before any `open_cmd` of ours, so accept-new cannot be
+    passed here: session.identity records a new host first, then OpenSSH checks strictly.
+    Our known_hosts file is the only one read (no global file). The policy's algorithm
+    lists come first in `open_cmd`, then the user's own `transport_options`.
+    """
+    user = dict(params.scrapli_options.get("transport_options") or {})
+    user_cmd = user.pop("open_cmd", [])
+    user_cmd = [user_cmd] if isinstance(user_cmd, str) else list(user_cmd)
+    allowed = algorithms.resolve(params.ssh_algorithms)
+    if params.host_key_check != "off":
+        pinned = KnownHosts(params.known_hosts_file).lookup(params.host, params.effective_port)
+        allowed = algorithms.prefer_key_types(allowed, [k.keytype for k in pinned])
+    ours = algorithms.openssh_options(allowed)
+    if params.host_key_check == "off":
+        return {
+            "auth_strict_key": False,
+            "transport_options": {**user, "open_cmd": ours + user_cmd},
+        }
+    ours += ["-o", "GlobalKnownHostsFile=/dev/null"]
+    return {
+        "auth_strict_key": True,
+        "ssh_known_hosts_file": str(params.known_hosts_file),
+        "transport_options": {**user, "open_cmd": ours + user_cmd},
+    }
 
 
 class ScrapliChannel:
@@ -22,17 +54,26 @@ class ScrapliChannel:
 
     def __init__(self, params: DeviceParams, transport: str = "system") -> None:
         self.params = params
+        # every SSH transport checks against our file; `open_cmd` matters to `system` only
+        ssh = params.transport != "telnet"
+        extras = {**params.scrapli_options, **(host_key_options(params) if ssh else {})}
+        if params.transport == "telnet":
+            extras["auth_strict_key"] = False
+        elif params.host_key_check != "off":
+            # scrapli falls back to ~/.ssh/known_hosts when the file is missing: make it exist
+            params.known_hosts_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            params.known_hosts_file.touch(mode=0o600, exist_ok=True)
         self.conn = IOSXEDriver(
             host=params.host,
             port=params.effective_port,
             auth_username=params.username,
             auth_password=params.password.get_secret_value(),
             auth_secondary=params.secret.get_secret_value(),
-            auth_strict_key=False,
             transport="telnet" if params.transport == "telnet" else transport,
             timeout_socket=params.timeout,
             timeout_transport=params.timeout,
             timeout_ops=params.timeout,
+            **extras,
         )
         try:
             self.conn.open()
@@ -41,7 +82,10 @@ class ScrapliChannel:
                 f"{params.host}:{params.effective_port}: authentication failed"
             ) from exc
         except (ScrapliConnectionError, ScrapliTimeout, ScrapliConnectionNotOpened, OSError) as exc:
-            raise ConnectError(f"{params.host}:{params.effective_port}: {exc}") from exc
+            text = " ".join(str(exc).split())
+            if "host key" in text.lower() or "known_hosts" in text:
+                text += f" ({params.known_hosts_file}); nothing was sent"
+            raise ConnectError(f"{params.host}:{params.effective_port}: {text}") from exc
 
     @classmethod
     def from_connection(cls, conn: object, params: DeviceParams) -> ScrapliChannel:

@@ -15,10 +15,17 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def lab_process() -> Iterator[LabProcess]:
+def lab_known_hosts(tmp_path: Path) -> Path:
+    return tmp_path / "lab.known_hosts"
+
+
+@pytest.fixture
+def lab_process(lab_known_hosts: Path) -> Iterator[LabProcess]:
     # Reverse SSH ports 2001-2003 shifted to free ports: another lab may hold the real ones.
     offset = free_reverse_offset()
-    lab = LabProcess.start("demo", 0, minute_seconds=10.0, reverse_offset=offset)
+    lab = LabProcess.start(
+        "demo", 0, minute_seconds=10.0, known_hosts=lab_known_hosts, reverse_offset=offset
+    )
     lab.reverse_offset = offset  # type: ignore[attr-defined]
     try:
         yield lab
@@ -27,8 +34,8 @@ def lab_process() -> Iterator[LabProcess]:
 
 
 @pytest.fixture
-def lab_inventory(lab_process: LabProcess, tmp_path: Path) -> Path:
-    """inventory/lab with the ports this test's lab really has."""
+def lab_inventory(lab_process: LabProcess, lab_known_hosts: Path, tmp_path: Path) -> Path:
+    """inventory/lab with the ports and the host keys this test's lab really has."""
     folder = tmp_path / "inventory"
     folder.mkdir()
     hosts = yaml.safe_load((REPO / "inventory/lab/hosts.yaml").read_text())
@@ -44,6 +51,8 @@ def lab_inventory(lab_process: LabProcess, tmp_path: Path) -> Path:
             data["ssh_intent_file"] = str(REPO / data["ssh_intent_file"])
             data["reverse_port_offset"] = lab_process.reverse_offset  # type: ignore[attr-defined]
     (folder / "hosts.yaml").write_text(yaml.safe_dump(hosts))
-    for name in ("groups.yaml", "defaults.yaml"):
-        (folder / name).write_text((REPO / "inventory/lab" / name).read_text())
+    (folder / "groups.yaml").write_text((REPO / "inventory/lab/groups.yaml").read_text())
+    defaults = yaml.safe_load((REPO / "inventory/lab/defaults.yaml").read_text())
+    defaults["data"]["known_hosts"] = str(lab_known_hosts)  # strict, against this lab's keys
+    (folder / "defaults.yaml").write_text(yaml.safe_dump(defaults))
     return folder

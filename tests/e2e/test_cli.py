@@ -42,6 +42,25 @@ def test_apply_dry_run_apply_again_verify_state(lab_inventory: Path) -> None:
     assert json.loads(state.output)["cs1"]["ssh_version"] == "2.0"
 
 
+def test_strict_checking_against_the_labs_known_hosts(
+    lab_inventory: Path, lab_known_hosts: Path, tmp_path: Path
+) -> None:
+    """inventory/lab checks strictly against the file the lab wrote; an empty file given
+    on the command line refuses every SSH host before any credential, naming the file."""
+    inv = ["--inventory", str(lab_inventory)]
+    assert lab_known_hosts.read_text().count("ssh-rsa") == 3  # r3 is factory-fresh: no key
+    ok = runner.invoke(app, ["state", *inv, "--host", "r1", "--host", "cs1"])
+    assert ok.exit_code == 0, ok.output
+    empty = tmp_path / "empty_known_hosts"
+    empty.write_text("")
+    refused = runner.invoke(app, ["state", *inv, "--host", "r1", "--known-hosts", str(empty)])
+    assert refused.exit_code == 1
+    assert "host key not known" in refused.output and "empty_known_hosts" in refused.output
+    assert empty.read_text() == ""
+    bad = runner.invoke(app, ["state", *inv, "--host-key-check", "maybe"])
+    assert bad.exit_code == 2 and "--host-key-check" in bad.output
+
+
 def test_a_failing_host_does_not_stop_the_others(lab_inventory: Path) -> None:
     hosts = lab_inventory / "hosts.yaml"
     hosts.write_text(
@@ -122,6 +141,9 @@ def test_lab_up_status_down(tmp_path: Path) -> None:
     try:
         assert up.returncode == 0, up.stderr + up.stdout
         assert f"r1 127.0.0.1:{base} telnet=127.0.0.1:{base + 4}" in up.stdout
+        pinned = (tmp_path / "lab.known_hosts").read_text()  # beside lab.json
+        for port in (base, base + 1, base + 3):  # r3 is factory-fresh: no key yet
+            assert f"[127.0.0.1]:{port} ssh-rsa " in pinned
         status = run("status")
         assert status.returncode == 0 and status.stdout.count(" up") == 4
         assert run("up", "--port", str(base)).returncode == 2  # already running

@@ -44,6 +44,7 @@ def test_the_demo_exits_0_with_every_router_verified() -> None:
         command, cwd=REPO, capture_output=True, text=True, timeout=280, check=False
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "host keys: checked strictly" in result.stdout
     tables = result.stdout.split("verify (fresh reads and live probes)")
     assert len(tables) == 2
     for name in ("r1", "r2", "r3", "cs1"):

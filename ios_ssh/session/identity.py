@@ -1,0 +1,148 @@
+"""Who is on the other end: the host-key check every SSH session passes first.
+
+Before a driver sends a user name, `establish` reads the server's offer (the algorithm
+policy refuses a router up front), takes the host key from a key exchange (no
+authentication), and holds it against the known_hosts file: `strict` needs it pinned,
+`accept-new` records an unknown host, `off` checks nothing (and the report says so). A
+refused key raises ConnectError, so no password, secret or command is ever sent.
+
+The drivers then connect with strict checking against the same file, so their own
+connection is held to the same key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncssh
+
+from ..errors import ConnectError
+from . import algorithms
+from .aio import run
+from .known_hosts import HostKey, KnownHosts, host_name
+from .offer import read_offer
+from .params import DeviceParams
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The outcome of the check for one session."""
+
+    host: str
+    port: int
+    check: str
+    file: Path | None
+    key: HostKey | None  # the key on the wire (None when check is off)
+    recorded: bool  # accept-new pinned it just now
+    negotiated: algorithms.Algorithms
+    banner: str
+
+    @property
+    def legacy(self) -> list[str]:
+        return algorithms.legacy_in(self.negotiated)
+
+    def notes(self) -> list[str]:
+        """What a report says about this session's identity and algorithms."""
+        name = host_name(self.host, self.port)
+        out = []
+        if self.check == "off":
+            out.append(
+                f"host key NOT checked (host_key_check=off): the identity of {name} "
+                "was not verified"
+            )
+        elif self.recorded and self.key is not None:
+            out.append(
+                f"host key of {name} was unknown and is now pinned in {self.file} "
+                f"(accept-new): {self.key.fingerprint}"
+            )
+        out.append(f"ssh algorithms negotiated with {name}: {algorithms.describe(self.negotiated)}")
+        if self.legacy:
+            out.append(algorithms.legacy_fix(self.legacy))
+        return out
+
+
+def _negotiate(params: DeviceParams, pinned: list[HostKey]) -> tuple[str, algorithms.Algorithms]:
+    where = f"{params.host}:{params.effective_ssh_port}"
+    allowed = algorithms.resolve(params.ssh_algorithms)
+    try:
+        offer = read_offer(params.host, params.effective_ssh_port, params.timeout)
+    except (OSError, TimeoutError) as exc:
+        raise ConnectError(f"{where}: {exc}") from exc
+    ordered = algorithms.prefer_key_types(allowed, [k.keytype for k in pinned])
+    try:
+        return offer.banner, algorithms.negotiate(ordered, offer.algorithms)
+    except algorithms.NoCommonAlgorithm as exc:
+        policy = params.ssh_algorithms
+        shown = policy if isinstance(policy, str) else "an explicit list"
+        hint = (
+            "ssh_algorithms=legacy-ok reaches it; better, enable modern algorithms on the router "
+            "('ip ssh server algorithm ...') or upgrade the image"
+            if policy == "modern"
+            else "widen ssh_algorithms or fix the router"
+        )
+        raise ConnectError(f"{where}: refused by ssh_algorithms={shown}: {exc}; {hint}") from None
+
+
+def fetch_host_key(params: DeviceParams, allowed: algorithms.Algorithms) -> HostKey:
+    """The host key the server proves it holds in a key exchange (no authentication)."""
+    algs = algorithms.asyncssh_options(allowed)
+    options = asyncssh.SSHClientConnectionOptions(**algs, connect_timeout=params.timeout)
+
+    async def fetch() -> asyncssh.SSHKey | None:
+        return await asyncio.wait_for(
+            asyncssh.get_server_host_key(
+                params.host,
+                params.effective_ssh_port,
+                kex_algs=algs["kex_algs"],  # these two override `options` when left out
+                server_host_key_algs=algs["server_host_key_algs"],
+                options=options,
+            ),
+            params.timeout,
+        )
+
+    where = f"{params.host}:{params.effective_ssh_port}"
+    try:
+        key = run(fetch)
+    except (OSError, TimeoutError, asyncssh.Error) as exc:
+        raise ConnectError(f"{where}: key exchange failed: {exc}") from exc
+    if key is None:
+        raise ConnectError(f"{where}: the server showed no host key")
+    return HostKey(key.get_algorithm(), key.public_data)
+
+
+def establish(params: DeviceParams) -> Identity:
+    """Check the server's host key for an SSH session; raise ConnectError on a refusal."""
+    port, check = params.effective_ssh_port, params.host_key_check
+    file = None if check == "off" else params.known_hosts_file
+    store = KnownHosts(file) if file else None
+    pinned = store.lookup(params.host, port) if store else []
+    banner, negotiated = _negotiate(params, pinned)
+    if store is None:
+        return Identity(params.host, port, check, None, None, False, negotiated, banner)
+    allowed = algorithms.prefer_key_types(
+        algorithms.resolve(params.ssh_algorithms), [k.keytype for k in pinned]
+    )
+    key = fetch_host_key(params, allowed)
+    name = host_name(params.host, port)
+    if key in pinned:
+        return Identity(params.host, port, check, file, key, False, negotiated, banner)
+    if pinned:
+        expected = ", ".join(f"{k.fingerprint} ({k.keytype})" for k in pinned)
+        raise ConnectError(
+            f"{params.host}:{port}: HOST KEY MISMATCH for {name} in {file}: expected "
+            f"{expected}, the server offered {key.fingerprint} ({key.keytype}); nothing was "
+            f"sent. If the router's key really changed, check it out of band and replace the "
+            f"entry (ssh-keygen -R '{name}' -f {file})"
+        )
+    if check == "strict":
+        raise ConnectError(
+            f"{params.host}:{port}: host key not known: no entry for {name} in {file} "
+            f"(host_key_check=strict), expected none, the server offered {key.fingerprint} "
+            f"({key.keytype}); nothing was sent. Check the fingerprint out of band and add "
+            "it, or use host_key_check=accept-new"
+        )
+    assert store is not None
+    store.add(params.host, port, key)
+    return Identity(params.host, port, check, file, key, True, negotiated, banner)

@@ -1,0 +1,241 @@
+"""The known_hosts file: reading, matching, recording and replacing host keys.
+
+OpenSSH's format (sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT"): `patterns keytype base64 [comment]`,
+with `[host]:port` for ports other than 22, `*`/`?` wildcards, `!` negation, hashed names
+(`|1|salt|HMAC-SHA1(salt, name)`), and `@cert-authority` / `@revoked` markers. One module
+owns the file so every driver, the probes and key rotation agree on what is pinned.
+
+Writes are atomic (a temporary file renamed over the old one) and serialised: a lock per
+file for threads (Nornir runs hosts in threads) and an flock for other processes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import fcntl
+import hashlib
+import hmac
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_FILE = Path("~/.ssh/known_hosts")
+ENV_FILE = "IOS_SSH_KNOWN_HOSTS"  # overrides the default (tests, CI, the demo)
+
+
+def default_file() -> Path:
+    """The file used when a device names none: $IOS_SSH_KNOWN_HOSTS, else ~/.ssh/known_hosts."""
+    return Path(os.environ.get(ENV_FILE) or DEFAULT_FILE).expanduser()
+
+
+def sha256_fingerprint(blob: bytes) -> str:
+    """OpenSSH's `SHA256:` fingerprint of a public key blob (base64, no padding)."""
+    return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
+
+
+@dataclass(frozen=True)
+class HostKey:
+    """A public host key: its type name (`ssh-rsa`, `ssh-ed25519`, ...) and wire blob."""
+
+    keytype: str
+    blob: bytes
+
+    @property
+    def fingerprint(self) -> str:
+        return sha256_fingerprint(self.blob)
+
+    def openssh(self) -> str:
+        return f"{self.keytype} {base64.b64encode(self.blob).decode()}"
+
+    @classmethod
+    def parse(cls, text: str) -> HostKey:
+        """`ssh-rsa AAAA... [comment]`."""
+        words = text.split()
+        if len(words) < 2:
+            raise ValueError("a key needs a type and base64 data")
+        try:
+            return cls(words[0], base64.b64decode(words[1], validate=True))
+        except binascii.Error:
+            raise ValueError("key data is not base64") from None
+
+
+def host_name(host: str, port: int) -> str:
+    """The name known_hosts uses: `host` on port 22, `[host]:port` otherwise."""
+    return host if port == 22 else f"[{host}]:{port}"
+
+
+def _hashed(name: str, salt: bytes) -> str:
+    digest = hmac.new(salt, name.encode(), hashlib.sha1).digest()
+    return f"|1|{base64.b64encode(salt).decode()}|{base64.b64encode(digest).decode()}"
+
+
+def _hashed_match(pattern: str, name: str) -> bool:
+    parts = pattern.split("|")
+    if len(parts) != 4 or parts[1] != "1":
+        return False
+    try:
+        salt = base64.b64decode(parts[2])
+    except binascii.Error:
+        return False
+    return hmac.compare_digest(_hashed(name, salt), pattern)
+
+
+def _pattern_match(pattern: str, name: str) -> bool:
+    if pattern.startswith("|"):
+        return _hashed_match(pattern, name)
+    # OpenSSH wildcards are only `*` and `?`: `[` is literal (`[host]:port`).
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, name, re.IGNORECASE) is not None
+
+
+def patterns_match(patterns: str, name: str) -> bool:
+    """OpenSSH's rule: some pattern matches and no negated (`!`) pattern does."""
+    hit = False
+    for pattern in patterns.split(","):
+        if pattern.startswith("!"):
+            if _pattern_match(pattern[1:], name):
+                return False
+        elif _pattern_match(pattern, name):
+            hit = True
+    return hit
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One parsed line; `marker` is '' for a plain key, else `@revoked`/`@cert-authority`."""
+
+    marker: str
+    patterns: str
+    key: HostKey
+
+
+def parse_line(line: str) -> Entry | None:
+    """An entry, or None for a blank line, a comment or a line that cannot be read."""
+    words = line.split()
+    if not words or words[0].startswith("#"):
+        return None
+    marker = words.pop(0) if words[0].startswith("@") else ""
+    if len(words) < 3:
+        return None
+    try:
+        key = HostKey.parse(" ".join(words[1:3]))
+    except ValueError:
+        return None
+    return Entry(marker, words[0], key)
+
+
+_THREAD_LOCKS: dict[Path, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with _LOCKS_GUARD:
+        lock = _THREAD_LOCKS.setdefault(path, threading.Lock())
+    with lock:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        lock_file = path.with_name(path.name + ".lock")
+        with open(lock_file, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class KnownHosts:
+    """One known_hosts file."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path).expanduser().resolve()
+
+    def _lines(self) -> list[str]:
+        try:
+            return self.path.read_text().splitlines()
+        except FileNotFoundError:
+            return []
+
+    def lookup(self, host: str, port: int) -> list[HostKey]:
+        """The keys pinned for this host and port (revoked keys are left out)."""
+        name = host_name(host, port)
+        entries = [e for e in map(parse_line, self._lines()) if e and e.marker != "@cert-authority"]
+        revoked = {e.key for e in entries if e.marker == "@revoked"}
+        return [
+            e.key
+            for e in entries
+            if not e.marker and e.key not in revoked and patterns_match(e.patterns, name)
+        ]
+
+    def add(self, host: str, port: int, key: HostKey, hashed: bool | None = None) -> None:
+        """Record a key for a host (accept-new's first contact). The name is hashed when
+        asked, or by default when the file already hashes its names (HashKnownHosts)."""
+        with _locked(self.path):
+            lines = self._lines()
+            if hashed is None:
+                hashed = any(line.startswith("|1|") for line in lines)
+            name = host_name(host, port)
+            if any(
+                (e := parse_line(line))
+                and not e.marker
+                and e.key == key
+                and patterns_match(e.patterns, name)
+                for line in lines
+            ):
+                return  # another thread recorded it meanwhile
+            self._write(lines + [_entry_line(name, key, hashed)])
+
+    def replace(self, host: str, port: int, key: HostKey) -> list[HostKey]:
+        """Pin `key` as the host's only key (rotation); returns the keys it replaced.
+
+        A line naming several hosts keeps the others; a hashed entry is replaced by a hashed
+        one, so the file keeps the style it had."""
+        name = host_name(host, port)
+        with _locked(self.path):
+            kept, old, hashed = [], [], False
+            for line in self._lines():
+                entry = parse_line(line)
+                if entry is None or entry.marker or not patterns_match(entry.patterns, name):
+                    kept.append(line)
+                    continue
+                old.append(entry.key)
+                others = [
+                    p
+                    for p in entry.patterns.split(",")
+                    if not p.startswith("|") and not _pattern_match(p.lstrip("!"), name)
+                ]
+                hashed = hashed or entry.patterns.startswith("|")
+                if others and not any(p.startswith("!") for p in others):
+                    kept.append(f"{','.join(others)} {entry.key.openssh()}")
+            self._write(kept + [_entry_line(name, key, hashed)])
+        return old
+
+    def _write(self, lines: list[str]) -> None:
+        mode = self.path.stat().st_mode & 0o777 if self.path.exists() else 0o600
+        fd, tmp = tempfile.mkstemp(prefix=".known_hosts.", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write("".join(f"{line}\n" for line in lines))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, mode)
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+
+
+def _entry_line(name: str, key: HostKey, hashed: bool) -> str:
+    shown = _hashed(name, os.urandom(20)) if hashed else name
+    return f"{shown} {key.openssh()}"
+
+
+def known_hosts_lines(entries: list[tuple[str, int, HostKey]]) -> str:
+    """A whole file for these hosts (the lab writes one for the routers it serves)."""
+    return "".join(f"{_entry_line(host_name(h, p), k, False)}\n" for h, p, k in entries)

@@ -1,0 +1,98 @@
+"""The known_hosts file: OpenSSH's format, matching, and atomic, locked updates."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import threading
+from pathlib import Path
+
+import asyncssh
+import pytest
+
+from ios_ssh.session.known_hosts import HostKey, KnownHosts, host_name, patterns_match
+
+
+def _key(kind: str = "ssh-ed25519") -> HostKey:
+    key = asyncssh.generate_private_key(kind)
+    return HostKey(key.get_algorithm(), key.public_data)
+
+
+def _hashed(name: str) -> str:
+    salt = b"0123456789abcdefghij"
+    digest = hmac.new(salt, name.encode(), hashlib.sha1).digest()
+    return f"|1|{base64.b64encode(salt).decode()}|{base64.b64encode(digest).decode()}"
+
+
+def test_names_and_patterns() -> None:
+    assert host_name("r1", 22) == "r1" and host_name("10.0.0.1", 2222) == "[10.0.0.1]:2222"
+    assert patterns_match("[10.0.0.1]:2222", "[10.0.0.1]:2222")  # brackets are literal
+    assert not patterns_match("[10.0.0.1]:2222", "1")
+    assert patterns_match("r*.example.com,!r9.example.com", "r1.example.com")
+    assert not patterns_match("r*.example.com,!r9.example.com", "r9.example.com")
+    assert patterns_match("R?", "r1") and patterns_match(_hashed("[h]:22"), "[h]:22")
+
+
+def test_lookup_reads_plain_hashed_revoked_and_skips_junk(tmp_path: Path) -> None:
+    a, b, c = _key(), _key(), _key()
+    file = tmp_path / "known_hosts"
+    file.write_text(
+        "# a comment\n\nnot a key line\n"
+        f"r1,r2 {a.openssh()} comment\n"
+        f"{_hashed('[r1]:2222')} {b.openssh()}\n"
+        f"r1 {c.openssh()}\n@revoked * {c.openssh()}\n"
+        f"@cert-authority * {b.openssh()}\n"
+    )
+    store = KnownHosts(file)
+    assert store.lookup("r1", 22) == [a]  # c is revoked
+    assert store.lookup("r1", 2222) == [b]
+    assert store.lookup("r3", 22) == []
+
+
+def test_replace_pins_one_key_keeps_other_hosts_and_hashing(tmp_path: Path) -> None:
+    old, new, other = _key(), _key("ssh-rsa"), _key()
+    file = tmp_path / "known_hosts"
+    file.write_text(
+        f"r1,r2 {old.openssh()}\n{_hashed('[r1]:2222')} {old.openssh()}\nr3 {other.openssh()}\n"
+    )
+    file.chmod(0o644)
+    store = KnownHosts(file)
+    assert store.replace("r1", 2222, new) == [old]
+    assert store.lookup("r1", 2222) == [new]
+    assert store.lookup("r1", 22) == [old] and store.lookup("r3", 22) == [other]
+    assert "[r1]:2222" not in file.read_text()  # the new entry is hashed like the old one
+    assert store.replace("r1", 22, new) == [old]
+    assert store.lookup("r2", 22) == [old] and store.lookup("r1", 22) == [new]
+    assert file.stat().st_mode & 0o777 == 0o644
+    assert not list(tmp_path.glob(".known_hosts.*"))  # no temporary file left behind
+
+
+def test_add_from_many_threads_loses_nothing(tmp_path: Path) -> None:
+    store = KnownHosts(tmp_path / "sub" / "known_hosts")
+    keys = [_key() for _ in range(16)]
+    threads = [
+        threading.Thread(target=store.add, args=("127.0.0.1", 10000 + i, key))
+        for i, key in enumerate(keys)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for i, key in enumerate(keys):
+        assert store.lookup("127.0.0.1", 10000 + i) == [key]
+    store.add("127.0.0.1", 10000, keys[0])  # recorded once only
+    assert len(store.path.read_text().splitlines()) == 16
+
+
+def test_add_follows_a_hashed_file(tmp_path: Path) -> None:
+    file = tmp_path / "known_hosts"
+    file.write_text(f"{_hashed('r1')} {_key().openssh()}\n")
+    new = _key()
+    KnownHosts(file).add("r2", 2222, new)
+    assert "r2" not in file.read_text() and KnownHosts(file).lookup("r2", 2222) == [new]
+
+
+def test_a_bad_key_line_is_refused() -> None:
+    with pytest.raises(ValueError):
+        HostKey.parse("ssh-rsa not-base64!")
