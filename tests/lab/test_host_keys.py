@@ -153,7 +153,7 @@ def test_off_is_said_in_every_report(lab: Lab, temporary_known_hosts: Path) -> N
 def _rotate_intent() -> SshIntent:
     return SshIntent.from_dict(
         {
-            "rsa": {"modulus": 1024, "regenerate": "always"},
+            "rsa": {"modulus": 2048, "regenerate": "always"},
             "ssh": {"version": 2},
             "archive": {"path": "flash:archive"},
         }

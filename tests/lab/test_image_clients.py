@@ -248,36 +248,29 @@ def test_commands_an_image_lacks_over_ssh(lab: Lab, name: str, absent: list[str]
         assert "Rollback Done" in out
 
 
-def test_paramiko_5_refuses_sha1_key_exchange_and_cannot_be_told_otherwise(lab: Lab) -> None:
-    # paramiko 5 removed SHA-1 key exchange; `disabled_algorithms` only removes, it cannot
-    # add back what the library no longer has (image-families.md S3, S20)
-    assert int(paramiko.__version__.split(".")[0]) >= 5
-    assert "diffie-hellman-group14-sha1" not in paramiko.Transport._kex_info
-    for name in ("r1", "r2", "r3"):
+def test_the_pinned_paramiko_4_reaches_every_family(lab: Lab) -> None:
+    """paramiko 5 removed SHA-1 key exchange and `ssh-rsa` (image-families.md S3, S20), and
+    `disabled_algorithms` can only remove; the project pins paramiko 4 (netmiko[par4], as
+    netmiko's maintainer advises), which still offers them: every family is reached."""
+    assert int(paramiko.__version__.split(".")[0]) == 4
+    negotiated = {}
+    for name in ("r1", "r2", "r3", "r4"):
         client = paramiko.SSHClient()
         client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-        with pytest.raises(paramiko.SSHException, match="no acceptable kex algorithm"):
-            client.connect(
-                "127.0.0.1",
-                lab.addresses[name].port,
-                "admin",
-                "admin",
-                look_for_keys=False,
-                allow_agent=False,
-            )
+        client.connect(
+            "127.0.0.1",
+            lab.addresses[name].port,
+            "admin",
+            "admin",
+            look_for_keys=False,
+            allow_agent=False,
+        )
+        transport = client.get_transport()
+        negotiated[name] = (transport.remote_cipher, transport.host_key_type)
         client.close()
-    client = paramiko.SSHClient()
-    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-    client.connect(
-        "127.0.0.1",
-        lab.addresses["r4"].port,
-        "admin",
-        "admin",
-        look_for_keys=False,
-        allow_agent=False,
-    )
-    assert client.get_transport().host_key_type == "rsa-sha2-512"
-    client.close()
+    assert negotiated["r1"] == ("aes128-cbc", "ssh-rsa")  # 12.2SX: CBC and group1-sha1 only
+    assert negotiated["r2"][1] == "ssh-rsa" and negotiated["r3"][1] == "ssh-rsa"
+    assert negotiated["r4"][1] == "rsa-sha2-512"
 
 
 def test_netmiko_on_xe17_version_banner_keygen_dialogue(lab: Lab) -> None:
@@ -306,16 +299,22 @@ def test_netmiko_on_xe17_version_banner_keygen_dialogue(lab: Lab) -> None:
         conn.disconnect()
 
 
-def test_netmiko_cannot_log_in_to_15(lab: Lab) -> None:
-    with pytest.raises(Exception, match="no acceptable kex algorithm|Incompatible ssh peer"):
-        ConnectHandler(
-            device_type="cisco_ios",
-            host="127.0.0.1",
-            port=lab.addresses["r2"].port,
-            username="admin",
-            password="admin",
-            conn_timeout=10,
-        )
+def test_netmiko_on_paramiko_4_logs_in_to_15(lab: Lab) -> None:
+    # With paramiko 5 this failed with "Incompatible ssh peer (no acceptable kex algorithm)".
+    conn = ConnectHandler(
+        device_type="cisco_ios",
+        host="127.0.0.1",
+        port=lab.addresses["r2"].port,
+        username="admin",
+        password="admin",
+        secret="admin",
+        conn_timeout=10,
+    )
+    try:
+        conn.enable()
+        assert "Version 15.0(2)SE11" in conn.send_command("show version")
+    finally:
+        conn.disconnect()
 
 
 def _scrapli(lab: Lab, name: str, **options: object) -> IOSXEDriver:
