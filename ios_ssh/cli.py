@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -184,6 +185,14 @@ def apply(
     revert_minutes: Annotated[
         int, typer.Option("--revert-minutes", help="revert timer while a change is tried, 1-120")
     ] = 5,
+    allow_unprotected: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unprotected",
+            help="change routers that have no revert timer (12.2SX before SXI), unprotected; "
+            "per host: allow_unprotected in its data",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
     html: Annotated[
         Path | None, typer.Option("--html", help="also write the HTML report to this file")
@@ -217,6 +226,7 @@ def apply(
         secrets=secrets,
         save=save,
         revert_minutes=revert_minutes,
+        allow_unprotected=allow_unprotected,
     )
     reports = {name: report_of(outcome, name) for name, outcome in results.items()}
     _finish(reports, "dry run" if dry_run else "apply", as_json, show_diff=dry_run, html=html)
@@ -476,6 +486,9 @@ def parse_command(
 def main() -> None:
     # Nornir logs each failed host's traceback; the summary already says what failed.
     logging.getLogger("nornir").setLevel(logging.CRITICAL)
+    # The legacy key exchanges old routers need use finite-field DH, which `cryptography`
+    # warns about on every session: the report already names legacy algorithms and the fix.
+    warnings.filterwarnings("ignore", message=".*Diffie-Hellman over finite fields.*")
     try:
         app()
     except IosSshError as exc:  # a library error that escaped: say it plainly

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,7 @@ class LabRouter:
     host: str
     ssh_port: int
     telnet_port: int
+    image: str = ""  # the image family the lab says the router runs
 
 
 class LabProcess:
@@ -50,6 +52,7 @@ class LabProcess:
         log: Path | None = None,
         reverse_offset: int = 0,
         known_hosts: Path | None = None,
+        extra_args: Sequence[str] = (),
     ) -> LabProcess:
         """Start the lab; its output goes to `log` (a pipe could fill up, or break when
         this process exits), which is read until the lab says `ready`."""
@@ -71,6 +74,7 @@ class LabProcess:
             cmd += ["--reverse-offset", str(reverse_offset)]
         if known_hosts is not None:  # the lab pins its routers' keys there before `ready`
             cmd += ["--known-hosts", str(known_hosts)]
+        cmd += list(extra_args)  # e.g. --image mixed --count 4, --faults FILE, --latency-ms N
         if log is None:
             log = Path(tempfile.mkstemp(prefix="ios-ssh-lab-", suffix=".log")[1])
         with log.open("w") as sink:
@@ -103,10 +107,13 @@ class LabProcess:
 
 
 def _router(line: str) -> LabRouter:
-    """`r1 127.0.0.1:10001 telnet=127.0.0.1:10005`"""
+    """`r1 127.0.0.1:10001 telnet=127.0.0.1:10005 image=xe17[ faults=...]`"""
     words = line.split()
     host, ssh_port = words[1].rsplit(":", 1)
-    return LabRouter(words[0], host, int(ssh_port), int(words[2].rsplit(":", 1)[1]))
+    named = dict(word.split("=", 1) for word in words[3:] if "=" in word)
+    return LabRouter(
+        words[0], host, int(ssh_port), int(words[2].rsplit(":", 1)[1]), named.get("image", "")
+    )
 
 
 def up(port: int = DEFAULT_PORT, state_dir: Path | None = None) -> list[LabRouter]:

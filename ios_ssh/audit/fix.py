@@ -59,9 +59,9 @@ def fix_intent(results: Results, rules: list[Rule]) -> tuple[dict[str, Any], lis
         data["lines"] = [lines[name] for name in sorted(lines)]
     if data:
         # apply refuses to change a router without a configuration archive (no revert
-        # timer); flash:archive is the intent's default path (not every platform has
-        # flash:, see image-families.md: edit it for those).
-        data["archive"] = {"path": "flash:archive"}
+        # timer); with no path, each router gets its own file system's (disk0:archive on a
+        # Sup720, bootflash:archive on IOS-XE).
+        data["archive"] = {}
     if data.get("aaa"):
         # Under aaa new-model, `login local` on a line gives way to the login lists.
         for block in data.get("lines", []):

@@ -54,18 +54,14 @@ def uniform(count: int) -> list[RouterSpec]:
     return [RouterSpec(f"r{i}", "baseline") for i in range(1, count + 1)]
 
 
-# The demo: two ordinary routers, one factory-fresh (telnet only), one console server.
-# Pinned to the `hybrid` image (the lab before image families) for now: the library does
-# not yet understand XE 17 (hidden default version 2, 2048-bit minimum), and netmiko on
-# paramiko 5 cannot log in to ios15 (SHA-1 key exchange only). The lead switches it.
-DEMO_IMAGE = "hybrid"
+# The demo: two ordinary routers, one factory-fresh (telnet only), one console server, on
+# the families a real fleet mixes (the 12.2SX family has no revert timer, so the demo leaves
+# it to `--image mixed` labs, where the user chooses its protection).
 DEMO = [
-    RouterSpec("r1", "baseline", image=DEMO_IMAGE),
-    RouterSpec("r2", "baseline", image=DEMO_IMAGE),
-    RouterSpec("r3", "factory", image=DEMO_IMAGE),
-    RouterSpec(
-        "cs1", "console-server", consoles=((1, "r1"), (2, "r2"), (3, "r3")), image=DEMO_IMAGE
-    ),
+    RouterSpec("r1", "baseline", image="xe17"),
+    RouterSpec("r2", "baseline", image="ios15"),
+    RouterSpec("r3", "factory", image="xe16"),
+    RouterSpec("cs1", "console-server", consoles=((1, "r1"), (2, "r2"), (3, "r3")), image="ios15"),
 ]
 
 

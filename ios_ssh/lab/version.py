@@ -36,6 +36,9 @@ def uptime_text(minutes: int) -> str:
 
 
 def show_version(identity: str, hostname: str, minutes: int, file_system: str) -> str:
+    """The whole output: IOS-XE's layout for an XE identity, classic IOS's otherwise."""
+    if "IOS XE" not in identity and "IOS-XE" not in identity:
+        return _classic(identity, hostname, minutes, file_system)
     uptime = uptime_text(minutes)
     return "\n".join(
         [
@@ -68,6 +71,31 @@ def show_version(identity: str, hostname: str, minutes: int, file_system: str) -
             "4 Gigabit Ethernet interfaces",
             "32768K bytes of non-volatile configuration memory.",
             "4194304K bytes of physical memory.",
+            "",
+            f"Configuration register is {CONFIG_REGISTER}",
+        ]
+    )
+
+
+def _classic(identity: str, hostname: str, minutes: int, file_system: str) -> str:
+    """Classic IOS (12.x, 15.x): no IOS-XE licence block, a bootstrap ROM line, the image
+    on the router's own file system; the layout of the Catalyst 3750-X / 6500 captures in
+    ntc-templates' cisco_ios show-version fixtures."""
+    return "\n".join(
+        [
+            identity,
+            "Copyright (c) 1986-2017 by Cisco Systems, Inc.",
+            "Compiled Sat 19-Aug-17 09:34 by prod_rel_team",
+            "",
+            "ROM: System Bootstrap, Version 12.2(17r)SX7, RELEASE SOFTWARE (fc1)",
+            "",
+            f"{hostname} uptime is {uptime_text(minutes)}",
+            "System returned to ROM by reload",
+            f'System image file is "{file_system}lab-image.bin"',
+            "",
+            "cisco lab router (lab CPU) processor with 524288K/65536K bytes of memory.",
+            "Processor board ID LAB0000001",
+            "512K bytes of non-volatile configuration memory.",
             "",
             f"Configuration register is {CONFIG_REGISTER}",
         ]

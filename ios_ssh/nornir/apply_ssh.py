@@ -33,7 +33,8 @@ def apply_ssh(
             secrets=secrets,
             save=save,
             revert_minutes=revert_minutes,
-            allow_unprotected=allow_unprotected,
+            # Per host (or group) too: the protection choice for images without a timer.
+            allow_unprotected=allow_unprotected or bool(task.host.get("allow_unprotected")),
             session=conv,
         )
     return Result(

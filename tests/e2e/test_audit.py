@@ -28,12 +28,14 @@ def test_online_audit_reads_each_router_without_changing_it(lab_inventory: Path)
     code, report = audit(lab_inventory, "--rules", "cis,stig")
     assert code == 1
     assert set(report) == {"r1", "r2", "r3", "cs1"}
-    r1 = {f["rule"]: f for f in report["r1"]}
-    # from `show ip ssh`, read live: the lab defaults to 1.99 and a 120 s time-out
-    assert r1["CIS 2.1.1.2"]["evidence"] == ["show ip ssh: SSH Enabled - version 1.99"]
-    assert r1["CIS 2.1.1.1.4"]["status"] == "fail"
-    assert r1["CIS 2.1.1.1.3"]["status"] == "pass"  # a 2048-bit key, from the router
-    assert r1["CISC-ND-001200"]["evidence"][1] == "not allowed: hmac-sha1"
+    r2 = {f["rule"]: f for f in report["r2"]}
+    # from `show ip ssh`, read live: the IOS 15 router defaults to 1.99 and a 120 s time-out
+    assert r2["CIS 2.1.1.2"]["evidence"] == ["show ip ssh: SSH Enabled - version 1.99"]
+    assert r2["CIS 2.1.1.1.4"]["status"] == "fail"
+    assert r2["CIS 2.1.1.1.3"]["status"] == "pass"  # a 2048-bit key, from the router
+    assert r2["CISC-ND-001200"]["evidence"][1].startswith("not allowed: hmac-sha1")
+    r1 = {f["rule"]: f for f in report["r1"]}  # IOS-XE 17: version 2 is its (hidden) default
+    assert r1["CIS 2.1.1.2"]["status"] == "pass"
     r3 = {f["rule"]: f for f in report["r3"]}  # factory-fresh, reached over telnet
     assert r3["CIS 1.2.2"]["evidence"] == ["line vty 0 4: transport input telnet"]
     again_code, again = audit(lab_inventory, "--rules", "cis,stig")
@@ -100,8 +102,8 @@ def test_verify_html_report(lab_inventory: Path, tmp_path: Path) -> None:
     hardening = Path(__file__).resolve().parents[2] / "inventory/intents/hardening.yaml"
     result = runner.invoke(
         app,
-        ["verify", str(hardening), "-i", str(lab_inventory), "--host", "r1", "--html", str(page)],
+        ["verify", str(hardening), "-i", str(lab_inventory), "--host", "r2", "--html", str(page)],
     )
-    assert result.exit_code == 1  # the lab's r1 is not hardened yet
+    assert result.exit_code == 1  # the lab's r2 (IOS 15) is not hardened yet
     text = page.read_text()
-    assert '"r1"' in text and "ssh version" in text and "expected 2.0, found 1.99" in text
+    assert '"r2"' in text and "ssh version" in text and "expected 2.0, found 1.99" in text
