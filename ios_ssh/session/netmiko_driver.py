@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from netmiko import ConnectHandler
-from netmiko.exceptions import (
-    NetmikoAuthenticationException,
-    NetmikoTimeoutException,
-    ReadTimeout,
-)
+from netmiko import BaseConnection, ConnectHandler
 from paramiko import BadHostKeyException, PKey
 
-from ..errors import ConnectError, SessionLost
-from . import algorithms
+from ..errors import ConnectError
+from . import algorithms, failures
 from .params import DeviceParams
-from .platform import STOP_PATTERN
+from .platform import PROMPT, STOP_PATTERN
 
 
 def host_key_options(params: DeviceParams) -> dict[str, object]:
@@ -52,23 +47,20 @@ class NetmikoChannel:
                 password=params.password.get_secret_value(),
                 secret=params.secret.get_secret_value(),
                 timeout=params.timeout,
+                conn_timeout=params.timeout,  # netmiko's own default (10 s) cuts slow routers
                 auth_timeout=params.timeout,
                 banner_timeout=params.timeout,
                 fast_cli=False,
                 **self._extras(params),
             )
-            if not self.conn.check_enable_mode():
-                self.conn.enable()
-        except NetmikoAuthenticationException as exc:
-            raise ConnectError(
-                f"{params.host}:{params.effective_port}: authentication failed"
-            ) from exc
-        except NetmikoTimeoutException as exc:
-            raise ConnectError(_one_line(params, exc)) from None
-        except (OSError, EOFError) as exc:
-            raise ConnectError(f"{params.host}:{params.effective_port}: {exc}") from exc
-        except ValueError as exc:  # netmiko's "Failed to enter enable mode"
-            raise ConnectError(f"{params.host}:{params.effective_port}: {exc}") from exc
+        except Exception as exc:
+            if not failures.is_driver_error(exc):
+                raise
+            mismatch = _host_key_mismatch(params, exc)
+            if mismatch:
+                raise ConnectError(mismatch, "host-key") from None
+            raise failures.connect_error(exc, params) from None
+        enable(self.conn, params)
 
     @staticmethod
     def _extras(params: DeviceParams) -> dict[str, object]:
@@ -93,10 +85,10 @@ class NetmikoChannel:
                 strip_command=True,
                 cmd_verify=bool(text),
             )
-        except ReadTimeout as exc:
-            raise SessionLost(f"no prompt within {timeout:.0f} s after {text!r}") from exc
-        except (OSError, EOFError) as exc:
-            raise SessionLost(f"session dropped after {text!r}: {exc}") from exc
+        except Exception as exc:
+            if not failures.is_driver_error(exc):
+                raise
+            raise failures.session_lost(exc, self.params, text, timeout) from None
 
     def protect(self, secrets: Iterable[str]) -> None:
         """netmiko's session_log masks the values of its `no_log` mapping: add ours."""
@@ -118,17 +110,39 @@ def _fp(key: PKey) -> str:
     return f"{key.fingerprint} ({key.get_name()})"
 
 
-def _one_line(params: DeviceParams, exc: BaseException) -> str:
-    """netmiko's multi-line error in one line; paramiko's host-key refusal with both
-    fingerprints (netmiko wraps it, so it is the context)."""
-    where = f"{params.host}:{params.effective_port}"
-    cause = exc.__context__
-    if isinstance(cause, BadHostKeyException):
-        return (
-            f"{where}: HOST KEY MISMATCH in {params.known_hosts_file}: expected "
-            f"{_fp(cause.expected_key)}, the server offered {_fp(cause.key)}; nothing was sent"
-        )
-    text = " ".join(str(exc).split())
-    if "known_hosts" in text:
-        text += f" ({params.known_hosts_file}); nothing was sent"
-    return f"{where}: {text}"
+def _host_key_mismatch(params: DeviceParams, exc: BaseException) -> str | None:
+    """paramiko's host-key refusal with both fingerprints (netmiko wraps it)."""
+    for cause in (exc, exc.__context__, exc.__cause__):
+        if isinstance(cause, BadHostKeyException):
+            return (
+                f"{params.host}:{params.effective_port}: HOST KEY MISMATCH in "
+                f"{params.known_hosts_file}: expected {_fp(cause.expected_key)}, the server "
+                f"offered {_fp(cause.key)}; nothing was sent"
+            )
+    return None
+
+
+def enable(conn: BaseConnection, params: DeviceParams) -> None:
+    """Privileged EXEC, or a one-line ConnectError(kind="enable") within the device
+    timeout. netmiko's own enable() waits its fixed 10 s for a prompt that never comes when
+    IOS asks for the secret again, then raises ReadTimeout with paragraphs of hints."""
+    try:
+        if conn.check_enable_mode():
+            return
+        conn.write_channel(conn.normalize_cmd("enable"))
+        out = conn.read_until_pattern(pattern=_ENABLE_STOP, read_timeout=params.timeout)
+        if out.rstrip().endswith("assword:"):
+            conn.write_channel(conn.normalize_cmd(params.secret.get_secret_value()))
+            out = conn.read_until_pattern(pattern=_ENABLE_STOP, read_timeout=params.timeout)
+    except Exception as exc:
+        if not failures.is_driver_error(exc):
+            raise
+        raise failures.connect_error(exc, params, "enable") from None
+    refused = failures.enable_refusal(out)
+    if refused:
+        if out.rstrip().endswith("assword:"):
+            conn.write_channel("\x03")  # leave no question pending before the disconnect
+        raise ConnectError(f"{params.host}:{params.effective_port}: enable: {refused}", "enable")
+
+
+_ENABLE_STOP = rf"(?:{PROMPT}\s*$|assword:\s*$)"

@@ -5,15 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scrapli.driver.core import IOSXEDriver
-from scrapli.exceptions import (
-    ScrapliAuthenticationFailed,
-    ScrapliConnectionError,
-    ScrapliConnectionNotOpened,
-    ScrapliTimeout,
-)
+from scrapli.exceptions import ScrapliConnectionNotOpened
 
-from ..errors import ConnectError, SessionLogError, SessionLost
-from . import algorithms
+from ..errors import SessionLogError
+from . import algorithms, failures
 from .known_hosts import KnownHosts
 from .params import DeviceParams
 from .platform import QUESTION_ENDINGS
@@ -77,15 +72,11 @@ class ScrapliChannel:
         )
         try:
             self.conn.open()
-        except ScrapliAuthenticationFailed as exc:
-            raise ConnectError(
-                f"{params.host}:{params.effective_port}: authentication failed"
-            ) from exc
-        except (ScrapliConnectionError, ScrapliTimeout, ScrapliConnectionNotOpened, OSError) as exc:
-            text = " ".join(str(exc).split())
-            if "host key" in text.lower() or "known_hosts" in text:
-                text += f" ({params.known_hosts_file}); nothing was sent"
-            raise ConnectError(f"{params.host}:{params.effective_port}: {text}") from exc
+        except Exception as exc:
+            if not failures.is_driver_error(exc):
+                raise
+            # scrapli logs in and enables in open(): the kind says which step failed
+            raise failures.connect_error(exc, params) from None
 
     @classmethod
     def from_connection(cls, conn: object, params: DeviceParams) -> ScrapliChannel:
@@ -101,10 +92,10 @@ class ScrapliChannel:
             raw, _ = self.conn.channel.send_input_and_read(
                 text, strip_prompt=False, expected_outputs=QUESTION_ENDINGS
             )
-        except ScrapliTimeout as exc:
-            raise SessionLost(f"no prompt within {timeout:.0f} s after {text!r}") from exc
-        except (ScrapliConnectionNotOpened, OSError, EOFError) as exc:
-            raise SessionLost(f"session dropped after {text!r}: {exc}") from exc
+        except Exception as exc:  # ScrapliConnectionError, ScrapliTimeout, OSError, ...
+            if not failures.is_driver_error(exc):
+                raise
+            raise failures.session_lost(exc, self.params, text, timeout) from None
         finally:
             self.conn.timeout_ops = saved
         output = raw.decode(errors="replace").replace("\r\n", "\n")
