@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import logging
 import os
 import sys
 import time
@@ -474,8 +473,11 @@ def parse_command(
 
 
 def main() -> None:
-    # Nornir logs each failed host's traceback; the summary already says what failed.
-    logging.getLogger("nornir").setLevel(logging.CRITICAL)
+    # Nornir logs each failed host's traceback, paramiko a 21-line one when a port is not
+    # SSH: the summary already says what failed, in one line. IOS_SSH_DEBUG=1 shows them.
+    from .session.failures import quiet_drivers
+
+    quiet_drivers()
     try:
         app()
     except IosSshError as exc:  # a library error that escaped: say it plainly

@@ -13,7 +13,7 @@ from nornir.core.task import Task
 
 from ..errors import ConnectError, IntentError
 from ..intent import SshIntent
-from ..session import Conversation, DeviceParams, Driver, establish, open_session
+from ..session import Conversation, DeviceParams, Driver, establish, failures, open_session
 
 CONNECTION_NAMES = {"netmiko": "netmiko", "scrapli": "scrapli"}
 
@@ -139,10 +139,15 @@ def conversation(
     try:
         reused = _reuse(task, driver, params)
     except ConnectError:
-        raise  # a refused host key or algorithm: already says host and port
-    except Exception as exc:
         if params.transport != "telnet" or params.ssh_port is None:
-            raise ConnectError(f"{params.host}:{params.effective_port}: {exc}") from exc
+            raise  # a refused host key or algorithm: already says host and port
+        reused = None
+    except Exception as exc:
+        if not failures.is_driver_error(exc):
+            raise
+        if params.transport != "telnet" or params.ssh_port is None:
+            # the plugin logs in (and scrapli enables) when it connects: one line, the cause
+            raise failures.connect_error(exc, params) from None
         reused = None
     if reused is not None:
         yield reused, params  # the host's connection: Nornir closes it
@@ -166,11 +171,10 @@ def _reuse(task: Task, driver: Driver, params: DeviceParams) -> Conversation:
         identity = task.host.data.get(f"_identity_{name}")
     conn = task.host.get_connection(name, task.nornir.config)
     if driver == "netmiko":
-        from ..session.netmiko_driver import NetmikoChannel
+        from ..session.netmiko_driver import NetmikoChannel, enable
 
         conn.set_base_prompt()  # an earlier task may have changed the hostname
-        if not conn.check_enable_mode():
-            conn.enable()
+        enable(conn, params)  # a wrong secret: one line within the device timeout
         channel = NetmikoChannel.from_connection(conn, params)
     else:
         from ..session.scrapli_driver import ScrapliChannel

@@ -196,14 +196,15 @@ def connect_error(
 
 
 def session_lost(
-    exc: BaseException, params: DeviceParams, text: str, timeout: float
+    exc: BaseException, params: DeviceParams, text: str, timeout: float, dropped: bool = False
 ) -> SessionLost:
-    """The SessionLost for a driver failure in the middle of a conversation."""
+    """The SessionLost for a driver failure in the middle of a conversation; `dropped`:
+    the driver's channel is closed, whatever the driver's exception says."""
     if isinstance(exc, SessionLost):
         return exc
     kind = kind_of(exc)
     step = command_step(text)
-    if kind == "timeout":
+    if kind == "timeout" and not dropped:
         return SessionLost(
             f"{where(params)}: {step}: no prompt within {timeout:g} s "
             "(the router stopped answering, or the command needs a longer timeout)"

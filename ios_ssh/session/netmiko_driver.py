@@ -39,6 +39,9 @@ class NetmikoChannel:
     def __init__(self, params: DeviceParams) -> None:
         self.params = params
         try:
+            # the device timeout bounds every wait (netmiko's own conn_timeout, 10 s, cuts a
+            # slow router's connect); the user's extras may still set one of them
+            waits = ("timeout", "conn_timeout", "auth_timeout", "banner_timeout")
             self.conn = ConnectHandler(
                 device_type="cisco_ios_telnet" if params.transport == "telnet" else "cisco_ios",
                 host=params.host,
@@ -46,12 +49,8 @@ class NetmikoChannel:
                 username=params.username,
                 password=params.password.get_secret_value(),
                 secret=params.secret.get_secret_value(),
-                timeout=params.timeout,
-                conn_timeout=params.timeout,  # netmiko's own default (10 s) cuts slow routers
-                auth_timeout=params.timeout,
-                banner_timeout=params.timeout,
                 fast_cli=False,
-                **self._extras(params),
+                **{**dict.fromkeys(waits, params.timeout), **self._extras(params)},
             )
         except Exception as exc:
             if not failures.is_driver_error(exc):
@@ -88,7 +87,9 @@ class NetmikoChannel:
         except Exception as exc:
             if not failures.is_driver_error(exc):
                 raise
-            raise failures.session_lost(exc, self.params, text, timeout) from None
+            # netmiko reads a closed channel as silence and times out: say it dropped
+            dropped = _closed(self.conn)
+            raise failures.session_lost(exc, self.params, text, timeout, dropped) from None
 
     def protect(self, secrets: Iterable[str]) -> None:
         """netmiko's session_log masks the values of its `no_log` mapping: add ours."""
@@ -102,12 +103,25 @@ class NetmikoChannel:
     def close(self) -> None:
         try:
             self.conn.disconnect()
-        except (OSError, EOFError):
-            pass
+        except Exception as exc:  # a session that already dropped: nothing to close
+            if not failures.is_driver_error(exc):
+                raise
 
 
 def _fp(key: PKey) -> str:
     return f"{key.fingerprint} ({key.get_name()})"
+
+
+def _closed(conn: object) -> bool:
+    """The session's channel is closed or at EOF (paramiko's Channel, telnetlib's Telnet)."""
+    remote = getattr(conn, "remote_conn", None)
+    if remote is None:
+        return True
+    return bool(
+        getattr(remote, "closed", False)
+        or getattr(remote, "eof_received", False)
+        or getattr(remote, "eof", False)
+    )
 
 
 def _host_key_mismatch(params: DeviceParams, exc: BaseException) -> str | None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scrapli.driver.core import IOSXEDriver
-from scrapli.exceptions import ScrapliConnectionNotOpened
 
 from ..errors import SessionLogError
 from . import algorithms, failures
+from .conversation import split_reply
 from .known_hosts import KnownHosts
 from .params import DeviceParams
 from .platform import QUESTION_ENDINGS
@@ -99,6 +99,10 @@ class ScrapliChannel:
         finally:
             self.conn.timeout_ops = saved
         output = raw.decode(errors="replace").replace("\r\n", "\n")
+        if not split_reply(output).ending and not self.conn.isalive():
+            # the system transport returns OpenSSH's "Connection ... closed" as output
+            lost = EOFError("the transport closed")
+            raise failures.session_lost(lost, self.params, text, timeout, dropped=True)
         # scrapli returns the echo too; drop the first line when it is the input.
         first, _, rest = output.partition("\n")
         return rest if text and first.strip().endswith(text.strip()) else output
@@ -115,5 +119,6 @@ class ScrapliChannel:
     def close(self) -> None:
         try:
             self.conn.close()
-        except (OSError, ScrapliConnectionNotOpened):
-            pass
+        except Exception as exc:  # a session that already dropped: nothing to close
+            if not failures.is_driver_error(exc):
+                raise
