@@ -16,7 +16,7 @@ from rich.table import Table
 
 from .errors import ConnectError, IntentError
 from .report import Report
-from .session.failures import one_line
+from .session.failures import one_line, one_line_text
 from .state import DeviceState
 
 
@@ -95,7 +95,10 @@ def report_of(outcome: Result | HostFailure, host: str) -> Report:
             errors=[one_line(error)],  # never a driver's paragraphs of hints
             seconds=outcome.seconds,
         )
-    return outcome.result
+    report = outcome.result
+    if isinstance(report, Report):  # a device's refusal comes with its caret line
+        report.errors = [one_line_text(error) for error in report.errors]
+    return report
 
 
 def summary_table(reports: dict[str, Report], title: str) -> Table:

@@ -35,6 +35,31 @@ def uptime_text(minutes: int) -> str:
     return ", ".join(parts)
 
 
+# IOS-XE's GPL notice and ROMMON line (c9800cl_17.7.1, isr4400_16.6.5 in tests/parsers):
+# classic IOS prints neither, so a 12.2SX or 15.x router must not show them (the library
+# reads "IOS-XE" anywhere in the output as an XE image).
+_XE_NOTICE = (
+    "Cisco IOS-XE software, Copyright (c) 2005-2024 by cisco Systems, Inc.",
+    "All rights reserved.  Certain components of Cisco IOS-XE software are",
+    'licensed under the GNU General Public License ("GPL") Version 2.0.  The',
+    "software code licensed under GPL Version 2.0 is free software that comes",
+    "with ABSOLUTELY NO WARRANTY.  You can redistribute and/or modify such",
+    "GPL code under the terms of GPL Version 2.0.  For more details, see the",
+    'documentation or "License Notice" file accompanying the IOS-XE software,',
+    "or the applicable URL provided on the flyer accompanying the IOS-XE",
+    "software.",
+    "",
+    "",
+    "ROM: IOS-XE ROMMON",
+)
+
+
+def _classic_rom(identity: str) -> tuple[str, ...]:
+    """A classic image's ROM line: sup720_12.2-18-SXF7 and c3945_15.0-1-M7 captures."""
+    version = "12.2(17r)S4" if "Version 12." in identity else "15.0(1r)M13"
+    return (f"ROM: System Bootstrap, Version {version}, RELEASE SOFTWARE (fc1)",)
+
+
 def show_version(identity: str, hostname: str, minutes: int, file_system: str) -> str:
     uptime = uptime_text(minutes)
     return "\n".join(
@@ -42,18 +67,7 @@ def show_version(identity: str, hostname: str, minutes: int, file_system: str) -
             identity,
             "",
             "",
-            "Cisco IOS-XE software, Copyright (c) 2005-2024 by cisco Systems, Inc.",
-            "All rights reserved.  Certain components of Cisco IOS-XE software are",
-            'licensed under the GNU General Public License ("GPL") Version 2.0.  The',
-            "software code licensed under GPL Version 2.0 is free software that comes",
-            "with ABSOLUTELY NO WARRANTY.  You can redistribute and/or modify such",
-            "GPL code under the terms of GPL Version 2.0.  For more details, see the",
-            'documentation or "License Notice" file accompanying the IOS-XE software,',
-            "or the applicable URL provided on the flyer accompanying the IOS-XE",
-            "software.",
-            "",
-            "",
-            "ROM: IOS-XE ROMMON",
+            *(_XE_NOTICE if "IOS XE" in identity else _classic_rom(identity)),
             "",
             f"{hostname} uptime is {uptime}",
             f"Uptime for this control processor is {uptime}",

@@ -10,7 +10,7 @@ from nornir.core.task import Result, Task
 from ..intent import SshIntent
 from ..session import Driver
 from ..tasks import apply
-from .host import conversation, device_params, host_intent
+from .host import allows_unprotected, conversation, device_params, host_intent
 
 
 def apply_ssh(
@@ -33,7 +33,7 @@ def apply_ssh(
             secrets=secrets,
             save=save,
             revert_minutes=revert_minutes,
-            allow_unprotected=allow_unprotected,
+            allow_unprotected=allow_unprotected or allows_unprotected(task.host),
             session=conv,
         )
     return Result(

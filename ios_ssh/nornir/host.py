@@ -97,6 +97,15 @@ def intent_for_host(host: Host, intent: SshIntent | str | Path | None) -> SshInt
     return SshIntent.from_dict(merged)
 
 
+def allows_unprotected(host: Host) -> bool:
+    """The host's `allow_unprotected` data: a router with no revert timer (12.2(33)SXH,
+    say) that may be changed without one (README, "Outcomes": `partial`)."""
+    value = host.get("allow_unprotected", False)
+    if not isinstance(value, bool):
+        raise IntentError([f"allow_unprotected: {value!r} is not true or false"])
+    return value
+
+
 def preflight(hosts: Iterable[Host], intent: SshIntent | str | Path | None) -> list[str]:
     """Every problem of every host's device fields and resolved intent, one line each,
     before any connection: a fleet run starts only when this is empty."""
@@ -105,6 +114,7 @@ def preflight(hosts: Iterable[Host], intent: SshIntent | str | Path | None) -> l
         checks: list[Callable[[], object]] = [partial(device_params_of, host)]
         if intent is not None:  # `state` has no intent: only the device fields
             checks.append(partial(intent_for_host, host, intent))
+            checks.append(partial(allows_unprotected, host))
         for check in checks:
             try:
                 check()

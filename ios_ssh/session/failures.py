@@ -16,6 +16,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import re
 import socket
 from collections.abc import Iterator
 
@@ -89,10 +90,26 @@ def _text(exc: BaseException) -> str:
     return " ".join(str(exc).split()).lower()
 
 
+_CLOSED_WORDS = (
+    "transport shut down",
+    "saw eof",
+    "closed by remote host",
+    "connection reset",
+    "reset by peer",
+)
+
+
 def kind_of(exc: BaseException) -> str | None:
     """The cause of a failed connection, from the exception and its chain; None when
     nothing in it says."""
-    for item in _chain(exc):
+    chain = list(_chain(exc))
+    if any(isinstance(item, ConnectError) and item.kind for item in chain):
+        return next(i.kind for i in chain if isinstance(i, ConnectError) and i.kind)
+    if not any("permission denied" in _text(i) for i in chain) and any(
+        words in _text(i) for i in chain for words in _CLOSED_WORDS
+    ):
+        return "closed"  # a hang-up during login, whatever the driver calls it
+    for item in chain:
         if isinstance(item, ConnectError) and item.kind:
             return item.kind
         names, text = _names(item), _text(item)
@@ -116,6 +133,10 @@ def kind_of(exc: BaseException) -> str | None:
             return "algorithms"
         if "escalating privilege" in text or "failed to enter enable mode" in text:
             return "enable"
+        if "permission denied" in text:
+            return "auth"
+        if any(words in text for words in _CLOSED_WORDS):  # paramiko: "Authentication
+            return "closed"  # failed: transport shut down or saw EOF" is not a refusal
         if names & {"NetmikoAuthenticationException", "AuthenticationException"}:
             return "auth"
         if names & {"PermissionDenied", "ScrapliAuthenticationFailed"}:
@@ -212,6 +233,15 @@ def session_lost(
     return SessionLost(
         f"{where(params)}: {step}: the session dropped (the router or the network closed it)"
     )
+
+
+_CARET_AT_END = re.compile(r"(?:^|\s+)\^\s*$")
+
+
+def one_line_text(text: str) -> str:
+    """A message as one line: IOS's caret line (`   ^`) dropped, the rest joined."""
+    lines = [_CARET_AT_END.sub("", line).strip() for line in text.splitlines()]
+    return " ".join(line for line in lines if line)
 
 
 def one_line(exc: BaseException, limit: int = 300) -> str:
