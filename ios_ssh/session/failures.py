@@ -108,10 +108,9 @@ def kind_of(exc: BaseException) -> str | None:
     if not any("permission denied" in _text(i) for i in chain) and any(
         words in _text(i) for i in chain for words in _CLOSED_WORDS
     ):
-        return "closed"  # a hang-up during login, whatever the driver calls it
+        # paramiko's "Authentication failed: transport shut down or saw EOF" is a hang-up
+        return "closed"
     for item in chain:
-        if isinstance(item, ConnectError) and item.kind:
-            return item.kind
         names, text = _names(item), _text(item)
         if "BadHostKeyException" in names or "host key verification failed" in text:
             return "host-key"
@@ -133,18 +132,14 @@ def kind_of(exc: BaseException) -> str | None:
             return "algorithms"
         if "escalating privilege" in text or "failed to enter enable mode" in text:
             return "enable"
-        if "permission denied" in text:
-            return "auth"
-        if any(words in text for words in _CLOSED_WORDS):  # paramiko: "Authentication
-            return "closed"  # failed: transport shut down or saw EOF" is not a refusal
+        if isinstance(item, TimeoutError | socket.timeout) or "timed out" in text:
+            return "timeout"
         if names & {"NetmikoAuthenticationException", "AuthenticationException"}:
             return "auth"
         if names & {"PermissionDenied", "ScrapliAuthenticationFailed"}:
             return "auth"
         if "permission denied" in text or "authentication fail" in text:
             return "auth"
-        if isinstance(item, TimeoutError | socket.timeout) or "timed out" in text:
-            return "timeout"
         if names & {"NetmikoTimeoutException", "ScrapliTimeout", "ReadTimeout"}:
             return "timeout"
         if isinstance(item, ConnectionResetError | ConnectionAbortedError | EOFError):
