@@ -56,6 +56,7 @@ SCENARIOS: list[tuple[str, dict[str, Any], str]] = [
     ("reset_after_kex", {"reset_after_kex": True}, "login"),
     ("drop-at-confirm", {"drop": r"^configure confirm"}, "after"),
 ]
+SCENARIOS_BY_NAME = {s[0]: s for s in SCENARIOS}
 MID_CHANGE = {"change", "after"}  # needs a revert timer to come back exactly
 
 
@@ -97,8 +98,7 @@ def faults_file(plan: dict[str, str], path: Path) -> Path:
 
 
 def _by_name(plan: dict[str, str]) -> dict[str, tuple[str, dict[str, Any], str]]:
-    table = {s[0]: s for s in SCENARIOS}
-    return {name: table[scenario] for name, scenario in plan.items()}
+    return {name: SCENARIOS_BY_NAME[scenario] for name, scenario in plan.items()}
 
 
 def start(count: int, seed: int, folder: Path) -> Fleet:
