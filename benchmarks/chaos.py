@@ -23,7 +23,7 @@ from tests.lab import chaos_fleet
 def main() -> int:
     parser = argparse.ArgumentParser(prog="benchmarks/chaos.py")
     parser.add_argument("routers", type=int, nargs="?", default=200)
-    parser.add_argument("--workers", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=20)
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--driver", choices=["netmiko", "scrapli"], default="netmiko")
     args = parser.parse_args()
@@ -33,7 +33,7 @@ def main() -> int:
         up = time.monotonic() - started
         try:
             run = chaos_fleet.apply(fleet, args.workers, args.driver)
-            chaos_fleet.wait_for_revert_window()
+            chaos_fleet.wait_for_revert_window(fleet, run)
             problems = chaos_fleet.problems(fleet, run)
         finally:
             fleet.lab.close()

@@ -15,7 +15,7 @@ import pytest
 from . import chaos_fleet
 
 ROUTERS = 200
-WORKERS = 50
+WORKERS = 20
 SEED = 14
 
 pytestmark = pytest.mark.timeout(int(chaos_fleet.bound(ROUTERS, WORKERS)) + 300)
@@ -28,7 +28,7 @@ def test_a_chaos_fleet_ends_in_true_outcomes(tmp_path: Path) -> None:
         assert kinds == set(chaos_fleet.lab_faults.KINDS)  # every kind the lab offers
         assert len(fleet.faults) == round(ROUTERS * chaos_fleet.FAULT_RATE)
         run = chaos_fleet.apply(fleet, WORKERS)
-        chaos_fleet.wait_for_revert_window()
+        chaos_fleet.wait_for_revert_window(fleet, run)
         problems = chaos_fleet.problems(fleet, run)
         assert not problems, "\n".join(problems[:40])
     finally:
