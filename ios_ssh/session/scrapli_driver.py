@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from scrapli.driver.core import IOSXEDriver
@@ -12,6 +13,8 @@ from .conversation import split_reply
 from .known_hosts import KnownHosts
 from .params import DeviceParams
 from .platform import QUESTION_ENDINGS
+
+_OPENSSH_CLOSED = re.compile(r"^Connection to \S+ closed", re.MULTILINE)
 
 
 def host_key_options(params: DeviceParams) -> dict[str, object]:
@@ -99,8 +102,11 @@ class ScrapliChannel:
         finally:
             self.conn.timeout_ops = saved
         output = raw.decode(errors="replace").replace("\r\n", "\n")
-        if not split_reply(output).ending and not self.conn.isalive():
-            # the system transport returns OpenSSH's "Connection ... closed" as output
+        if not split_reply(output).ending and (
+            _OPENSSH_CLOSED.search(output) or not self.conn.isalive()
+        ):
+            # the system transport returns OpenSSH's "Connection to H closed by remote
+            # host." as output, and its ssh process may not have exited yet
             lost = EOFError("the transport closed")
             raise failures.session_lost(lost, self.params, text, timeout, dropped=True)
         # scrapli returns the echo too; drop the first line when it is the input.

@@ -109,7 +109,13 @@ def _one_line(error: BaseException, where: str, step: str) -> str:
 @pytest.mark.parametrize("driver", DRIVERS)
 def test_a_closed_port(driver: str) -> None:
     port = _closed_port()
-    device = {"host": "127.0.0.1", "port": port, "username": "a", "password": "b", "timeout": 4}
+    device = {
+        "host": "127.0.0.1",
+        "port": port,
+        "username": "nobody",
+        "password": "wrong-password-1",
+        "timeout": 4,
+    }
     error = _refused(device, driver)
     assert error.kind == "refused"
     assert "connection refused" in _one_line(error, f"127.0.0.1:{port}", "connect")
@@ -146,7 +152,12 @@ def test_a_telnet_port_given_as_ssh(lab: Lab, driver: str) -> None:
 @pytest.mark.parametrize("driver", DRIVERS)
 def test_an_unresolvable_host(driver: str) -> None:
     """RFC 6761: `.invalid` never resolves, so no address is ever contacted."""
-    device = {"host": "router.invalid", "username": "a", "password": "b", "timeout": 4}
+    device = {
+        "host": "router.invalid",
+        "username": "nobody",
+        "password": "wrong-password-1",
+        "timeout": 4,
+    }
     error = _refused(device, driver)
     assert error.kind == "unreachable"
     assert "cannot resolve 'router.invalid'" in _one_line(error, "router.invalid:22", "connect")
@@ -154,7 +165,12 @@ def test_an_unresolvable_host(driver: str) -> None:
 
 @pytest.mark.parametrize("driver", DRIVERS)
 def test_a_silent_server(silent_port: int, driver: str) -> None:
-    device = {"host": "127.0.0.1", "port": silent_port, "username": "a", "password": "b"}
+    device = {
+        "host": "127.0.0.1",
+        "port": silent_port,
+        "username": "nobody",
+        "password": "wrong-password-1",
+    }
     error = _refused({**device, "timeout": 2}, driver)
     assert error.kind == "timeout"
     text = _one_line(error, f"127.0.0.1:{silent_port}", "connect")
