@@ -319,6 +319,7 @@ def state(
     """Read each host's SSH state."""
     from .fleet import HostFailure, run_with_progress, to_json
     from .nornir import read_ssh_state
+    from .session.failures import one_line
 
     connection = _connection(host_key_check, known_hosts, ssh_algorithms)
     nornir = _nornir(inventory, host, group, workers, connection=connection)
@@ -334,8 +335,10 @@ def state(
             console.print(
                 f"{name}: {item.summary()}", markup=False, highlight=False, soft_wrap=True
             )
-        for name, exc in failed.items():
-            console.print(f"{name}: error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        for name, exc in failed.items():  # one line each, never a driver's paragraphs
+            console.print(
+                f"{name}: error: {one_line(exc)}", markup=False, highlight=False, soft_wrap=True
+            )
     raise typer.Exit(EXIT_FAILED if failed else 0)
 
 
