@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import logging
 import os
 import sys
 import time
@@ -330,6 +329,7 @@ def state(
     """Read each host's SSH state."""
     from .fleet import HostFailure, run_with_progress, to_json
     from .nornir import read_ssh_state
+    from .session.failures import one_line
 
     connection = _connection(host_key_check, known_hosts, ssh_algorithms)
     nornir = _nornir(inventory, host, group, workers, connection=connection)
@@ -345,8 +345,10 @@ def state(
             console.print(
                 f"{name}: {item.summary()}", markup=False, highlight=False, soft_wrap=True
             )
-        for name, exc in failed.items():
-            console.print(f"{name}: error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        for name, exc in failed.items():  # one line each, never a driver's paragraphs
+            console.print(
+                f"{name}: error: {one_line(exc)}", markup=False, highlight=False, soft_wrap=True
+            )
     raise typer.Exit(EXIT_FAILED if failed else 0)
 
 
@@ -484,8 +486,11 @@ def parse_command(
 
 
 def main() -> None:
-    # Nornir logs each failed host's traceback; the summary already says what failed.
-    logging.getLogger("nornir").setLevel(logging.CRITICAL)
+    # Nornir logs each failed host's traceback, paramiko a 21-line one when a port is not
+    # SSH: the summary already says what failed, in one line. IOS_SSH_DEBUG=1 shows them.
+    from .session.failures import quiet_drivers
+
+    quiet_drivers()
     # The legacy key exchanges old routers need use finite-field DH, which `cryptography`
     # warns about on every session: the report already names legacy algorithms and the fix.
     warnings.filterwarnings("ignore", message=".*Diffie-Hellman over finite fields.*")

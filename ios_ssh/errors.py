@@ -34,8 +34,31 @@ class DeviceError(IosSshError):
         super().__init__(f"device rejected {command!r}: {device_words}")
 
 
+# Why a session could not be opened (session.failures decides; README "Errors").
+CONNECT_KINDS = (
+    "refused",  # nothing listens on the port (TCP connection refused)
+    "timeout",  # no answer in time: no SYN-ACK, or a server that says nothing
+    "unreachable",  # the name does not resolve, or no route to the address
+    "not-ssh",  # something answered, but not an SSH server (a telnet port, say)
+    "closed",  # the server hung up during the handshake or login (vty lines, access-class)
+    "algorithms",  # no algorithm both sides allow
+    "host-key",  # the host key is unknown (strict) or does not match the pinned one
+    "auth",  # the login was refused: user name or password
+    "enable",  # the enable secret was refused, or no enable secret is set
+)
+
+
 class ConnectError(IosSshError):
-    """No session could be opened (refused, authentication failed, unreachable)."""
+    """No session could be opened; `kind` is one of CONNECT_KINDS (None: not classified).
+
+    `ConnectError(message)` still works; the message is one line naming host:port, the
+    step and the likely fix."""
+
+    def __init__(self, message: str, kind: str | None = None) -> None:
+        if kind is not None and kind not in CONNECT_KINDS:
+            raise ValueError(f"ConnectError kind {kind!r}: one of {', '.join(CONNECT_KINDS)}")
+        self.kind = kind
+        super().__init__(message)
 
 
 class SessionLost(IosSshError):

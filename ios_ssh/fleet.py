@@ -14,8 +14,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .errors import ConnectError, IntentError, IosSshError
+from .errors import ConnectError, IntentError
 from .report import Report
+from .session.failures import one_line, one_line_text
 from .state import DeviceState
 
 
@@ -86,16 +87,18 @@ def run_with_progress(
 def report_of(outcome: Result | HostFailure, host: str) -> Report:
     if isinstance(outcome, HostFailure):
         error = outcome.error
-        text = str(error) if isinstance(error, IosSshError) else f"{type(error).__name__}: {error}"
         before = isinstance(error, ConnectError | IntentError)
         return Report(
             host,
             ok=False,
             outcome="failed-before-change" if before else "unknown",
-            errors=[" ".join(text.split())],
+            errors=[one_line(error)],  # never a driver's paragraphs of hints
             seconds=outcome.seconds,
         )
-    return outcome.result
+    report = outcome.result
+    if isinstance(report, Report):  # a device's refusal comes with its caret line
+        report.errors = [one_line_text(error) for error in report.errors]
+    return report
 
 
 def summary_table(reports: dict[str, Report], title: str) -> Table:

@@ -36,6 +36,7 @@ HOST_KEY_EXTRAS = frozenset(
 CHANNEL_OWN = {
     "netmiko": frozenset(
         {"secret", "fast_cli", "timeout", "auth_timeout", "banner_timeout", "device_type"}
+        | {"conn_timeout"}
     ),
     "scrapli": frozenset(
         {"auth_secondary", "transport", "timeout_socket", "timeout_transport", "timeout_ops"}
@@ -54,10 +55,24 @@ def _connection_options(
     policy of `params` (as our own sessions have them), then the user's driver extras."""
     from .session import netmiko_driver, scrapli_driver
 
-    netmiko: dict[str, Any] = {"secret": secret, "fast_cli": False, **params.netmiko_options}
+    # The device timeout bounds every wait, as in our own sessions (session.failures):
+    # netmiko's defaults cut a connect at 10 s, scrapli's wait 30 s for a wrong secret.
+    wait = params.timeout
+    netmiko: dict[str, Any] = {
+        "secret": secret,
+        "fast_cli": False,
+        "timeout": wait,
+        "conn_timeout": wait,
+        "auth_timeout": wait,
+        "banner_timeout": wait,
+        **params.netmiko_options,
+    }
     scrapli: dict[str, Any] = {
         "auth_secondary": secret,
         "transport": "telnet" if telnet else "system",
+        "timeout_socket": wait,
+        "timeout_transport": wait,
+        "timeout_ops": wait,
         **params.scrapli_options,
     }
     if telnet:

@@ -17,7 +17,7 @@ import asyncssh
 
 from .errors import ConnectError
 from .report import Check
-from .session import algorithms
+from .session import algorithms, failures
 from .session.aio import run
 from .session.identity import Identity, establish
 from .session.params import DeviceParams
@@ -155,7 +155,9 @@ def _safe(exc: BaseException) -> str:
     text = str(exc)
     if "PRIVATE KEY" in text or "-----BEGIN" in text:
         return f"{type(exc).__name__} (details withheld: they may hold key material)"
-    return text[:500]
+    kind = failures.kind_of(exc)  # the cause, named as ConnectError's kinds are
+    line = failures.one_line(exc, limit=160)
+    return f"{kind}: {line}" if kind else line
 
 
 def pubkey_probe(

@@ -35,6 +35,25 @@ def uptime_text(minutes: int) -> str:
     return ", ".join(parts)
 
 
+# IOS-XE's GPL notice and ROMMON line (c9800cl_17.7.1, isr4400_16.6.5 in tests/parsers):
+# classic IOS prints neither, so a 12.2SX or 15.x router must not show them (the library
+# reads "IOS-XE" anywhere in the output as an XE image).
+_XE_NOTICE = (
+    "Cisco IOS-XE software, Copyright (c) 2005-2024 by cisco Systems, Inc.",
+    "All rights reserved.  Certain components of Cisco IOS-XE software are",
+    'licensed under the GNU General Public License ("GPL") Version 2.0.  The',
+    "software code licensed under GPL Version 2.0 is free software that comes",
+    "with ABSOLUTELY NO WARRANTY.  You can redistribute and/or modify such",
+    "GPL code under the terms of GPL Version 2.0.  For more details, see the",
+    'documentation or "License Notice" file accompanying the IOS-XE software,',
+    "or the applicable URL provided on the flyer accompanying the IOS-XE",
+    "software.",
+    "",
+    "",
+    "ROM: IOS-XE ROMMON",
+)
+
+
 def show_version(identity: str, hostname: str, minutes: int, file_system: str) -> str:
     """The whole output: IOS-XE's layout for an XE identity, classic IOS's otherwise."""
     if "IOS XE" not in identity and "IOS-XE" not in identity:
@@ -45,18 +64,7 @@ def show_version(identity: str, hostname: str, minutes: int, file_system: str) -
             identity,
             "",
             "",
-            "Cisco IOS-XE software, Copyright (c) 2005-2024 by cisco Systems, Inc.",
-            "All rights reserved.  Certain components of Cisco IOS-XE software are",
-            'licensed under the GNU General Public License ("GPL") Version 2.0.  The',
-            "software code licensed under GPL Version 2.0 is free software that comes",
-            "with ABSOLUTELY NO WARRANTY.  You can redistribute and/or modify such",
-            "GPL code under the terms of GPL Version 2.0.  For more details, see the",
-            'documentation or "License Notice" file accompanying the IOS-XE software,',
-            "or the applicable URL provided on the flyer accompanying the IOS-XE",
-            "software.",
-            "",
-            "",
-            "ROM: IOS-XE ROMMON",
+            *_XE_NOTICE,
             "",
             f"{hostname} uptime is {uptime}",
             f"Uptime for this control processor is {uptime}",

@@ -10,7 +10,7 @@ from nornir.core.task import Result, Task
 from ..intent import SshIntent
 from ..session import Driver
 from ..tasks import apply
-from .host import conversation, device_params, host_intent
+from .host import allows_unprotected, conversation, device_params, host_intent
 
 
 def apply_ssh(
@@ -33,8 +33,7 @@ def apply_ssh(
             secrets=secrets,
             save=save,
             revert_minutes=revert_minutes,
-            # Per host (or group) too: the protection choice for images without a timer.
-            allow_unprotected=allow_unprotected or bool(task.host.get("allow_unprotected")),
+            allow_unprotected=allow_unprotected or allows_unprotected(task.host),
             session=conv,
         )
     return Result(

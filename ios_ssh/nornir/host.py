@@ -13,7 +13,7 @@ from nornir.core.task import Task
 
 from ..errors import ConnectError, IntentError
 from ..intent import SshIntent
-from ..session import Conversation, DeviceParams, Driver, establish, open_session
+from ..session import Conversation, DeviceParams, Driver, establish, failures, open_session
 
 CONNECTION_NAMES = {"netmiko": "netmiko", "scrapli": "scrapli"}
 
@@ -97,6 +97,15 @@ def intent_for_host(host: Host, intent: SshIntent | str | Path | None) -> SshInt
     return SshIntent.from_dict(merged)
 
 
+def allows_unprotected(host: Host) -> bool:
+    """The host's `allow_unprotected` data: a router with no revert timer (12.2(33)SXH,
+    say) that may be changed without one (README, "Outcomes": `partial`)."""
+    value = host.get("allow_unprotected", False)
+    if not isinstance(value, bool):
+        raise IntentError([f"allow_unprotected: {value!r} is not true or false"])
+    return value
+
+
 def preflight(hosts: Iterable[Host], intent: SshIntent | str | Path | None) -> list[str]:
     """Every problem of every host's device fields and resolved intent, one line each,
     before any connection: a fleet run starts only when this is empty."""
@@ -105,6 +114,7 @@ def preflight(hosts: Iterable[Host], intent: SshIntent | str | Path | None) -> l
         checks: list[Callable[[], object]] = [partial(device_params_of, host)]
         if intent is not None:  # `state` has no intent: only the device fields
             checks.append(partial(intent_for_host, host, intent))
+            checks.append(partial(allows_unprotected, host))
         for check in checks:
             try:
                 check()
@@ -139,10 +149,15 @@ def conversation(
     try:
         reused = _reuse(task, driver, params)
     except ConnectError:
-        raise  # a refused host key or algorithm: already says host and port
-    except Exception as exc:
         if params.transport != "telnet" or params.ssh_port is None:
-            raise ConnectError(f"{params.host}:{params.effective_port}: {exc}") from exc
+            raise  # a refused host key or algorithm: already says host and port
+        reused = None
+    except Exception as exc:
+        if not failures.is_driver_error(exc):
+            raise
+        if params.transport != "telnet" or params.ssh_port is None:
+            # the plugin logs in (and scrapli enables) when it connects: one line, the cause
+            raise failures.connect_error(exc, params) from None
         reused = None
     if reused is not None:
         yield reused, params  # the host's connection: Nornir closes it
@@ -166,11 +181,10 @@ def _reuse(task: Task, driver: Driver, params: DeviceParams) -> Conversation:
         identity = task.host.data.get(f"_identity_{name}")
     conn = task.host.get_connection(name, task.nornir.config)
     if driver == "netmiko":
-        from ..session.netmiko_driver import NetmikoChannel
+        from ..session.netmiko_driver import NetmikoChannel, enable
 
         conn.set_base_prompt()  # an earlier task may have changed the hostname
-        if not conn.check_enable_mode():
-            conn.enable()
+        enable(conn, params)  # a wrong secret: one line within the device timeout
         channel = NetmikoChannel.from_connection(conn, params)
     else:
         from ..session.scrapli_driver import ScrapliChannel

@@ -19,7 +19,7 @@ from pathlib import Path
 import asyncssh
 
 from ..errors import ConnectError
-from . import algorithms
+from . import algorithms, failures
 from .aio import run
 from .known_hosts import HostKey, KnownHosts, host_name
 from .offer import read_offer
@@ -69,7 +69,7 @@ def _negotiate(params: DeviceParams, pinned: list[HostKey]) -> tuple[str, algori
     try:
         offer = read_offer(params.host, params.effective_ssh_port, params.timeout)
     except (OSError, TimeoutError) as exc:
-        raise ConnectError(f"{where}: {exc}") from exc
+        raise failures.connect_error(exc, params, port=params.effective_ssh_port) from exc
     ordered = algorithms.prefer_key_types(allowed, [k.keytype for k in pinned])
     try:
         return offer.banner, algorithms.negotiate(ordered, offer.algorithms)
@@ -82,7 +82,9 @@ def _negotiate(params: DeviceParams, pinned: list[HostKey]) -> tuple[str, algori
             if policy == "modern"
             else "widen ssh_algorithms or fix the router"
         )
-        raise ConnectError(f"{where}: refused by ssh_algorithms={shown}: {exc}; {hint}") from None
+        raise ConnectError(
+            f"{where}: refused by ssh_algorithms={shown}: {exc}; {hint}", "algorithms"
+        ) from None
 
 
 def fetch_host_key(params: DeviceParams, allowed: algorithms.Algorithms) -> HostKey:
@@ -106,9 +108,10 @@ def fetch_host_key(params: DeviceParams, allowed: algorithms.Algorithms) -> Host
     try:
         key = run(fetch)
     except (OSError, TimeoutError, asyncssh.Error) as exc:
-        raise ConnectError(f"{where}: key exchange failed: {exc}") from exc
+        step = "key exchange"
+        raise failures.connect_error(exc, params, step, params.effective_ssh_port) from exc
     if key is None:
-        raise ConnectError(f"{where}: the server showed no host key")
+        raise ConnectError(f"{where}: key exchange: the server showed no host key", "host-key")
     return HostKey(key.get_algorithm(), key.public_data)
 
 
@@ -134,14 +137,16 @@ def establish(params: DeviceParams) -> Identity:
             f"{params.host}:{port}: HOST KEY MISMATCH for {name} in {file}: expected "
             f"{expected}, the server offered {key.fingerprint} ({key.keytype}); nothing was "
             f"sent. If the router's key really changed, check it out of band and replace the "
-            f"entry (ssh-keygen -R '{name}' -f {file})"
+            f"entry (ssh-keygen -R '{name}' -f {file})",
+            "host-key",
         )
     if check == "strict":
         raise ConnectError(
             f"{params.host}:{port}: host key not known: no entry for {name} in {file} "
             f"(host_key_check=strict), expected none, the server offered {key.fingerprint} "
             f"({key.keytype}); nothing was sent. Check the fingerprint out of band and add "
-            "it, or use host_key_check=accept-new"
+            "it, or use host_key_check=accept-new",
+            "host-key",
         )
     assert store is not None
     store.add(params.host, port, key)

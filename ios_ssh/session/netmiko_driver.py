@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from netmiko import ConnectHandler
-from netmiko.exceptions import (
-    NetmikoAuthenticationException,
-    NetmikoTimeoutException,
-    ReadTimeout,
-)
+from netmiko import BaseConnection, ConnectHandler
 from paramiko import BadHostKeyException, PKey
 
-from ..errors import ConnectError, SessionLost
-from . import algorithms
+from ..errors import ConnectError
+from . import algorithms, failures
 from .params import DeviceParams
-from .platform import STOP_PATTERN
+from .platform import PROMPT, STOP_PATTERN
 
 
 def host_key_options(params: DeviceParams) -> dict[str, object]:
@@ -44,6 +39,9 @@ class NetmikoChannel:
     def __init__(self, params: DeviceParams) -> None:
         self.params = params
         try:
+            # the device timeout bounds every wait (netmiko's own conn_timeout, 10 s, cuts a
+            # slow router's connect); the user's extras may still set one of them
+            waits = ("timeout", "conn_timeout", "auth_timeout", "banner_timeout")
             self.conn = ConnectHandler(
                 device_type="cisco_ios_telnet" if params.transport == "telnet" else "cisco_ios",
                 host=params.host,
@@ -51,24 +49,17 @@ class NetmikoChannel:
                 username=params.username,
                 password=params.password.get_secret_value(),
                 secret=params.secret.get_secret_value(),
-                timeout=params.timeout,
-                auth_timeout=params.timeout,
-                banner_timeout=params.timeout,
                 fast_cli=False,
-                **self._extras(params),
+                **{**dict.fromkeys(waits, params.timeout), **self._extras(params)},
             )
-            if not self.conn.check_enable_mode():
-                self.conn.enable()
-        except NetmikoAuthenticationException as exc:
-            raise ConnectError(
-                f"{params.host}:{params.effective_port}: authentication failed"
-            ) from exc
-        except NetmikoTimeoutException as exc:
-            raise ConnectError(_one_line(params, exc)) from None
-        except (OSError, EOFError) as exc:
-            raise ConnectError(f"{params.host}:{params.effective_port}: {exc}") from exc
-        except ValueError as exc:  # netmiko's "Failed to enter enable mode"
-            raise ConnectError(f"{params.host}:{params.effective_port}: {exc}") from exc
+        except Exception as exc:
+            if not failures.is_driver_error(exc):
+                raise
+            mismatch = _host_key_mismatch(params, exc)
+            if mismatch:
+                raise ConnectError(mismatch, "host-key") from None
+            raise failures.connect_error(exc, params) from None
+        enable(self.conn, params)
 
     @staticmethod
     def _extras(params: DeviceParams) -> dict[str, object]:
@@ -93,10 +84,12 @@ class NetmikoChannel:
                 strip_command=True,
                 cmd_verify=bool(text),
             )
-        except ReadTimeout as exc:
-            raise SessionLost(f"no prompt within {timeout:.0f} s after {text!r}") from exc
-        except (OSError, EOFError) as exc:
-            raise SessionLost(f"session dropped after {text!r}: {exc}") from exc
+        except Exception as exc:
+            if not failures.is_driver_error(exc):
+                raise
+            # netmiko reads a closed channel as silence and times out: say it dropped
+            dropped = _closed(self.conn)
+            raise failures.session_lost(exc, self.params, text, timeout, dropped) from None
 
     def protect(self, secrets: Iterable[str]) -> None:
         """netmiko's session_log masks the values of its `no_log` mapping: add ours."""
@@ -110,25 +103,60 @@ class NetmikoChannel:
     def close(self) -> None:
         try:
             self.conn.disconnect()
-        except (OSError, EOFError):
-            pass
+        except Exception as exc:  # a session that already dropped: nothing to close
+            if not failures.is_driver_error(exc):
+                raise
 
 
 def _fp(key: PKey) -> str:
     return f"{key.fingerprint} ({key.get_name()})"
 
 
-def _one_line(params: DeviceParams, exc: BaseException) -> str:
-    """netmiko's multi-line error in one line; paramiko's host-key refusal with both
-    fingerprints (netmiko wraps it, so it is the context)."""
-    where = f"{params.host}:{params.effective_port}"
-    cause = exc.__context__
-    if isinstance(cause, BadHostKeyException):
-        return (
-            f"{where}: HOST KEY MISMATCH in {params.known_hosts_file}: expected "
-            f"{_fp(cause.expected_key)}, the server offered {_fp(cause.key)}; nothing was sent"
-        )
-    text = " ".join(str(exc).split())
-    if "known_hosts" in text:
-        text += f" ({params.known_hosts_file}); nothing was sent"
-    return f"{where}: {text}"
+def _closed(conn: object) -> bool:
+    """The session's channel is closed or at EOF (paramiko's Channel, telnetlib's Telnet)."""
+    remote = getattr(conn, "remote_conn", None)
+    if remote is None:
+        return True
+    return bool(
+        getattr(remote, "closed", False)
+        or getattr(remote, "eof_received", False)
+        or getattr(remote, "eof", False)
+    )
+
+
+def _host_key_mismatch(params: DeviceParams, exc: BaseException) -> str | None:
+    """paramiko's host-key refusal with both fingerprints (netmiko wraps it)."""
+    for cause in (exc, exc.__context__, exc.__cause__):
+        if isinstance(cause, BadHostKeyException):
+            return (
+                f"{params.host}:{params.effective_port}: HOST KEY MISMATCH in "
+                f"{params.known_hosts_file}: expected {_fp(cause.expected_key)}, the server "
+                f"offered {_fp(cause.key)}; nothing was sent"
+            )
+    return None
+
+
+def enable(conn: BaseConnection, params: DeviceParams) -> None:
+    """Privileged EXEC, or a one-line ConnectError(kind="enable") within the device
+    timeout. netmiko's own enable() waits its fixed 10 s for a prompt that never comes when
+    IOS asks for the secret again, then raises ReadTimeout with paragraphs of hints."""
+    try:
+        if conn.check_enable_mode():
+            return
+        conn.write_channel(conn.normalize_cmd("enable"))
+        out = conn.read_until_pattern(pattern=_ENABLE_STOP, read_timeout=params.timeout)
+        if out.rstrip().endswith("assword:"):
+            conn.write_channel(conn.normalize_cmd(params.secret.get_secret_value()))
+            out = conn.read_until_pattern(pattern=_ENABLE_STOP, read_timeout=params.timeout)
+    except Exception as exc:
+        if not failures.is_driver_error(exc):
+            raise
+        raise failures.connect_error(exc, params, "enable") from None
+    refused = failures.enable_refusal(out)
+    if refused:
+        if out.rstrip().endswith("assword:"):
+            conn.write_channel("\x03")  # leave no question pending before the disconnect
+        raise ConnectError(f"{params.host}:{params.effective_port}: enable: {refused}", "enable")
+
+
+_ENABLE_STOP = rf"(?:{PROMPT}\s*$|assword:\s*$)"

@@ -27,6 +27,13 @@ class OfferError(OSError):
     pass
 
 
+class NotSsh(OfferError):
+    """Something answered on the port, but not an SSH server (a telnet port, say)."""
+
+
+TELNET_IAC = 0xFF  # RFC 854: a telnet server opens with option negotiation
+
+
 def parse_kexinit(payload: bytes) -> Algorithms:
     """The name-lists of a KEXINIT payload: kex, host key, ciphers and MACs (c->s)."""
     if not payload or payload[0] != MSG_KEXINIT:
@@ -52,6 +59,17 @@ def _read_exact(sock: socket.socket, size: int) -> bytes:
     return data
 
 
+def _recv(sock: socket.socket, timeout: float, silent: bool) -> bytes:
+    try:
+        return sock.recv(1024)
+    except TimeoutError:
+        if silent:  # accepted, then nothing: not what an SSH server does
+            raise TimeoutError(
+                f"the server accepted the connection but sent nothing within {timeout:g} s"
+            ) from None
+        raise
+
+
 def read_offer(host: str, port: int, timeout: float) -> Offer:
     """Connect, send a version line, read the server's version and KEXINIT, hang up."""
     with socket.create_connection((host, port), timeout=timeout) as sock:
@@ -60,9 +78,11 @@ def read_offer(host: str, port: int, timeout: float) -> Offer:
         buffer = b""
         for _ in range(64):  # RFC 4253 4.2: other lines may come before the version
             while b"\n" not in buffer:
-                chunk = sock.recv(1024)
+                chunk = _recv(sock, timeout, silent=not buffer)
                 if not chunk:
                     raise OfferError("the server closed the connection before its version")
+                if not buffer and chunk[0] == TELNET_IAC:
+                    raise NotSsh("the server opened with telnet negotiation, not an SSH version")
                 buffer += chunk
                 if len(buffer) > 8192:
                     raise OfferError("no SSH version line")

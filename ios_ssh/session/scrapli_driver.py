@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from scrapli.driver.core import IOSXEDriver
-from scrapli.exceptions import (
-    ScrapliAuthenticationFailed,
-    ScrapliConnectionError,
-    ScrapliConnectionNotOpened,
-    ScrapliTimeout,
-)
 
-from ..errors import ConnectError, SessionLogError, SessionLost
-from . import algorithms
+from ..errors import SessionLogError
+from . import algorithms, failures
+from .conversation import split_reply
 from .known_hosts import KnownHosts
 from .params import DeviceParams
 from .platform import QUESTION_ENDINGS
+
+_OPENSSH_CLOSED = re.compile(r"^Connection to \S+ closed", re.MULTILINE)
 
 
 def host_key_options(params: DeviceParams) -> dict[str, object]:
@@ -77,15 +75,11 @@ class ScrapliChannel:
         )
         try:
             self.conn.open()
-        except ScrapliAuthenticationFailed as exc:
-            raise ConnectError(
-                f"{params.host}:{params.effective_port}: authentication failed"
-            ) from exc
-        except (ScrapliConnectionError, ScrapliTimeout, ScrapliConnectionNotOpened, OSError) as exc:
-            text = " ".join(str(exc).split())
-            if "host key" in text.lower() or "known_hosts" in text:
-                text += f" ({params.known_hosts_file}); nothing was sent"
-            raise ConnectError(f"{params.host}:{params.effective_port}: {text}") from exc
+        except Exception as exc:
+            if not failures.is_driver_error(exc):
+                raise
+            # scrapli logs in and enables in open(): the kind says which step failed
+            raise failures.connect_error(exc, params) from None
 
     @classmethod
     def from_connection(cls, conn: object, params: DeviceParams) -> ScrapliChannel:
@@ -101,13 +95,20 @@ class ScrapliChannel:
             raw, _ = self.conn.channel.send_input_and_read(
                 text, strip_prompt=False, expected_outputs=QUESTION_ENDINGS
             )
-        except ScrapliTimeout as exc:
-            raise SessionLost(f"no prompt within {timeout:.0f} s after {text!r}") from exc
-        except (ScrapliConnectionNotOpened, OSError, EOFError) as exc:
-            raise SessionLost(f"session dropped after {text!r}: {exc}") from exc
+        except Exception as exc:  # ScrapliConnectionError, ScrapliTimeout, OSError, ...
+            if not failures.is_driver_error(exc):
+                raise
+            raise failures.session_lost(exc, self.params, text, timeout) from None
         finally:
             self.conn.timeout_ops = saved
         output = raw.decode(errors="replace").replace("\r\n", "\n")
+        if not split_reply(output).ending and (
+            _OPENSSH_CLOSED.search(output) or not self.conn.isalive()
+        ):
+            # the system transport returns OpenSSH's "Connection to H closed by remote
+            # host." as output, and its ssh process may not have exited yet
+            lost = EOFError("the transport closed")
+            raise failures.session_lost(lost, self.params, text, timeout, dropped=True)
         # scrapli returns the echo too; drop the first line when it is the input.
         first, _, rest = output.partition("\n")
         return rest if text and first.strip().endswith(text.strip()) else output
@@ -124,5 +125,6 @@ class ScrapliChannel:
     def close(self) -> None:
         try:
             self.conn.close()
-        except (OSError, ScrapliConnectionNotOpened):
-            pass
+        except Exception as exc:  # a session that already dropped: nothing to close
+            if not failures.is_driver_error(exc):
+                raise

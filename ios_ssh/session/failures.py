@@ -1,0 +1,251 @@
+"""Every driver and transport exception, mapped in one place to the project's errors.
+
+netmiko, paramiko, scrapli, asyncssh and the socket layer each fail in their own words
+(netmiko's run to paragraphs of hints; scrapli says "authentication failed" for a host
+that does not resolve). Here each becomes a ConnectError with a `kind`, or a SessionLost,
+with ONE line: host:port, the step (connect, login, enable, command 'X') and the likely
+fix. Classes are matched by name along the MRO and the cause chain, so this module imports
+no driver (the probes need only asyncssh).
+
+Driver log output (paramiko's tracebacks on a telnet port, for one) stays off the
+terminal unless IOS_SSH_DEBUG=1: see `quiet_drivers`.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import re
+import socket
+from collections.abc import Iterator
+
+from .. import redact
+from ..errors import ConnectError, IosSshError, SessionLost
+from .params import DeviceParams
+
+DEBUG_ENV = "IOS_SSH_DEBUG"
+# Loggers of the drivers and transports: their records go nowhere unless debugging.
+DRIVER_LOGGERS = ("paramiko", "netmiko", "scrapli", "asyncssh", "nornir")
+# Packages whose exceptions are a failed transport; anything else is a bug to see.
+DRIVER_PACKAGES = frozenset({"netmiko", "paramiko", "scrapli", "asyncssh", "telnetlib"})
+_MAX_COMMAND = 60  # characters of a command shown in a message
+
+
+def debugging() -> bool:
+    return os.environ.get(DEBUG_ENV, "") not in ("", "0")
+
+
+def quiet_drivers(debug: bool | None = None) -> None:
+    """Keep driver and transport log records (paramiko logs a 21-line traceback when a
+    telnet port answers its banner read) off the terminal; with debug, show them all."""
+    debug = debugging() if debug is None else debug
+    if debug:
+        logging.basicConfig(level=logging.DEBUG, format="%(name)s %(levelname)s %(message)s")
+        for name in DRIVER_LOGGERS:
+            logging.getLogger(name).setLevel(logging.DEBUG)
+        return
+    for name in DRIVER_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.CRITICAL + 1)
+        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+            logger.addHandler(logging.NullHandler())  # never Python's last-resort stderr
+
+
+def is_driver_error(exc: BaseException) -> bool:
+    """A transport or driver failure (not a bug in our code, nor one of our errors)."""
+    if isinstance(exc, IosSshError):
+        return False
+    if isinstance(exc, OSError | EOFError | TimeoutError):
+        return True
+    return any(c.__module__.split(".")[0] in DRIVER_PACKAGES for c in type(exc).__mro__)
+
+
+def where(params: DeviceParams, port: int | None = None) -> str:
+    return f"{params.host}:{port or params.effective_port}"
+
+
+def command_step(text: str) -> str:
+    """`command 'X'`, secrets masked and long lines cut."""
+    shown = redact.redact(text.strip())
+    if len(shown) > _MAX_COMMAND:
+        shown = shown[: _MAX_COMMAND - 3] + "..."
+    return f"command {shown!r}" if shown else "prompt"
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen and len(seen) < 8:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _names(exc: BaseException) -> set[str]:
+    return {cls.__name__ for cls in type(exc).__mro__}
+
+
+def _text(exc: BaseException) -> str:
+    return " ".join(str(exc).split()).lower()
+
+
+_CLOSED_WORDS = (
+    "transport shut down",
+    "saw eof",
+    "closed by remote host",
+    "connection reset",
+    "reset by peer",
+)
+
+
+def kind_of(exc: BaseException) -> str | None:
+    """The cause of a failed connection, from the exception and its chain; None when
+    nothing in it says."""
+    chain = list(_chain(exc))
+    if any(isinstance(item, ConnectError) and item.kind for item in chain):
+        return next(i.kind for i in chain if isinstance(i, ConnectError) and i.kind)
+    if not any("permission denied" in _text(i) for i in chain) and any(
+        words in _text(i) for i in chain for words in _CLOSED_WORDS
+    ):
+        # paramiko's "Authentication failed: transport shut down or saw EOF" is a hang-up
+        return "closed"
+    for item in chain:
+        names, text = _names(item), _text(item)
+        if "BadHostKeyException" in names or "host key verification failed" in text:
+            return "host-key"
+        if "NotSsh" in names or "protocol mismatch" in text or "ssh protocol banner" in text:
+            return "not-ssh"
+        if "kex_exchange_identification" in text:
+            return "not-ssh"
+        if isinstance(item, socket.gaierror) or "could not resolve" in text:
+            return "unreachable"
+        if "name or service not known" in text or "temporary failure in name" in text:
+            return "unreachable"
+        if isinstance(item, ConnectionRefusedError) or "connection refused" in text:
+            return "refused"
+        if isinstance(item, OSError) and item.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+            return "unreachable"
+        if "no route to host" in text or "network is unreachable" in text:
+            return "unreachable"
+        if "IncompatiblePeer" in names or "no matching" in text or "KeyExchangeFailed" in names:
+            return "algorithms"
+        if "escalating privilege" in text or "failed to enter enable mode" in text:
+            return "enable"
+        if isinstance(item, TimeoutError | socket.timeout) or "timed out" in text:
+            return "timeout"
+        if names & {"NetmikoAuthenticationException", "AuthenticationException"}:
+            return "auth"
+        if names & {"PermissionDenied", "ScrapliAuthenticationFailed"}:
+            return "auth"
+        if "permission denied" in text or "authentication fail" in text:
+            return "auth"
+        if names & {"NetmikoTimeoutException", "ScrapliTimeout", "ReadTimeout"}:
+            return "timeout"
+        if isinstance(item, ConnectionResetError | ConnectionAbortedError | EOFError):
+            return "closed"
+        if names & {"ConnectionLost", "ScrapliConnectionError", "ScrapliConnectionNotOpened"}:
+            return "closed"
+        if "closed the connection" in text or "reset by peer" in text or "eof" in text:
+            return "closed"
+    return None
+
+
+def enable_refusal(output: str) -> str | None:
+    """Why the output after `enable` (and the secret) is not a privileged prompt, or None.
+    IOS asks for the secret again after a wrong one, and says `% Bad secrets` after three;
+    with no enable secret set it says `% No password set` (reference: ios-behaviour.md)."""
+    text = output.replace("\r", "").rstrip()
+    if text.endswith("#"):
+        return None
+    if "% No password set" in text:
+        return "the router has no enable secret set: set one, or log in with privilege 15"
+    return "the enable secret was refused: check the device's secret"
+
+
+def _fix(kind: str, params: DeviceParams, exc: BaseException) -> str:
+    """What the cause is and what to do, in one clause each."""
+    text = _text(exc)
+    return {
+        "refused": "connection refused: nothing listens on that port; check the port and "
+        "that SSH (or telnet) is enabled on the router",
+        "timeout": (
+            f"the server accepted the connection but sent nothing within {params.timeout:g} s: "
+            "not an SSH server, or overloaded; check the port"
+            if "sent nothing" in text
+            else f"no answer within {params.timeout:g} s: check the address, firewalls and "
+            "ACLs, or raise the device timeout"
+        ),
+        "unreachable": (
+            f"cannot resolve {params.host!r}: check the host name and DNS"
+            if "resolve" in text or "name" in text or isinstance(exc, socket.gaierror)
+            else "no route to the address: check the address and routing"
+        ),
+        "not-ssh": "not an SSH server (a telnet port?): use the router's SSH port, or "
+        "device_type cisco_ios_telnet",
+        "closed": "the router closed the connection: vty lines busy, an access-class, or "
+        "SSH failing on the router; check 'show users' and 'line vty'",
+        "algorithms": "no SSH algorithm in common: widen ssh_algorithms or fix the router",
+        "host-key": f"host key refused; check it out of band and fix {params.known_hosts_file}",
+        "auth": f"the router refused user {params.username!r}: check the user name and password",
+        "enable": "the enable secret was refused: check the device's secret",
+    }[kind]
+
+
+def _step_of(kind: str, step: str) -> str:
+    # a driver that logs in and enables in one call: the kind says which step failed
+    if step != "connect":
+        return step
+    return {"auth": "login", "enable": "enable"}.get(kind, step)
+
+
+def connect_error(
+    exc: BaseException, params: DeviceParams, step: str = "connect", port: int | None = None
+) -> ConnectError:
+    """The ConnectError for a failure to open a session; ours pass through unchanged."""
+    if isinstance(exc, ConnectError):
+        return exc
+    kind = kind_of(exc) or "closed"
+    return ConnectError(
+        f"{where(params, port)}: {_step_of(kind, step)}: {_fix(kind, params, exc)}", kind
+    )
+
+
+def session_lost(
+    exc: BaseException, params: DeviceParams, text: str, timeout: float, dropped: bool = False
+) -> SessionLost:
+    """The SessionLost for a driver failure in the middle of a conversation; `dropped`:
+    the driver's channel is closed, whatever the driver's exception says."""
+    if isinstance(exc, SessionLost):
+        return exc
+    kind = kind_of(exc)
+    step = command_step(text)
+    if kind == "timeout" and not dropped:
+        return SessionLost(
+            f"{where(params)}: {step}: no prompt within {timeout:g} s "
+            "(the router stopped answering, or the command needs a longer timeout)"
+        )
+    return SessionLost(
+        f"{where(params)}: {step}: the session dropped (the router or the network closed it)"
+    )
+
+
+_CARET_AT_END = re.compile(r"(?:^|\s+)\^\s*$")
+
+
+def one_line_text(text: str) -> str:
+    """A message as one line: IOS's caret line (`   ^`) dropped, the rest joined."""
+    lines = [_CARET_AT_END.sub("", line).strip() for line in text.splitlines()]
+    return " ".join(line for line in lines if line)
+
+
+def one_line(exc: BaseException, limit: int = 300) -> str:
+    """Any exception as one line: ours as they are; a driver's own multi-paragraph text
+    cut to its first sentence (for errors that reach a report unmapped)."""
+    if isinstance(exc, IosSshError):
+        text = " ".join(str(exc).split())
+    else:
+        first = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
+        text = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    text = redact.redact(text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
