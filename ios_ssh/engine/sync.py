@@ -3,12 +3,11 @@ the Nornir tasks). I/O only; the logic is in ios_ssh.flow."""
 
 from __future__ import annotations
 
-import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from ..flow.protocol import Call, Close, Exchange, Gather, Open, Protect
 from ..session import open_session
-from ..session.aio import run
 from ..session.conversation import Steps
 
 T = TypeVar("T")
@@ -48,13 +47,9 @@ def _do(request: object) -> Any:
 
 
 def _gather(calls: tuple[Call, ...]) -> list[Any]:
-    """Calls with an async form run concurrently on one event loop; the rest in turn."""
-    if len(calls) > 1 and all(hasattr(c.fn, "aio") for c in calls):
-
-        async def together() -> list[Any]:
-            return list(
-                await asyncio.gather(*(c.fn.aio(*c.args, **c.kwargs) for c in calls))  # type: ignore[attr-defined]
-            )
-
-        return run(together)
-    return [c.fn(*c.args, **c.kwargs) for c in calls]
+    """The calls at once, each in its own thread (the live probes: a few per router)."""
+    if len(calls) == 1:
+        return [calls[0].fn(*calls[0].args, **calls[0].kwargs)]
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        futures = [pool.submit(c.fn, *c.args, **c.kwargs) for c in calls]
+        return [f.result() for f in futures]

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from .. import capabilities, redact
 from ..errors import ConnectError, DeviceError, SessionLost
@@ -171,6 +173,8 @@ def change(
         report.outcome, report.changed = "converged", True
         if rotation is not None and rotation.proven is not None:
             report.notes.append(rotation.commit())
+            if fresh.dialog.identity is not None:  # now pinned there, not in the one-key file
+                fresh.dialog.identity = replace(fresh.dialog.identity, file=Path(rotation.file))
         if save:
             yield from conv.run("write memory", timeout=params.timeout * 2)
             report.notes.append("saved (write memory)")

@@ -13,7 +13,9 @@ from ..errors import DeviceError, IntentError, SessionLost
 from ..intent import SshIntent
 from ..report import Check, Report
 from ..secrets import resolve_secrets, secret_key
+from ..session import algorithms
 from ..session.conversation import Dialog, Steps
+from ..session.identity import Identity
 from ..session.params import DeviceParams, Driver
 from ..state import DeviceState
 from .protocol import Call, close, gather
@@ -53,11 +55,22 @@ def live_checks(
     intent: SshIntent,
     private_keys: Mapping[str, str | Path] | None,
     found_secrets: Mapping[str, str],
+    logged_in: Identity | None = None,
 ) -> Steps[list[Check]]:
-    """The live probes, all at once; then the SCP probe's file is deleted over `conv`."""
+    """The live probes, all at once; then the SCP probe's file is deleted over `conv`.
+
+    `logged_in`: the identity of the SSH session, opened with these credentials, that read
+    `state`. It already is a fresh login: its banner and key (checked against known_hosts
+    before any password moved) give the login checks, so no probe logs in again. Without
+    one (telnet, or host_key_check=off: no key was taken) the login probe does it."""
     # The wire key must be the key SSH is meant to serve (checks.expected_host_key).
     expected_key, _source = expected_host_key(state, intent)
-    calls = [Call(probes.login_probe, (params, expected_key, expected_banner(intent)))]
+    checks: list[Check] = []
+    calls: list[Call] = []
+    if logged_in is not None and logged_in.key is not None:
+        checks += login_checks(params, logged_in, state, expected_key, expected_banner(intent))
+    else:
+        calls.append(Call(probes.login_probe, (params, expected_key, expected_banner(intent))))
     calls += [
         Call(probes.pubkey_probe, (params, user, key)) for user, key in (private_keys or {}).items()
     ]
@@ -78,7 +91,6 @@ def live_checks(
     ):  # type: ignore[operator]
         calls.append(Call(probes.telnet_refused_probe, (params.host, params.telnet_port or 23)))
     results = yield from gather(calls)
-    checks: list[Check] = []
     for request, result in zip(calls, results, strict=True):
         if request.fn is probes.scp_probe:
             check, name = result
@@ -93,6 +105,33 @@ def live_checks(
             checks += result
         else:
             checks.append(result)
+    return checks
+
+
+def login_checks(
+    params: DeviceParams,
+    identity: Identity,
+    state: DeviceState,
+    expected_key: str,
+    banner: str | None,
+) -> list[Check]:
+    """The login probe's checks, from a session that logged in and read `state`."""
+    assert identity.key is not None
+    where = f"ssh {params.username}@{params.host}:{params.effective_ssh_port}"
+    negotiated = algorithms.describe(identity.negotiated)
+    checks = [
+        Check(
+            "fresh ssh login",
+            state.ssh_enabled,
+            "login and 'show ip ssh'",
+            "logged in",
+            f"{where} ({negotiated})",
+        ),
+        probes.host_key_check(identity, identity.key.fingerprint, expected_key, where),
+    ]
+    if banner:
+        found = identity.banner
+        checks.append(Check("ssh banner", found.startswith(banner), banner + "...", found, where))
     return checks
 
 
@@ -137,12 +176,20 @@ def checks_of(
     private_keys: Mapping[str, str | Path] | None,
     live: bool,
 ) -> Steps[None]:
-    """The checks of `state` (already read over `conv`) into the report, then the live ones."""
+    """The checks of `state` (already read over `conv`, nothing is read again) into the
+    report, then the live ones; DeviceError and SessionLost go to the caller."""
     report.checks = state_checks(state, intent)
     if intent.unsupported == "skip":  # what was left out on this image, and why
         report.notes += capabilities.fit(intent, state.image).messages
     if live:
         found = available_secrets(intent, secrets)
+        ssh = conv.params.transport == "ssh"
         report.checks += yield from live_checks(
-            params.for_ssh(), conv, state, intent, private_keys, found
+            params.for_ssh(),
+            conv,
+            state,
+            intent,
+            private_keys,
+            found,
+            conv.identity if ssh else None,
         )
