@@ -65,14 +65,23 @@ class Identity:
 
 def _negotiate(params: DeviceParams, pinned: list[HostKey]) -> tuple[str, algorithms.Algorithms]:
     where = f"{params.host}:{params.effective_ssh_port}"
-    allowed = algorithms.resolve(params.ssh_algorithms)
     try:
         offer = read_offer(params.host, params.effective_ssh_port, params.timeout)
     except (OSError, TimeoutError) as exc:
         raise ConnectError(f"{where}: {exc}") from exc
+    return offer.banner, negotiate_offer(params, pinned, offer.algorithms)
+
+
+def negotiate_offer(
+    params: DeviceParams, pinned: list[HostKey], offer: algorithms.Algorithms
+) -> algorithms.Algorithms:
+    """What the algorithm policy picks from the server's offer; ConnectError (with the fix)
+    when it allows nothing the server offers. Every SSH client of the tool uses this."""
+    where = f"{params.host}:{params.effective_ssh_port}"
+    allowed = algorithms.resolve(params.ssh_algorithms)
     ordered = algorithms.prefer_key_types(allowed, [k.keytype for k in pinned])
     try:
-        return offer.banner, algorithms.negotiate(ordered, offer.algorithms)
+        return algorithms.negotiate(ordered, offer)
     except algorithms.NoCommonAlgorithm as exc:
         policy = params.ssh_algorithms
         shown = policy if isinstance(policy, str) else "an explicit list"
@@ -125,6 +134,27 @@ def establish(params: DeviceParams) -> Identity:
         algorithms.resolve(params.ssh_algorithms), [k.keytype for k in pinned]
     )
     key = fetch_host_key(params, allowed)
+    return judge(params, pinned, key, negotiated, banner)
+
+
+def pinned_keys(params: DeviceParams) -> list[HostKey]:
+    """The known_hosts entries for this device's SSH port ([] when the check is off)."""
+    if params.host_key_check == "off":
+        return []
+    return KnownHosts(params.known_hosts_file).lookup(params.host, params.effective_ssh_port)
+
+
+def judge(
+    params: DeviceParams,
+    pinned: list[HostKey],
+    key: HostKey,
+    negotiated: algorithms.Algorithms,
+    banner: str,
+) -> Identity:
+    """The host-key policy for a key the server proved it holds (before any credential):
+    the Identity, or ConnectError. `accept-new` pins an unknown host here."""
+    port, check = params.effective_ssh_port, params.host_key_check
+    file = params.known_hosts_file
     name = host_name(params.host, port)
     if key in pinned:
         return Identity(params.host, port, check, file, key, False, negotiated, banner)
@@ -143,6 +173,5 @@ def establish(params: DeviceParams) -> Identity:
             f"({key.keytype}); nothing was sent. Check the fingerprint out of band and add "
             "it, or use host_key_check=accept-new"
         )
-    assert store is not None
-    store.add(params.host, port, key)
+    KnownHosts(file).add(params.host, port, key)
     return Identity(params.host, port, check, file, key, True, negotiated, banner)
