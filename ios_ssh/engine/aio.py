@@ -22,6 +22,9 @@ class Tally:
     round_trips: int = 0
     calls: int = 0
     open: list[AsyncChannel] = field(default_factory=list)
+    # With `record`, each session's typed lines (benchmarks replay them; may hold secrets)
+    record: bool = False
+    script: list[list[str]] = field(default_factory=list)
 
 
 async def run_async(flow: Steps[T], tally: Tally | None = None) -> T:
@@ -51,7 +54,9 @@ async def _do(request: object, tally: Tally) -> Any:
         return await request.dialog.handle.exchange(request.text, request.timeout)
     if isinstance(request, Open):
         tally.sessions += 1
-        dialog, channel = await open_async(request.params)
+        dialog, channel = await open_async(request.params, record=tally.record)
+        if channel.sent is not None:
+            tally.script.append(channel.sent)
         tally.round_trips += channel.exchanges + 1  # the login prompt, then set-up lines
         tally.open.append(channel)
         return dialog

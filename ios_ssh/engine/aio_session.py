@@ -93,6 +93,7 @@ class AsyncChannel:
     ) -> None:
         self.params, self.conn, self.process = params, conn, process
         self.exchanges = 0  # round trips on this session, set-up included
+        self.sent: list[str] | None = None  # what was typed, when a benchmark records it
 
     async def read_until_prompt(self, timeout: float, after: str = "") -> str:
         """Read to an IOS prompt or question at the end; SessionLost on silence or EOF."""
@@ -120,6 +121,8 @@ class AsyncChannel:
     async def exchange(self, text: str, timeout: float) -> str:
         """What was printed after the echo of `text`, the final prompt or question included."""
         self.exchanges += 1
+        if self.sent is not None:
+            self.sent.append(text)
         try:
             self.process.stdin.write(text + "\n")
         except (OSError, asyncssh.Error, BrokenPipeError) as exc:
@@ -137,7 +140,7 @@ class AsyncChannel:
             pass
 
 
-async def open_async(params: DeviceParams) -> tuple[Dialog, AsyncChannel]:
+async def open_async(params: DeviceParams, *, record: bool = False) -> tuple[Dialog, AsyncChannel]:
     """Connect (host key judged before the password), open the shell, enter privileged
     EXEC and learn the prompt: a Dialog whose handle is the AsyncChannel."""
     if params.transport != "ssh":
@@ -180,6 +183,7 @@ async def open_async(params: DeviceParams) -> tuple[Dialog, AsyncChannel]:
         conn.close()
         raise ConnectError(f"{where}: no shell: {exc}") from None
     channel = AsyncChannel(params, conn, process)
+    channel.sent = [] if record else None
     dialog = Dialog(params, channel)
     dialog.identity = identity
     try:
