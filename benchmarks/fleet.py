@@ -114,7 +114,7 @@ def run_ios_ssh(ports: dict[str, int], processes: int, concurrency: int) -> dict
     }
 
 
-def record_script(port: int) -> tuple[list[list[str]], list[str]]:
+def record_script(port: int) -> tuple[list[list[tuple[str, ...]]], list[str]]:
     """The sessions and lines ios-ssh types on one baseline router, and the config lines."""
     from ios_ssh import SshIntent, flow
     from ios_ssh.engine.aio import Tally, run_async
@@ -165,8 +165,10 @@ def run_nornir(ports: dict[str, int], lines: list[str], workers: int) -> dict[st
     }
 
 
-async def _replay_one(port: int, script: list[list[str]]) -> int:
-    from ios_ssh.session.platform import PROMPT_AT_END, QUESTION_AT_END
+async def _replay_one(port: int, script: list[list[tuple[str, ...]]]) -> int:
+    from ios_ssh.session.platform import PROMPT, PROMPT_AT_END, QUESTION_AT_END
+
+    prompts = re.compile(rf"(?:^|\n){PROMPT}")
 
     trips = 0
     for session in script:
@@ -181,22 +183,24 @@ async def _replay_one(port: int, script: list[list[str]]) -> int:
             preferred_auth=["keyboard-interactive", "password"],
         ) as conn:
             proc = await conn.create_process(term_type="vt100", term_size=(511, 24))
-            texts = [None, *session]  # None: the login prompt
-            for text in texts:
-                if text is not None:
-                    proc.stdin.write(text + "\n")
+            for batch in [(), *session]:  # (): the login prompt
+                proc.stdin.write("".join(text + "\n" for text in batch))
                 buffer = ""
-                while True:
+                while True:  # to the last reply's prompt (or question)
                     clean = buffer.replace("\r", "")
                     last = clean.rstrip(" ").rsplit("\n", 1)[-1]
-                    if PROMPT_AT_END.search(clean) or (last and QUESTION_AT_END.search(last + " ")):
+                    if len(prompts.findall(clean)) >= len(batch) and (
+                        PROMPT_AT_END.search(clean) or (last and QUESTION_AT_END.search(last + " "))
+                    ):
                         break
                     buffer += await proc.stdout.read(65536)
                 trips += 1
     return trips
 
 
-def run_floor(ports: dict[str, int], script: list[list[str]], concurrency: int) -> dict[str, float]:
+def run_floor(
+    ports: dict[str, int], script: list[list[tuple[str, ...]]], concurrency: int
+) -> dict[str, float]:
     async def main() -> list[int]:
         limit = asyncio.Semaphore(concurrency)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ..flow.protocol import Call, Close, Exchange, Gather, Open, Protect
-from ..session.conversation import Steps
+from ..session.conversation import Pipeline, Steps
 from .aio_session import AsyncChannel, open_async
 
 T = TypeVar("T")
@@ -24,7 +24,7 @@ class Tally:
     open: list[AsyncChannel] = field(default_factory=list)
     # With `record`, each session's typed lines (benchmarks replay them; may hold secrets)
     record: bool = False
-    script: list[list[str]] = field(default_factory=list)
+    script: list[list[tuple[str, ...]]] = field(default_factory=list)
 
 
 async def run_async(flow: Steps[T], tally: Tally | None = None) -> T:
@@ -52,6 +52,9 @@ async def _do(request: object, tally: Tally) -> Any:
     if isinstance(request, Exchange):
         tally.round_trips += 1
         return await request.dialog.handle.exchange(request.text, request.timeout)
+    if isinstance(request, Pipeline):
+        tally.round_trips += 1
+        return await request.dialog.handle.pipeline(request.texts, request.timeout)
     if isinstance(request, Open):
         tally.sessions += 1
         dialog, channel = await open_async(request.params, record=tally.record)

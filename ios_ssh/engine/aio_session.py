@@ -10,6 +10,7 @@ asks us through `validate_host_public_key`), and the result is the same `Identit
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +18,12 @@ import asyncssh
 
 from ..errors import ConnectError, SessionLost
 from ..session import algorithms
-from ..session.conversation import Dialog, Exchange, Steps
+from ..session.conversation import Dialog, Pipeline, Steps
 from ..session.identity import Identity, judge, negotiate_offer, pinned_keys
 from ..session.known_hosts import HostKey
 from ..session.offer import OfferError, parse_kexinit
 from ..session.params import DeviceParams
-from ..session.platform import PROMPT_AT_END, QUESTION_AT_END
+from ..session.platform import PROMPT, PROMPT_AT_END, QUESTION_AT_END
 
 # IOS wraps and scrolls lines longer than the terminal: a wide pty keeps every echo whole.
 TERM_SIZE = (511, 24)
@@ -92,45 +93,72 @@ class AsyncChannel:
         self, params: DeviceParams, conn: asyncssh.SSHClientConnection, process: Any
     ) -> None:
         self.params, self.conn, self.process = params, conn, process
-        self.exchanges = 0  # round trips on this session, set-up included
-        self.sent: list[str] | None = None  # what was typed, when a benchmark records it
+        self.exchanges = 0  # lines typed on this session, set-up included
+        self.buffer = ""  # received, not yet handed out (type-ahead replies)
+        # what was typed, one tuple per round trip, when a benchmark records it
+        self.sent: list[tuple[str, ...]] | None = None
+
+    async def _more(self, deadline: float, timeout: float, after: str) -> None:
+        """Read what the router sent next into the buffer; SessionLost on silence or EOF."""
+        remaining = deadline - asyncio.get_running_loop().time()
+        if remaining <= 0:
+            raise SessionLost(f"no prompt within {timeout:.0f} s after {after!r}")
+        try:
+            chunk = await asyncio.wait_for(self.process.stdout.read(65536), remaining)
+        except TimeoutError:
+            raise SessionLost(f"no prompt within {timeout:.0f} s after {after!r}") from None
+        except (OSError, asyncssh.Error) as exc:
+            raise SessionLost(f"session dropped after {after!r}: {exc}") from None
+        if not chunk:
+            raise SessionLost(f"session dropped after {after!r}: connection closed")
+        self.buffer += chunk.replace("\r\n", "\n").replace("\r", "\n")
 
     async def read_until_prompt(self, timeout: float, after: str = "") -> str:
-        """Read to an IOS prompt or question at the end; SessionLost on silence or EOF."""
-        buffer = ""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        """Read to an IOS prompt or question at the end of what was sent."""
+        deadline = asyncio.get_running_loop().time() + timeout
         while True:
-            text = buffer.replace("\r\n", "\n").replace("\r", "\n")
+            text = self.buffer
             last = text.rstrip(" ").rsplit("\n", 1)[-1]
             if PROMPT_AT_END.search(text) or (last and QUESTION_AT_END.search(last + " ")):
+                self.buffer = ""
                 return text
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise SessionLost(f"no prompt within {timeout:.0f} s after {after!r}")
-            try:
-                chunk = await asyncio.wait_for(self.process.stdout.read(65536), remaining)
-            except TimeoutError:
-                raise SessionLost(f"no prompt within {timeout:.0f} s after {after!r}") from None
-            except (OSError, asyncssh.Error) as exc:
-                raise SessionLost(f"session dropped after {after!r}: {exc}") from None
-            if not chunk:
-                raise SessionLost(f"session dropped after {after!r}: connection closed")
-            buffer += chunk
+            await self._more(deadline, timeout, after)
+
+    def _send(self, *texts: str) -> None:
+        """Type these lines in one write: one round trip."""
+        self.exchanges += 1
+        if self.sent is not None:
+            self.sent.append(texts)
+        try:
+            self.process.stdin.write("".join(text + "\n" for text in texts))
+        except (OSError, asyncssh.Error, BrokenPipeError) as exc:
+            raise SessionLost(f"session dropped before {texts[0]!r}: {exc}") from None
 
     async def exchange(self, text: str, timeout: float) -> str:
         """What was printed after the echo of `text`, the final prompt or question included."""
-        self.exchanges += 1
-        if self.sent is not None:
-            self.sent.append(text)
-        try:
-            self.process.stdin.write(text + "\n")
-        except (OSError, asyncssh.Error, BrokenPipeError) as exc:
-            raise SessionLost(f"session dropped before {text!r}: {exc}") from None
-        out = await self.read_until_prompt(timeout, text)
-        # The echo is the first line (the typed text; a password is not echoed).
-        _echo, newline, rest = out.partition("\n")
-        return rest if newline else out
+        self._send(text)
+        return _after_echo(await self.read_until_prompt(timeout, text))
+
+    async def pipeline(self, texts: tuple[str, ...], timeout: float) -> list[str]:
+        """Type every text at once; each reply as `exchange` gives it. IOS echoes the next
+        typed-ahead line right after each prompt: a reply ends at the prompt that the next
+        text's echo follows (the last one at the prompt that ends the stream)."""
+        self._send(*texts)
+        deadline = asyncio.get_running_loop().time() + timeout * len(texts)
+        replies = []
+        for index, text in enumerate(texts):
+            if index == len(texts) - 1:
+                replies.append(_after_echo(await self.read_until_prompt(timeout, text)))
+                break
+            follow = texts[index + 1]
+            while True:
+                end = _prompt_before(self.buffer, follow)
+                if end is not None:
+                    replies.append(_after_echo(self.buffer[:end]))
+                    self.buffer = self.buffer[end:]
+                    break
+                await self._more(deadline, timeout, text)
+        return replies
 
     async def close(self) -> None:
         self.conn.close()
@@ -138,6 +166,26 @@ class AsyncChannel:
             await asyncio.wait_for(self.conn.wait_closed(), 5)
         except (TimeoutError, OSError, asyncssh.Error):
             pass
+
+
+def _after_echo(reply: str) -> str:
+    """The echo is the first line (the typed text; a password is not echoed)."""
+    _echo, newline, rest = reply.partition("\n")
+    return rest if newline else reply
+
+
+_PROMPT_START = re.compile(rf"(?:^|\n)({PROMPT})")
+
+
+def _prompt_before(buffer: str, follow: str) -> int | None:
+    """Where the prompt that the echo of `follow` follows ends, or None (not yet here)."""
+    for match in _PROMPT_START.finditer(buffer):
+        if buffer.startswith(follow, match.end()) and (
+            buffer.startswith("\n", match.end() + len(follow))
+            or len(buffer) > match.end() + len(follow)
+        ):
+            return match.end()
+    return None
 
 
 async def open_async(params: DeviceParams, *, record: bool = False) -> tuple[Dialog, AsyncChannel]:
@@ -205,8 +253,7 @@ def _privileged(dialog: Dialog) -> Steps[None]:
         yield from dialog.dialogue("enable", [("Password", secret)])
         if not dialog.prompt.endswith("#"):
             raise ConnectError(f"{dialog.params.host}: enable failed")
-    yield from dialog.run("terminal length 0", check=False)
-    yield from dialog.run("terminal width 0", check=False)
+    yield from dialog.run_many(["terminal length 0", "terminal width 0"])
 
 
 async def drive(steps: Steps[Any]) -> Any:
@@ -214,9 +261,11 @@ async def drive(steps: Steps[Any]) -> Any:
     try:
         request = next(steps)
         while True:
-            assert isinstance(request, Exchange), request
             try:
-                raw = await request.dialog.handle.exchange(request.text, request.timeout)
+                if isinstance(request, Pipeline):
+                    raw = await request.dialog.handle.pipeline(request.texts, request.timeout)
+                else:
+                    raw = await request.dialog.handle.exchange(request.text, request.timeout)
             except Exception as exc:  # noqa: BLE001 - the steps decide
                 request = steps.throw(exc)
                 continue

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from ..flow.protocol import Call, Close, Exchange, Gather, Open, Protect
 from ..session import open_session
-from ..session.conversation import Steps
+from ..session.conversation import Pipeline, Steps, exchange_sync
 
 T = TypeVar("T")
 
@@ -29,8 +29,8 @@ def run_sync(flow: Steps[T]) -> T:
 
 
 def _do(request: object) -> Any:
-    if isinstance(request, Exchange):
-        return request.dialog.handle.exchange(request.text, request.timeout)
+    if isinstance(request, Exchange | Pipeline):
+        return exchange_sync(request)
     if isinstance(request, Open):
         return open_session(request.params, request.driver).dialog
     if isinstance(request, Close):

@@ -21,8 +21,6 @@ def connect(params: DeviceParams, driver: Driver, report: Report) -> Steps[Dialo
 
 
 def read_state(conv: Dialog) -> Steps[DeviceState]:
-    """The router's SSH state, from the show commands in STATE_COMMANDS."""
-    outputs = {}
-    for command in STATE_COMMANDS:
-        outputs[command] = yield from conv.run(command, check=False)
-    return build_state(outputs)
+    """The router's SSH state, from the show commands in STATE_COMMANDS, typed at once."""
+    outputs = yield from conv.run_many(STATE_COMMANDS)
+    return build_state(dict(zip(STATE_COMMANDS, outputs, strict=True)))

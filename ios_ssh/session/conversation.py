@@ -65,6 +65,17 @@ def refusal(output: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True, eq=False)
+class Pipeline:
+    """Request: type all `texts` at once (IOS reads type-ahead in order) and read each
+    reply; the runner sends back one raw reply per text, as Exchange would. A runner that
+    cannot pipeline exchanges them one by one: the same replies, more round trips."""
+
+    dialog: Dialog
+    texts: tuple[str, ...]
+    timeout: float
+
+
 class Dialog:
     """One session's conversation, as steps: what to send, how to read the reply. `handle`
     is the runner's own object for the session (a sync Channel, an async one)."""
@@ -94,6 +105,21 @@ class Dialog:
             yield from self.send("", timeout)  # do not leave a question pending
             raise DeviceError(command, f"unexpected question: {reply.ending.strip()}")
         return reply.output
+
+    def run_many(
+        self, commands: Sequence[str], *, timeout: float | None = None
+    ) -> Steps[list[str]]:
+        """Exec commands that ask nothing (show commands), typed at once: their outputs,
+        unchecked (as `run(check=False)`). One round trip instead of one per command."""
+        raws = yield Pipeline(self, tuple(commands), timeout or self.params.timeout)
+        outputs = []
+        for command, raw in zip(commands, raws, strict=True):
+            reply = split_reply(raw)
+            if reply.is_question:
+                raise DeviceError(command, f"unexpected question: {reply.ending.strip()}")
+            self.prompt = reply.ending
+            outputs.append(reply.output)
+        return outputs
 
     def dialogue(
         self,
@@ -154,15 +180,23 @@ def exchange_over(steps: Steps[T]) -> T:
     try:
         request = next(steps)
         while True:
-            assert isinstance(request, Exchange), request
             try:
-                raw = request.dialog.handle.exchange(request.text, request.timeout)
+                raw = exchange_sync(request)
             except Exception as exc:  # noqa: BLE001 - the steps decide; re-raised if not
                 request = steps.throw(exc)
                 continue
             request = steps.send(raw)
     except StopIteration as stop:
         return stop.value
+
+
+def exchange_sync(request: Exchange | Pipeline) -> str | list[str]:
+    """An Exchange or a Pipeline over a sync Channel (a Pipeline one text at a time)."""
+    channel = request.dialog.handle
+    if isinstance(request, Pipeline):
+        return [channel.exchange(text, request.timeout) for text in request.texts]
+    assert isinstance(request, Exchange), request
+    return channel.exchange(request.text, request.timeout)
 
 
 class Conversation:
