@@ -147,10 +147,22 @@ def run_fleet(
     concurrency: int = 100,
     host_timeout: float = HOST_TIMEOUT,
     on_done: Callable[[str, Outcome], None] | None = None,
+    dask_scheduler: str | None = None,
 ) -> dict[str, Outcome]:
     """Run every job: in this process with `processes=1`, else sharded over that many
-    processes (default: every core). `concurrency` is per process. A process that dies
-    leaves its unfinished hosts with a terminal outcome, never missing."""
+    processes (default: every core), or over the Dask cluster at `dask_scheduler`.
+    `concurrency` is per process. A process that dies leaves its unfinished hosts with a
+    terminal outcome, never missing."""
+    if dask_scheduler:
+        from .dask import run_on_dask
+
+        return run_on_dask(
+            jobs,
+            dask_scheduler,
+            concurrency=concurrency,
+            host_timeout=host_timeout,
+            on_done=on_done,
+        )
     count = max(1, min(processes or os.cpu_count() or 1, len(jobs) or 1))
     if count == 1:
         return asyncio.run(run_jobs(jobs, concurrency, host_timeout, on_done))
