@@ -72,14 +72,29 @@ def _negotiate(params: DeviceParams, pinned: list[HostKey]) -> tuple[str, algori
     return offer.banner, negotiate_offer(params, pinned, offer.algorithms)
 
 
+def ordered_policy(
+    params: DeviceParams, pinned: list[HostKey], ciphers_first: tuple[str, ...] = ()
+) -> algorithms.Algorithms:
+    """The policy's algorithms in the order a client offers them: the pinned key's type
+    first, and (a client's choice within the same set) these ciphers first."""
+    allowed = algorithms.prefer_key_types(
+        algorithms.resolve(params.ssh_algorithms), [k.keytype for k in pinned]
+    )
+    first = tuple(c for c in ciphers_first if c in allowed.ciphers)
+    rest = tuple(c for c in allowed.ciphers if c not in first)
+    return algorithms.Algorithms(allowed.kex, allowed.host_key, first + rest, allowed.macs)
+
+
 def negotiate_offer(
-    params: DeviceParams, pinned: list[HostKey], offer: algorithms.Algorithms
+    params: DeviceParams,
+    pinned: list[HostKey],
+    offer: algorithms.Algorithms,
+    ciphers_first: tuple[str, ...] = (),
 ) -> algorithms.Algorithms:
     """What the algorithm policy picks from the server's offer; ConnectError (with the fix)
     when it allows nothing the server offers. Every SSH client of the tool uses this."""
     where = f"{params.host}:{params.effective_ssh_port}"
-    allowed = algorithms.resolve(params.ssh_algorithms)
-    ordered = algorithms.prefer_key_types(allowed, [k.keytype for k in pinned])
+    ordered = ordered_policy(params, pinned, ciphers_first)
     try:
         return algorithms.negotiate(ordered, offer)
     except algorithms.NoCommonAlgorithm as exc:
