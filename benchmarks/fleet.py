@@ -166,9 +166,13 @@ def run_nornir(ports: dict[str, int], lines: list[str], workers: int) -> dict[st
 
 
 async def _replay_one(port: int, script: list[list[tuple[str, ...]]]) -> int:
+    from ios_ssh.engine.aio_session import CIPHERS_FIRST
+    from ios_ssh.session.algorithms import asyncssh_options
+    from ios_ssh.session.identity import ordered_policy
     from ios_ssh.session.platform import PROMPT, PROMPT_AT_END, QUESTION_AT_END
 
     prompts = re.compile(rf"(?:^|\n){PROMPT}")
+    algorithms = asyncssh_options(ordered_policy(params(port), [], CIPHERS_FIRST))
 
     trips = 0
     for session in script:
@@ -181,6 +185,7 @@ async def _replay_one(port: int, script: list[list[tuple[str, ...]]]) -> int:
             client_keys=None,
             agent_path=None,
             preferred_auth=["keyboard-interactive", "password"],
+            **algorithms,  # the algorithms ios-ssh offers, in its order
         ) as conn:
             proc = await conn.create_process(term_type="vt100", term_size=(511, 24))
             for batch in [(), *session]:  # (): the login prompt
@@ -189,8 +194,8 @@ async def _replay_one(port: int, script: list[list[tuple[str, ...]]]) -> int:
                 while True:  # to the last reply's prompt (or question)
                     clean = buffer.replace("\r", "")
                     last = clean.rstrip(" ").rsplit("\n", 1)[-1]
-                    if len(prompts.findall(clean)) >= len(batch) and (
-                        PROMPT_AT_END.search(clean) or (last and QUESTION_AT_END.search(last + " "))
+                    if (last and QUESTION_AT_END.search(last + " ")) or (
+                        len(prompts.findall(clean)) >= len(batch) and PROMPT_AT_END.search(clean)
                     ):
                         break
                     buffer += await proc.stdout.read(65536)
@@ -198,9 +203,7 @@ async def _replay_one(port: int, script: list[list[tuple[str, ...]]]) -> int:
     return trips
 
 
-def run_floor(
-    ports: dict[str, int], script: list[list[tuple[str, ...]]], concurrency: int
-) -> dict[str, float]:
+def _floor_shard(ports: list[int], script: list[list[tuple[str, ...]]], concurrency: int) -> int:
     async def main() -> list[int]:
         limit = asyncio.Semaphore(concurrency)
 
@@ -208,16 +211,31 @@ def run_floor(
             async with limit:
                 return await _replay_one(port, script)
 
-        return list(await asyncio.gather(*(one(p) for p in ports.values())))
+        return list(await asyncio.gather(*(one(p) for p in ports)))
 
+    return sum(asyncio.run(main()))
+
+
+def run_floor(
+    ports: dict[str, int], script: list[list[tuple[str, ...]]], concurrency: int, processes: int
+) -> dict[str, float]:
+    """The same sessions and lines, on as many processes as ios-ssh had."""
+    import multiprocessing
+
+    values = list(ports.values())
+    shards = [values[i::processes] for i in range(processes)]
     start, used = time.monotonic(), cpu()
-    trips = asyncio.run(main())
+    if processes == 1:
+        trips = _floor_shard(values, script, concurrency)
+    else:
+        with multiprocessing.get_context("spawn").Pool(processes) as pool:
+            trips = sum(pool.starmap(_floor_shard, [(s, script, concurrency) for s in shards]))
     wall, used = time.monotonic() - start, cpu() - used
     return {
         "wall": wall,
         "cpu": used / len(ports),
         "sessions": float(len(script)),
-        "round_trips": sum(trips) / len(ports),
+        "round_trips": trips / len(ports),
         "lost": 0,
         "failed": 0,
     }
@@ -291,7 +309,9 @@ def main() -> None:
                 ports, lines, args.workers
             )
     with lab(n, args.latency_ms) as ports:
-        rows["raw asyncssh replay (floor)"] = run_floor(ports, script, args.concurrency)
+        rows[f"raw asyncssh replay (floor, {args.processes} proc)"] = run_floor(
+            ports, script, args.concurrency, args.processes
+        )
     print(f"\n{n} routers, latency {args.latency_ms:g} ms, {os.cpu_count()} cores")
     print(f"{'contender':48} {'wall s':>8} {'cpu ms/rtr':>10} {'sess/rtr':>8} {'rt/rtr':>7} fail")
     for name, row in rows.items():
