@@ -11,6 +11,7 @@ run each:
 Prints wall time, client CPU per router, SSH sessions and round trips per router, ratios.
 `--memory K` also measures the client's memory per router in flight with K at once.
 Run: python benchmarks/fleet.py N [--processes P] [--latency-ms 20] [--memory 1000]
+     python benchmarks/fleet.py 0 --memory 1000   (the memory figure alone)
 """
 
 from __future__ import annotations
@@ -271,8 +272,10 @@ def memory_per_router(count: int, latency_ms: float) -> None:
             watcher = asyncio.create_task(watch())
             outcomes = await run_jobs(jobs, concurrency=count)
             watcher.cancel()
-            ok = sum(1 for o in outcomes.values() if getattr(o.value, "ok", False))
-            print(f"  {ok}/{count} verified")
+            # baseline routers fail the hardening checks: what counts is that each was read
+            read = sum(1 for o in outcomes.values() if getattr(o.value, "checks", None))
+            errors = sum(1 for o in outcomes.values() if getattr(o.value, "errors", None))
+            print(f"  {read}/{count} read and checked, {errors} with errors")
 
         import ios_ssh.engine.aio_session  # noqa: F401 - imports are not per-router memory
 
@@ -296,6 +299,9 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["IOS_SSH_KNOWN_HOSTS"] = tempfile.mktemp(prefix="ios-ssh-bench-")
     n = args.routers
+    if n == 0:  # `fleet.py 0 --memory K`: the memory figure alone
+        memory_per_router(args.memory, args.latency_ms)
+        return
     rows: dict[str, dict[str, float]] = {}
     with lab(1, args.latency_ms) as one:
         script, lines = record_script(one["r1"])
