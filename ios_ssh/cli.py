@@ -246,6 +246,22 @@ def apply(
     revert_minutes: Annotated[
         int, typer.Option("--revert-minutes", help="revert timer while a change is tried, 1-120")
     ] = 5,
+    checkpoint: Annotated[
+        bool,
+        typer.Option(
+            "--checkpoint",
+            help="without a revert timer (12.2SXH): restore a running-config copy on a failure",
+        ),
+    ] = False,
+    reload_in: Annotated[
+        int | None,
+        typer.Option(
+            "--reload-in",
+            min=1,
+            max=1440,
+            help="with --checkpoint: reload in N minutes unless the fresh login works",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
     html: Annotated[
         Path | None, typer.Option("--html", help="also write the HTML report to this file")
@@ -270,6 +286,7 @@ def apply(
     if driver is None:  # the async engine
         options = {"dry_run": dry_run, "secrets": secrets, "save": save}
         options["revert_minutes"] = revert_minutes
+        options.update(checkpoint=checkpoint, reload_minutes=reload_in)
         reports = _engine(
             nornir,
             "apply",
@@ -294,6 +311,8 @@ def apply(
         secrets=secrets,
         save=save,
         revert_minutes=revert_minutes,
+        checkpoint=checkpoint,
+        reload_minutes=reload_in,
     )
     reports = {name: report_of(outcome, name) for name, outcome in results.items()}
     _finish(reports, "dry run" if dry_run else "apply", as_json, show_diff=dry_run, html=html)

@@ -52,6 +52,16 @@ def check_revert_minutes(minutes: object) -> int:
     return minutes
 
 
+RELOAD_MINUTES_RANGE = (1, 1440)  # `reload in <mmm>`; a day is plenty for a dead-man switch
+
+
+def check_reload_minutes(minutes: object) -> int:
+    lo, hi = RELOAD_MINUTES_RANGE
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not lo <= minutes <= hi:
+        raise IntentError([f"reload_minutes: {minutes!r} is out of range {lo}-{hi}"])
+    return minutes
+
+
 def read_state(
     device: DeviceLike, driver: Driver = "netmiko", *, session: Conversation | None = None
 ) -> DeviceState:
@@ -106,11 +116,18 @@ def apply(
     private_keys: Mapping[str, str | Path] | None = None,
     live: bool = True,
     session: Conversation | None = None,
+    checkpoint: bool = False,
+    reload_minutes: int | None = None,
 ) -> Report:
-    """Converge the router to `intent`, safely, then verify (see ios_ssh.flow.change)."""
+    """Converge the router to `intent`, safely, then verify (see ios_ssh.flow.change).
+    On an image without the revert timer, `checkpoint=True` protects the change with a
+    copy of the running-config restored by `configure replace`, and `reload_minutes` adds
+    `reload in N` as a dead-man switch for a lost session."""
     params = DeviceParams.coerce(device)
     intent = as_intent(intent)
     check_revert_minutes(revert_minutes)
+    if reload_minutes is not None:
+        check_reload_minutes(reload_minutes)
     return run_sync(
         flow.apply(
             params,
@@ -124,5 +141,7 @@ def apply(
             private_keys=private_keys,
             live=live,
             session=session.dialog if session else None,
+            checkpoint=checkpoint,
+            reload_minutes=reload_minutes,
         )
     )

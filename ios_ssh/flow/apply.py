@@ -34,6 +34,8 @@ def apply(
     private_keys: Mapping[str, str | Path] | None = None,
     live: bool = True,
     session: Dialog | None = None,
+    checkpoint: bool = False,
+    reload_minutes: int | None = None,
 ) -> Steps[Report]:
     """Converge the router to `intent`, safely, then verify (flow.change)."""
     started = time.monotonic()
@@ -57,7 +59,11 @@ def apply(
                 report.refusals = plan.refusals
             elif plan.empty:
                 report.notes.append("already as intended: nothing to change")
-            elif not allow_unprotected and (unprotectable := no_revert_timer(state.image)):
+            elif (
+                not allow_unprotected
+                and not checkpoint
+                and (unprotectable := no_revert_timer(state.image))
+            ):
                 report.refusals = [unprotectable]  # also on a dry run: what apply would do
             elif dry_run:
                 report.notes.append("dry run: nothing was sent")
@@ -74,6 +80,8 @@ def apply(
                     save,
                     revert_minutes,
                     allow_unprotected,
+                    checkpoint,
+                    reload_minutes,
                 )
         except (DeviceError, SessionLost, SessionLogError) as exc:
             report.errors.append(str(exc))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -54,10 +54,17 @@ def change(
     save: bool,
     revert_minutes: int,
     allow_unprotected: bool,
+    checkpoint: bool = False,
+    reload_minutes: int | None = None,
 ) -> Steps[keys.FreshLogin | None]:
     """Send the plan under the router's revert timer; each way out sets `report.outcome`.
     Returns the fresh-login session when the change is confirmed (the caller verifies
-    over it and closes it)."""
+    over it and closes it).
+
+    On an image without the timer (12.2SXH and older), `checkpoint` protects instead: the
+    running-config is copied to a file first and restored with `configure replace` when
+    the tool sees a failure; `reload_minutes` adds a dead-man switch (`reload in N`,
+    cancelled once the fresh login works) for a session that is lost."""
     if any(line.command != line.display for line in plan.lines()):
         yield from protect(conv, found_secrets.values())  # or refuse, before anything is sent
     steps = list(plan.steps)
@@ -66,7 +73,7 @@ def change(
     # B-4: settle the revert-timer question before anything is sent. An image known to lack
     # the timer (12.2SX before SXI) is refused here, archive lines included.
     unprotectable = no_revert_timer(image)
-    if unprotectable and not allow_unprotected:
+    if unprotectable and not allow_unprotected and not checkpoint:
         report.outcome = "refused"
         report.refusals.append(unprotectable)
         return None
@@ -79,6 +86,8 @@ def change(
             yield from conv.configure(archive_sent)
             yield from conv.end()
             steps.remove(archive_steps[0])
+        elif checkpoint:  # no archive for the timer: the checkpoint protects instead
+            protected = False
         elif not allow_unprotected:
             report.outcome = "refused"
             report.refusals.append(
@@ -107,7 +116,7 @@ def change(
                 raise DeviceError("configure terminal revert timer", out or "no rollback started")
         except DeviceError as exc:
             yield from undo_archive(conv, report, archive_sent)  # leave the router as it was
-            if not allow_unprotected:
+            if not allow_unprotected and not checkpoint:
                 report.outcome = "refused"
                 report.refusals.append(
                     "this image has no revert timer ('configure terminal revert timer' was "
@@ -122,9 +131,18 @@ def change(
                 f"generation on {image}"
             )
     rollback_at = clock_in(minutes)
+    guard: Checkpoint | None = None
+    if protected:
+        report.protection = f"revert timer ({minutes} min)"
+    elif checkpoint:  # the image lacks the timer, or refused it, or has no archive
+        guard = yield from arm_checkpoint(conv, state, reload_minutes)
+        report.protection = guard.describe()
+        rollback_at = guard.reload_at
     if not protected:
         yield from conv.run("configure terminal")
-        report.notes.append("applied without a revert timer (allow_unprotected)")
+        if guard is None:
+            report.protection = "none (allow_unprotected)"
+            report.notes.append("applied without a revert timer (allow_unprotected)")
     try:
         for step in steps:
             for line in step.lines:
@@ -146,12 +164,18 @@ def change(
         yield from conv.end()
     except DeviceError as exc:
         report.errors.append(f"{exc.command}: {exc.device_words}")
-        yield from undo(conv, report, protected, rollback_at)
+        yield from undo(conv, report, protected, rollback_at, guard)
         return None
     except SessionLost as exc:
         report.errors.append(f"session lost during the change: {exc}")
         if protected:
             reverting(report, rollback_at, minutes)
+        elif guard is not None and guard.reload_minutes:
+            report.outcome = "reverting"
+            report.revert = (
+                f"the router reloads at about {guard.reload_at} (reload in "
+                f"{guard.reload_minutes}) and boots its startup-config"
+            )
         else:
             report.outcome = "unknown"
             report.notes.append("no revert timer: the lines sent before the loss stay")
@@ -160,7 +184,7 @@ def change(
     fresh = yield from keys.fresh_login(params, intent, found_secrets, rotation, driver)
     if isinstance(fresh, str):
         report.errors.append(f"a new session could not log in after the change: {fresh}")
-        yield from undo(conv, report, protected, rollback_at)
+        yield from undo(conv, report, protected, rollback_at, guard)
         yield from keys.keep_rotated_key(conv, intent, rotation, report.notes)
         return None
     try:
@@ -170,6 +194,9 @@ def change(
             yield from keys.keep_rotated_key(conv, intent, rotation, report.notes)  # IOS keeps keys
             yield from close(fresh.dialog)
             return None
+        if guard is not None and guard.reload_minutes:  # SSH works: disarm the switch
+            yield from conv.run("reload cancel", check=False)
+            report.notes.append("reload cancelled: the fresh login worked")
         report.outcome, report.changed = "converged", True
         if rotation is not None and rotation.proven is not None:
             report.notes.append(rotation.commit())
@@ -351,7 +378,16 @@ def send_line(conv: Dialog, params: DeviceParams, line: ConfigLine) -> Steps[Non
         raise DeviceError(line.display, words) from None
 
 
-def undo(conv: Dialog, report: Report, protected: bool, rollback_at: str) -> Steps[None]:
+def undo(
+    conv: Dialog,
+    report: Report,
+    protected: bool,
+    rollback_at: str,
+    guard: Checkpoint | None = None,
+) -> Steps[None]:
+    if guard is not None:
+        yield from restore_checkpoint(conv, report, guard)
+        return
     if not protected:
         report.outcome = "partial"
         report.notes.append("no revert timer: the router keeps the lines sent before the failure")
@@ -365,3 +401,61 @@ def undo(conv: Dialog, report: Report, protected: bool, rollback_at: str) -> Ste
         report.outcome = "reverting"
         report.revert = f"the router's revert timer rolls back at about {rollback_at}"
         report.notes.append(f"could not revert now ({exc}); the router's revert timer will")
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The protection on an image without the revert timer (issue 12): a copy of the
+    running-config to restore with `configure replace`, and an optional `reload in N`."""
+
+    file: str
+    reload_minutes: int | None
+    reload_at: str
+
+    def describe(self) -> str:
+        switch = f" and reload in {self.reload_minutes} min" if self.reload_minutes else ""
+        return f"checkpoint {self.file} (configure replace on a failure){switch}"
+
+
+CHECKPOINT = "ios-ssh-checkpoint"
+
+
+def arm_checkpoint(
+    conv: Dialog, state: DeviceState, reload_minutes: int | None
+) -> Steps[Checkpoint]:
+    """Copy the running-config to the router's own file system, then (opt-in) schedule a
+    reload: a lost session leaves the router to boot its startup-config. The save question
+    `reload` asks is answered no: saving would keep the change through the reload."""
+    file = f"{capabilities.file_system(state)}{CHECKPOINT}"
+    yield from conv.dialogue(
+        f"copy running-config {file}",
+        [("Destination filename", ""), ("over write", ""), ("[confirm]", "")],
+    )
+    if reload_minutes:
+        yield from conv.dialogue(
+            f"reload in {reload_minutes}", [("Save?", "no"), ("Proceed with reload", "")]
+        )
+    return Checkpoint(file, reload_minutes, clock_in(reload_minutes or 0))
+
+
+def restore_checkpoint(conv: Dialog, report: Report, guard: Checkpoint) -> Steps[None]:
+    """A failure the tool saw: put the checkpoint back, then disarm the reload."""
+    try:
+        yield from conv.end()
+        yield from conv.run(
+            f"configure replace {guard.file} force", timeout=conv.params.timeout * 2
+        )
+        report.outcome, report.revert = "reverted", f"configure replace {guard.file} force"
+        report.notes.append(f"reverted: configure replace {guard.file}")
+        if guard.reload_minutes:
+            yield from conv.run("reload cancel", check=False)
+    except (DeviceError, SessionLost) as exc:
+        if guard.reload_minutes:
+            report.outcome = "reverting"
+            report.revert = (
+                f"configure replace failed ({exc}); the router reloads at about "
+                f"{guard.reload_at} and boots its startup-config"
+            )
+        else:
+            report.outcome = "partial"
+            report.revert = f"configure replace {guard.file} failed: {exc}"
