@@ -18,6 +18,7 @@ from .errors import IntentError, IosSshError, ParseError
 from .intent import SshIntent
 from .parse import parse
 from .render import render_text
+from .report import Report
 from .secrets import secret_key, secret_value_problem
 from .yamlfile import YamlProblem, read_text
 
@@ -42,7 +43,27 @@ InventoryOpt = Annotated[
 HostOpt = Annotated[list[str] | None, typer.Option("--host", help="only these hosts (repeat)")]
 GroupOpt = Annotated[list[str] | None, typer.Option("--group", help="only hosts in these groups")]
 DriverOpt = Annotated[str, typer.Option("--driver", help="netmiko or scrapli")]
+EngineDriverOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--driver", help="netmiko or scrapli: the sync Nornir path (default: the async engine)"
+    ),
+]
 WorkersOpt = Annotated[int, typer.Option("--workers", min=1, max=200, help="hosts at a time")]
+ProcessesOpt = Annotated[
+    int | None,
+    typer.Option("--processes", min=1, help="async engine: processes (default: all cores)"),
+]
+ConcurrencyOpt = Annotated[
+    int,
+    typer.Option(
+        "--concurrency", min=1, max=10000, help="async engine: hosts at a time per process"
+    ),
+]
+DaskOpt = Annotated[
+    str | None,
+    typer.Option("--dask-scheduler", help="run the async engine on this Dask cluster (tcp://...)"),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 HostKeyOpt = Annotated[
     str | None,
@@ -141,6 +162,49 @@ def _nornir(
     return nornir
 
 
+def _engine(
+    nornir: Any,
+    kind: str,
+    intent: SshIntent | None,
+    options: dict[str, Any],
+    label: str,
+    quiet: bool,
+    processes: int | None,
+    concurrency: int,
+    dask_scheduler: str | None,
+) -> dict[str, Any]:
+    """Run the async engine over the filtered inventory: {host: Report or DeviceState}."""
+    from .engine.fleet import Job
+    from .fleet import run_engine_with_progress
+    from .nornir.host import allows_unprotected, device_params_of, intent_for_host
+
+    def options_for(host: Any) -> dict[str, Any]:
+        if kind != "apply" or not allows_unprotected(host):
+            return options
+        return {**options, "allow_unprotected": True}  # this host's protection choice
+
+    jobs = [
+        Job(
+            name,
+            kind,  # type: ignore[arg-type]
+            device_params_of(h),
+            intent_for_host(h, intent) if intent is not None else None,
+            options_for(h),
+        )
+        for name, h in nornir.inventory.hosts.items()
+    ]
+    outcomes = run_engine_with_progress(
+        jobs,
+        label,
+        console,
+        quiet,
+        processes=processes,
+        concurrency=concurrency,
+        dask_scheduler=dask_scheduler,
+    )
+    return {name: outcome.value for name, outcome in outcomes.items()}
+
+
 def _finish(
     reports: dict[str, Any],
     title: str,
@@ -176,8 +240,11 @@ def apply(
     host: HostOpt = None,
     group: GroupOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="show the diff, send nothing")] = False,
-    driver: DriverOpt = "netmiko",
+    driver: EngineDriverOpt = None,
     workers: WorkersOpt = 4,
+    processes: ProcessesOpt = None,
+    concurrency: ConcurrencyOpt = 100,
+    dask_scheduler: DaskOpt = None,
     save: Annotated[
         bool, typer.Option("--save", help="write memory after a confirmed change")
     ] = False,
@@ -192,6 +259,22 @@ def apply(
             "per host: allow_unprotected in its data",
         ),
     ] = False,
+    checkpoint: Annotated[
+        bool,
+        typer.Option(
+            "--checkpoint",
+            help="without a revert timer (12.2SXH): restore a running-config copy on a failure",
+        ),
+    ] = False,
+    reload_in: Annotated[
+        int | None,
+        typer.Option(
+            "--reload-in",
+            min=1,
+            max=1440,
+            help="with --checkpoint: reload in N minutes unless the fresh login works",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
     html: Annotated[
         Path | None, typer.Option("--html", help="also write the HTML report to this file")
@@ -213,6 +296,24 @@ def apply(
     connection = _connection(host_key_check, known_hosts, ssh_algorithms)
     nornir = _nornir(inventory, host, group, workers, loaded, connection)
     secrets = _secrets(loaded)
+    if driver is None:  # the async engine
+        options = {"dry_run": dry_run, "secrets": secrets, "save": save}
+        options["revert_minutes"] = revert_minutes
+        options.update(
+            checkpoint=checkpoint, reload_minutes=reload_in, allow_unprotected=allow_unprotected
+        )
+        reports = _engine(
+            nornir,
+            "apply",
+            loaded,
+            options,
+            "applying",
+            as_json,
+            processes,
+            concurrency,
+            dask_scheduler,
+        )
+        _finish(reports, "dry run" if dry_run else "apply", as_json, show_diff=dry_run, html=html)
     results = run_with_progress(
         nornir,
         apply_ssh,
@@ -226,6 +327,8 @@ def apply(
         save=save,
         revert_minutes=revert_minutes,
         allow_unprotected=allow_unprotected,
+        checkpoint=checkpoint,
+        reload_minutes=reload_in,
     )
     reports = {name: report_of(outcome, name) for name, outcome in results.items()}
     _finish(reports, "dry run" if dry_run else "apply", as_json, show_diff=dry_run, html=html)
@@ -237,8 +340,11 @@ def verify(
     inventory: InventoryOpt = Path("inventory/lab"),
     host: HostOpt = None,
     group: GroupOpt = None,
-    driver: DriverOpt = "netmiko",
+    driver: EngineDriverOpt = None,
     workers: WorkersOpt = 4,
+    processes: ProcessesOpt = None,
+    concurrency: ConcurrencyOpt = 100,
+    dask_scheduler: DaskOpt = None,
     as_json: JsonOpt = False,
     html: Annotated[
         Path | None, typer.Option("--html", help="also write the HTML report to this file")
@@ -254,6 +360,20 @@ def verify(
     loaded = _load_intent(intent)
     connection = _connection(host_key_check, known_hosts, ssh_algorithms)
     nornir = _nornir(inventory, host, group, workers, loaded, connection)
+    secrets = {k: v for k, v in os.environ.items() if k in {u.secret_env for u in loaded.users}}
+    if driver is None:  # the async engine
+        reports = _engine(
+            nornir,
+            "verify",
+            loaded,
+            {"secrets": secrets},
+            "verifying",
+            as_json,
+            processes,
+            concurrency,
+            dask_scheduler,
+        )
+        _finish(reports, "verify", as_json, html=html)
     results = run_with_progress(
         nornir,
         verify_ssh,
@@ -262,7 +382,7 @@ def verify(
         as_json,
         intent=loaded,
         driver=_driver(driver),
-        secrets={k: v for k, v in os.environ.items() if k in {u.secret_env for u in loaded.users}},
+        secrets=secrets,
     )
     _finish({n: report_of(o, n) for n, o in results.items()}, "verify", as_json, html=html)
 
@@ -319,8 +439,11 @@ def state(
     inventory: InventoryOpt = Path("inventory/lab"),
     host: HostOpt = None,
     group: GroupOpt = None,
-    driver: DriverOpt = "netmiko",
+    driver: EngineDriverOpt = None,
     workers: WorkersOpt = 4,
+    processes: ProcessesOpt = None,
+    concurrency: ConcurrencyOpt = 100,
+    dask_scheduler: DaskOpt = None,
     as_json: JsonOpt = False,
     host_key_check: HostKeyOpt = None,
     known_hosts: KnownHostsOpt = None,
@@ -333,11 +456,20 @@ def state(
 
     connection = _connection(host_key_check, known_hosts, ssh_algorithms)
     nornir = _nornir(inventory, host, group, workers, connection=connection)
-    results = run_with_progress(
-        nornir, read_ssh_state, "reading", console, as_json, driver=_driver(driver)
-    )
-    states = {n: o.result for n, o in results.items() if not isinstance(o, HostFailure)}
-    failed = {n: o.error for n, o in results.items() if isinstance(o, HostFailure)}
+    if driver is None:  # the async engine: a DeviceState, or a Report saying why not
+        read = _engine(
+            nornir, "state", None, {}, "reading", as_json, processes, concurrency, dask_scheduler
+        )
+        states = {n: o for n, o in read.items() if not isinstance(o, Report)}
+        failed: dict[str, object] = {
+            n: "; ".join(o.errors) for n, o in read.items() if isinstance(o, Report)
+        }
+    else:
+        results = run_with_progress(
+            nornir, read_ssh_state, "reading", console, as_json, driver=_driver(driver)
+        )
+        states = {n: o.result for n, o in results.items() if not isinstance(o, HostFailure)}
+        failed = {n: o.error for n, o in results.items() if isinstance(o, HostFailure)}
     if as_json:
         console.print_json(to_json(states))
     else:

@@ -84,6 +84,41 @@ def run_with_progress(
     return out
 
 
+def run_engine_with_progress(
+    jobs: list[Any],
+    label: str,
+    console: Console,
+    quiet: bool,
+    *,
+    processes: int | None = None,
+    concurrency: int = 100,
+    dask_scheduler: str | None = None,
+) -> dict[str, Any]:
+    """Run engine Jobs (the async engine, on this machine's cores or a Dask cluster) with
+    the same progress bar: {host: Outcome}."""
+    from .engine.fleet import run_fleet
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=quiet,
+    ) as progress:
+        task_id = progress.add_task(label, total=len(jobs))
+
+        def done(_name: str, _outcome: object) -> None:
+            progress.advance(task_id)
+
+        if dask_scheduler:
+            from .engine.dask import run_on_dask
+
+            return run_on_dask(jobs, dask_scheduler, concurrency=concurrency, on_done=done)
+        return run_fleet(jobs, processes=processes, concurrency=concurrency, on_done=done)
+
+
 def report_of(outcome: Result | HostFailure, host: str) -> Report:
     if isinstance(outcome, HostFailure):
         error = outcome.error

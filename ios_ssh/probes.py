@@ -105,7 +105,7 @@ def login_probe(
             "logged in",
             f"{where} ({negotiated})",
         ),
-        _host_key_check(identity, fingerprint, expected_sha256, where),
+        host_key_check(identity, fingerprint, expected_sha256, where),
     ]
     if expected_banner:
         checks.append(
@@ -120,7 +120,7 @@ def login_probe(
     return checks
 
 
-def _host_key_check(identity: Identity, wire: str, router_says: str, where: str) -> Check:
+def host_key_check(identity: Identity, wire: str, router_says: str, where: str) -> Check:
     """The key on the wire equals the pinned known_hosts entry, and (where the router shows
     its key) the key the router says it serves."""
     says = f"; the router says it serves {router_says}" if router_says else ""

@@ -42,6 +42,7 @@ class Report:
     ok: bool = True
     outcome: Outcome = "unchanged"
     revert: str = ""  # reverted: how (revert now, timer, checkpoint); reverting: when
+    protection: str = ""  # what could undo the change while it was tried (apply only)
     changed: bool = False
     diff: str = ""
     checks: list[Check] = field(default_factory=list)

@@ -61,6 +61,7 @@ PRIVILEGED = [
     ("write memory", "write"),
     ("write", "write"),
     ("copy running-config startup-config", "copy_run_start"),
+    ("copy running-config WORD", "copy_run_file"),
     ("reload", "reload"),
     ("reload in WORD", "reload_in"),
     ("reload cancel", "reload_cancel"),
@@ -228,6 +229,24 @@ class ExecCommands:
             return "Building configuration...\n[OK]"
 
         return self.ask("Destination filename [startup-config]? ", done)
+
+    def _copy_run_file(self, args: list) -> str:
+        """`copy running-config <fs>name`: the running configuration into a file (a
+        checkpoint for `configure replace`). IOS asks the destination name first, as for
+        startup-config, and prints the bytes copied."""
+        if args[0].lower() in ("startup-config", "nvram:startup-config"):
+            return self._copy_run_start(args)
+        path = self.device.flash_path(args[0])
+        if path is None:
+            return f"%Error opening {args[0]} (No such device)"
+        name = args[0].split(":", 1)[-1].lstrip("/")
+
+        def done(answer: str) -> str:
+            text = self.device.running_body()
+            path.write_text(text)
+            return f"{len(text)} bytes copied in 0.112 secs"
+
+        return self.ask(f"Destination filename [{name}]? ", done)
 
     # -- configure, rollback -------------------------------------------------------------
     def _configure(self, args: list) -> str:

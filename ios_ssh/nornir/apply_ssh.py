@@ -22,6 +22,8 @@ def apply_ssh(
     save: bool = False,
     revert_minutes: int = 5,
     allow_unprotected: bool = False,
+    checkpoint: bool = False,
+    reload_minutes: int | None = None,
 ) -> Result:
     """Result: `changed`, `diff` and `failed` from the Report, which is `result`."""
     with conversation(task, driver, device_params(task)) as (conv, params):
@@ -35,6 +37,8 @@ def apply_ssh(
             revert_minutes=revert_minutes,
             allow_unprotected=allow_unprotected or allows_unprotected(task.host),
             session=conv,
+            checkpoint=checkpoint,
+            reload_minutes=reload_minutes,
         )
     return Result(
         host=task.host,

@@ -64,15 +64,38 @@ class Identity:
 
 
 def _negotiate(params: DeviceParams, pinned: list[HostKey]) -> tuple[str, algorithms.Algorithms]:
-    where = f"{params.host}:{params.effective_ssh_port}"
-    allowed = algorithms.resolve(params.ssh_algorithms)
     try:
         offer = read_offer(params.host, params.effective_ssh_port, params.timeout)
     except (OSError, TimeoutError) as exc:
         raise failures.connect_error(exc, params, port=params.effective_ssh_port) from exc
-    ordered = algorithms.prefer_key_types(allowed, [k.keytype for k in pinned])
+    return offer.banner, negotiate_offer(params, pinned, offer.algorithms)
+
+
+def ordered_policy(
+    params: DeviceParams, pinned: list[HostKey], ciphers_first: tuple[str, ...] = ()
+) -> algorithms.Algorithms:
+    """The policy's algorithms in the order a client offers them: the pinned key's type
+    first, and (a client's choice within the same set) these ciphers first."""
+    allowed = algorithms.prefer_key_types(
+        algorithms.resolve(params.ssh_algorithms), [k.keytype for k in pinned]
+    )
+    first = tuple(c for c in ciphers_first if c in allowed.ciphers)
+    rest = tuple(c for c in allowed.ciphers if c not in first)
+    return algorithms.Algorithms(allowed.kex, allowed.host_key, first + rest, allowed.macs)
+
+
+def negotiate_offer(
+    params: DeviceParams,
+    pinned: list[HostKey],
+    offer: algorithms.Algorithms,
+    ciphers_first: tuple[str, ...] = (),
+) -> algorithms.Algorithms:
+    """What the algorithm policy picks from the server's offer; ConnectError (with the fix)
+    when it allows nothing the server offers. Every SSH client of the tool uses this."""
+    where = f"{params.host}:{params.effective_ssh_port}"
+    ordered = ordered_policy(params, pinned, ciphers_first)
     try:
-        return offer.banner, algorithms.negotiate(ordered, offer.algorithms)
+        return algorithms.negotiate(ordered, offer)
     except algorithms.NoCommonAlgorithm as exc:
         policy = params.ssh_algorithms
         shown = policy if isinstance(policy, str) else "an explicit list"
@@ -128,6 +151,27 @@ def establish(params: DeviceParams) -> Identity:
         algorithms.resolve(params.ssh_algorithms), [k.keytype for k in pinned]
     )
     key = fetch_host_key(params, allowed)
+    return judge(params, pinned, key, negotiated, banner)
+
+
+def pinned_keys(params: DeviceParams) -> list[HostKey]:
+    """The known_hosts entries for this device's SSH port ([] when the check is off)."""
+    if params.host_key_check == "off":
+        return []
+    return KnownHosts(params.known_hosts_file).lookup(params.host, params.effective_ssh_port)
+
+
+def judge(
+    params: DeviceParams,
+    pinned: list[HostKey],
+    key: HostKey,
+    negotiated: algorithms.Algorithms,
+    banner: str,
+) -> Identity:
+    """The host-key policy for a key the server proved it holds (before any credential):
+    the Identity, or ConnectError. `accept-new` pins an unknown host here."""
+    port, check = params.effective_ssh_port, params.host_key_check
+    file = params.known_hosts_file
     name = host_name(params.host, port)
     if key in pinned:
         return Identity(params.host, port, check, file, key, False, negotiated, banner)
@@ -148,6 +192,5 @@ def establish(params: DeviceParams) -> Identity:
             "it, or use host_key_check=accept-new",
             "host-key",
         )
-    assert store is not None
-    store.add(params.host, port, key)
+    KnownHosts(file).add(params.host, port, key)
     return Identity(params.host, port, check, file, key, True, negotiated, banner)

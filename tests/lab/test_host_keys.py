@@ -11,13 +11,14 @@ import pytest
 
 import ios_ssh
 from ios_ssh import SshIntent
+from ios_ssh.engine.sync import run_sync
 from ios_ssh.errors import ConnectError
+from ios_ssh.flow.rotation import Rotation, fresh_login
 from ios_ssh.lab import Lab
 from ios_ssh.lab.fleet import baseline_device
 from ios_ssh.probes import login_probe, pubkey_probe, reverse_probe, scp_probe
 from ios_ssh.session import DeviceParams, open_session
 from ios_ssh.session.known_hosts import HostKey, KnownHosts
-from ios_ssh.tasks import _fresh_login, _Rotation
 
 from .fake_ssh import FakeServer, fake_ssh_server
 
@@ -187,10 +188,10 @@ def test_fresh_login_refuses_a_key_other_than_the_one_the_router_showed(
     params = DeviceParams.coerce(_device(lab))
     open_session(params).close()
     before = temporary_known_hosts.read_text()
-    rotation = _Rotation(
+    rotation = Rotation(
         str(temporary_known_hosts), address.host, address.port, [], "SHA256:not-the-key"
     )
-    problem = _fresh_login(params, SshIntent(), {}, rotation)
+    problem = run_sync(fresh_login(params, SshIntent(), {}, rotation))
     assert problem is not None and "refused" in problem and "SHA256:not-the-key" in problem
     assert rotation.proven is None
     assert temporary_known_hosts.read_text() == before
@@ -221,7 +222,7 @@ def test_a_failed_fresh_login_reverts_but_keeps_the_new_key_pinned(
     """IOS does not roll RSA keys back with the configuration: after the revert the router
     still serves the new key, which the fresh login's key exchange proved, so it is pinned
     and the next session is not locked out by our own known_hosts."""
-    from ios_ssh import tasks
+    from ios_ssh.engine import sync as tasks
 
     address = lab.addresses["r1"]
     open_session(_device(lab)).close()

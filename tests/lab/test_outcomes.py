@@ -104,20 +104,20 @@ def test_a_timer_that_expired_before_confirm_is_reported_as_reverted(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The fresh login outlasts the timer (slow keygen on a real router does that)."""
-    from ios_ssh import tasks
+    from ios_ssh.flow import rotation
 
     lab = _lab(minute_seconds=0.5)
     try:
         device = lab.routers["r1"].device
         device.load_config("archive\n path flash:archive\n", merge=True)
         before = device.running_body()
-        real = tasks._fresh_login
+        real = rotation.fresh_login
 
-        def slow_fresh_login(*args: object) -> str | None:
+        def slow_fresh_login(*args: object):  # type: ignore[no-untyped-def]
             _wait_for_rollback(device)
-            return real(*args)  # type: ignore[arg-type]
+            return (yield from real(*args))  # type: ignore[arg-type]
 
-        monkeypatch.setattr(tasks, "_fresh_login", slow_fresh_login)
+        monkeypatch.setattr(rotation, "fresh_login", slow_fresh_login)
         report = ios_ssh.apply(_device(lab), SMALL, revert_minutes=1, live=False)
         assert (report.outcome, report.changed, report.ok) == ("reverted", False, False)
         assert "expired before configure confirm" in report.revert
@@ -130,20 +130,20 @@ def test_a_timer_that_expired_before_confirm_is_reported_as_reverted(
 def test_lines_sent_after_the_timer_expired_are_reported_as_partial(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from ios_ssh import tasks
+    from ios_ssh.flow import change
 
     lab = _lab(minute_seconds=0.5)
     try:
         device = lab.routers["r1"].device
         device.load_config("archive\n path flash:archive\n", merge=True)
-        real = tasks._send_line
+        real = change.send_line
 
-        def send_then_wait(conv: object, params: object, line: object) -> None:
-            real(conv, params, line)  # type: ignore[arg-type]
+        def send_then_wait(conv: object, params: object, line: object):  # type: ignore[no-untyped-def]
+            yield from real(conv, params, line)  # type: ignore[arg-type]
             if "version 2" in str(line):
                 _wait_for_rollback(device)  # the rest goes in after the rollback
 
-        monkeypatch.setattr(tasks, "_send_line", send_then_wait)
+        monkeypatch.setattr(change, "send_line", send_then_wait)
         report = ios_ssh.apply(_device(lab), SMALL, revert_minutes=1, live=False)
         assert report.outcome == "partial" and not report.changed, report.text()
         assert "still to do: ip ssh version 2" in report.revert
@@ -155,22 +155,22 @@ def test_lines_sent_after_the_timer_expired_are_reported_as_partial(
 def test_a_drop_at_confirm_is_settled_from_a_new_session(
     lab: Lab, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ios_ssh import tasks
+    from ios_ssh.flow import change, rotation
 
     device = lab.routers["r1"].device
-    real_login, real_anew = tasks._fresh_login, tasks._confirm_anew
+    real_login, real_anew = rotation.fresh_login, change.confirm_anew
 
-    def login_then_arm(*args: object) -> str | None:
-        result = real_login(*args)  # type: ignore[arg-type]
+    def login_then_arm(*args: object):  # type: ignore[no-untyped-def]
+        result = yield from real_login(*args)  # type: ignore[arg-type]
         device.faults["drop"] = r"^configure confirm"  # the first session drops there
         return result
 
-    def disarm_then_settle(*args: object) -> bool:
+    def disarm_then_settle(*args: object):  # type: ignore[no-untyped-def]
         device.faults.clear()
-        return real_anew(*args)  # type: ignore[arg-type]
+        return (yield from real_anew(*args))  # type: ignore[arg-type]
 
-    monkeypatch.setattr(tasks, "_fresh_login", login_then_arm)
-    monkeypatch.setattr(tasks, "_confirm_anew", disarm_then_settle)
+    monkeypatch.setattr(rotation, "fresh_login", login_then_arm)
+    monkeypatch.setattr(change, "confirm_anew", disarm_then_settle)
     report = ios_ssh.apply(_device(lab, timeout=5), SMALL, live=False)
     assert report.outcome == "converged" and report.changed, report.text()
     assert any("confirmed from a new session" in n for n in report.notes)

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from ios_ssh import SshIntent, make_plan
+from ios_ssh.engine.sync import run_sync
+from ios_ssh.flow.change import change, confirm, generate_keys
 from ios_ssh.report import Report
 from ios_ssh.session import Conversation, DeviceParams
-from ios_ssh.tasks import _change, _confirm, _generate_keys
 
 from .routers import VERSIONS, converged
 
@@ -49,8 +50,8 @@ def _run_change(router, intent: SshIntent, script, **options) -> tuple[Report, R
     conv = Conversation(channel)
     conv.prompt = "r1#"
     report = Report("r1")
-    _change(
-        conv,
+    change_steps = change(
+        conv.dialog,
         PARAMS,
         "netmiko",
         intent,
@@ -62,6 +63,7 @@ def _run_change(router, intent: SshIntent, script, **options) -> tuple[Report, R
         options.get("revert_minutes", 5),
         options.get("allow_unprotected", False),
     )
+    run_sync(change_steps)
     assert not channel.script, f"the change stopped early: {channel.script[0]}"
     return report, channel
 
@@ -105,18 +107,21 @@ def test_b4_archive_lines_are_removed_again_when_the_timer_is_refused() -> None:
 
 def _confirm_with(reply: str, monkeypatch: pytest.MonkeyPatch) -> tuple[bool, list[str]]:
     """`_confirm` over one recorded answer; what it hands on when the timer had fired."""
-    from ios_ssh import tasks
+    from ios_ssh.flow import change as flow_change
 
     handed: list[str] = []
 
-    def after_expiry(conv, intent, plan, report, words: str) -> bool:  # type: ignore[no-untyped-def]
+    def after_expiry(conv, intent, plan, report, words: str):  # type: ignore[no-untyped-def]
         handed.append(words)
         return False
+        yield  # a flow step: a generator that asks for nothing
 
-    monkeypatch.setattr(tasks, "_after_expiry", after_expiry)
+    monkeypatch.setattr(flow_change, "after_expiry", after_expiry)
     conv = Conversation(Replay([("configure confirm", reply)]))
     intent = SshIntent.from_dict({})
-    took = _confirm(conv, PARAMS, "netmiko", intent, None, Report("r1"), 5, "12:00 UTC")  # type: ignore[arg-type]
+    took = run_sync(
+        confirm(conv.dialog, PARAMS, "netmiko", intent, None, Report("r1"), 5, "12:00 UTC")  # type: ignore[arg-type]
+    )
     return took, handed
 
 
@@ -189,8 +194,8 @@ def test_b12_the_replace_question_on_key_generation_is_answered_yes() -> None:
     )
     conv = Conversation(channel)
     conv.prompt = "r1(config)#"
-    _generate_keys(
-        conv,
+    generate_keys_steps = generate_keys(
+        conv.dialog,
         PARAMS,
         make_plan(
             converged("xe17").state(),
@@ -199,6 +204,7 @@ def test_b12_the_replace_question_on_key_generation_is_answered_yes() -> None:
             ),
         ).lines()[0],
     )
+    run_sync(generate_keys_steps)
     assert channel.sent == [keygen, "yes"]
 
 
@@ -223,13 +229,13 @@ def test_b12_without_the_question_keys_are_generated_in_one_line(family: str) ->
         converged(family).state(),
         SshIntent.from_yaml("rsa:\n  modulus: 2048\n  regenerate: always\nssh:\n  version: 2\n"),
     ).lines()[0]
-    _generate_keys(conv, PARAMS, line)
+    run_sync(generate_keys(conv.dialog, PARAMS, line))
     assert channel.sent == [keygen]
 
 
 def test_b13_the_scp_probe_and_its_clean_up_use_the_routers_file_system() -> None:
+    from ios_ssh.flow.verify import live_checks
     from ios_ssh.ports import free_port_block
-    from ios_ssh.tasks import _live_checks
 
     # Nothing listens on this port: the live probes fail at once; the clean-up still runs.
     params = DeviceParams(
@@ -246,8 +252,10 @@ def test_b13_the_scp_probe_and_its_clean_up_use_the_routers_file_system() -> Non
             ("", "r1#"),
         ]
     )
-    checks = _live_checks(
-        params, Conversation(channel), converged("ios12.2sx").state(), intent, None, {}
+    checks = run_sync(
+        live_checks(
+            params, Conversation(channel).dialog, converged("ios12.2sx").state(), intent, None, {}
+        )
     )
     scp = next(c for c in checks if c.name == "scp round trip")
     assert not scp.ok and scp.evidence.endswith(":disk0:ios-ssh-probe.txt and back")

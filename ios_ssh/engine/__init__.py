@@ -1,0 +1,1 @@
+"""Runners for ios_ssh.flow: `sync` (netmiko/scrapli Conversations)."""

@@ -1,0 +1,220 @@
+"""Many hosts: each host's flow on one event loop per process, a concurrency limit and a
+per-host timeout; the inventory sharded over processes. Every host ends with a value: its
+Report (or DeviceState), or a Report that says why there is none."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .. import flow
+from ..errors import ConnectError, IntentError, IosSshError
+from ..intent import SshIntent
+from ..report import Report
+from ..session.conversation import Steps
+from ..session.params import DeviceParams
+from ..state import DeviceState
+from .aio import Tally, run_async
+from .sync import run_sync
+
+Kind = Literal["apply", "verify", "state"]
+HOST_TIMEOUT = 900.0  # s: covers a Sup720's 2048-bit keygen (minutes) plus the checks
+
+
+@dataclass(frozen=True)
+class Job:
+    """One host's work, plain data (it crosses process and machine boundaries)."""
+
+    name: str
+    kind: Kind
+    params: DeviceParams
+    intent: SshIntent | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)  # apply/verify keywords
+
+
+@dataclass
+class Outcome:
+    """One host's result and what it cost."""
+
+    value: Report | DeviceState
+    sessions: int = 0
+    round_trips: int = 0
+    seconds: float = 0.0
+
+
+def steps_of(job: Job) -> Steps[Report | DeviceState]:
+    if job.kind == "state":
+        return _state(job.params)
+    assert job.intent is not None
+    if job.kind == "verify":
+        return flow.verify(job.params, job.intent, **job.options)
+    return flow.apply(job.params, job.intent, **job.options)
+
+
+def _state(params: DeviceParams) -> Steps[DeviceState]:
+    conv = yield from flow.protocol.opened(params, "netmiko")
+    try:
+        return (yield from flow.read_state(conv))
+    finally:
+        yield from flow.protocol.close(conv)
+
+
+def failed(name: str, error: BaseException | str, seconds: float, *, started: bool) -> Report:
+    """The Report of a host whose flow gave none: `started` says a change may have begun."""
+    if isinstance(error, str):
+        text = error
+    elif isinstance(error, IosSshError):
+        text = str(error)
+    else:
+        text = f"{type(error).__name__}: {error}"
+    before = not started or isinstance(error, ConnectError | IntentError)
+    return Report(
+        name,
+        ok=False,
+        outcome="failed-before-change" if before else "unknown",
+        errors=[" ".join(text.split())],
+        seconds=seconds,
+    )
+
+
+async def run_one(job: Job, host_timeout: float = HOST_TIMEOUT) -> Outcome:
+    tally, started = Tally(), time.monotonic()
+    if job.params.transport == "telnet":  # factory routers: the sync runner, in a thread
+        work = asyncio.to_thread(run_sync, steps_of(job))
+    else:
+        work = run_async(steps_of(job), tally)
+    try:
+        value = await asyncio.wait_for(work, host_timeout)
+    except TimeoutError:
+        value = failed(
+            job.name,
+            f"no result within {host_timeout:.0f} s; its sessions were closed (a change under "
+            "way is rolled back by the router's revert timer)",
+            time.monotonic() - started,
+            started=job.kind == "apply",
+        )
+    except Exception as exc:  # noqa: BLE001 - one host never stops the others
+        value = failed(job.name, exc, time.monotonic() - started, started=job.kind == "apply")
+    return Outcome(value, tally.sessions, tally.round_trips, time.monotonic() - started)
+
+
+async def run_jobs(
+    jobs: list[Job],
+    concurrency: int = 100,
+    host_timeout: float = HOST_TIMEOUT,
+    on_done: Callable[[str, Outcome], None] | None = None,
+) -> dict[str, Outcome]:
+    """Every job on this event loop, at most `concurrency` at a time."""
+    limit = asyncio.Semaphore(concurrency)
+
+    async def one(job: Job) -> tuple[str, Outcome]:
+        async with limit:
+            outcome = await run_one(job, host_timeout)
+        if on_done is not None:
+            on_done(job.name, outcome)
+        return job.name, outcome
+
+    return dict(await asyncio.gather(*(one(job) for job in jobs)))
+
+
+def _shard_main(
+    jobs: list[Job], concurrency: int, host_timeout: float, known_hosts: str | None, queue: Any
+) -> None:
+    """A worker process: its shard on its own event loop; each host reported as it ends."""
+    if known_hosts:
+        os.environ["IOS_SSH_KNOWN_HOSTS"] = known_hosts
+
+    def done(name: str, outcome: Outcome) -> None:
+        queue.put((name, outcome))
+
+    asyncio.run(run_jobs(jobs, concurrency, host_timeout, done))
+
+
+def shards(jobs: list[Job], count: int) -> list[list[Job]]:
+    """Round-robin, so each shard gets a like mix of the inventory."""
+    return [s for s in (jobs[i::count] for i in range(count)) if s]
+
+
+def run_fleet(
+    jobs: list[Job],
+    *,
+    processes: int | None = None,
+    concurrency: int = 100,
+    host_timeout: float = HOST_TIMEOUT,
+    on_done: Callable[[str, Outcome], None] | None = None,
+    dask_scheduler: str | None = None,
+) -> dict[str, Outcome]:
+    """Run every job: in this process with `processes=1`, else sharded over that many
+    processes (default: every core), or over the Dask cluster at `dask_scheduler`.
+    `concurrency` is per process. A process that dies leaves its unfinished hosts with a
+    terminal outcome, never missing."""
+    if dask_scheduler:
+        from .dask import run_on_dask
+
+        return run_on_dask(
+            jobs,
+            dask_scheduler,
+            concurrency=concurrency,
+            host_timeout=host_timeout,
+            on_done=on_done,
+        )
+    count = max(1, min(processes or os.cpu_count() or 1, len(jobs) or 1))
+    if count == 1:
+        return asyncio.run(run_jobs(jobs, concurrency, host_timeout, on_done))
+    context = multiprocessing.get_context("spawn")  # no forked threads or event loops
+    queue = context.Queue()
+    known_hosts = os.environ.get("IOS_SSH_KNOWN_HOSTS")
+    workers = []
+    for shard in shards(jobs, count):
+        process = context.Process(
+            target=_shard_main,
+            args=(shard, concurrency, host_timeout, known_hosts, queue),
+            daemon=True,
+        )
+        process.start()
+        workers.append((process, shard))
+    results: dict[str, Outcome] = {}
+    pending = {job.name for job in jobs}
+    while pending:
+        try:
+            name, outcome = queue.get(timeout=0.5)
+        except Exception:  # noqa: BLE001 - queue.Empty: see whether a worker died
+            for process, shard in workers:
+                if process.exitcode not in (None, 0) or (
+                    process.exitcode == 0
+                    and any(j.name in pending for j in shard)
+                    and queue.empty()
+                ):
+                    for job in shard:
+                        if job.name in pending:
+                            lost = lost_host(job, f"worker process exited ({process.exitcode})")
+                            results[job.name] = lost
+                            pending.discard(job.name)
+                            if on_done is not None:
+                                on_done(job.name, lost)
+            continue
+        if name in pending:
+            pending.discard(name)
+            results[name] = outcome
+            if on_done is not None:
+                on_done(name, outcome)
+    for process, _ in workers:
+        process.join(timeout=5)
+    return {job.name: results[job.name] for job in jobs}
+
+
+def lost_host(job: Job, why: str) -> Outcome:
+    """A host whose worker died before it reported: never silently lost, never retried
+    (a change may have begun: the router's revert timer undoes an unconfirmed one)."""
+    text = (
+        f"{why} before this host finished; not retried: if a change was under way and not "
+        "confirmed, the router's revert timer rolls it back; run apply again to converge"
+        if job.kind == "apply"
+        else f"{why} before this host finished"
+    )
+    return Outcome(failed(job.name, text, 0.0, started=job.kind == "apply"))

@@ -1,0 +1,127 @@
+"""Apply: read -> plan -> protection -> change -> fresh login -> confirm -> verify."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+from .. import redact
+from ..errors import DeviceError, SessionLogError, SessionLost
+from ..intent import SshIntent
+from ..plan import PlanContext, make_plan
+from ..report import Report
+from ..secrets import resolve_secrets
+from ..session.conversation import Dialog, Steps
+from ..session.params import DeviceParams, Driver
+from .change import change, no_revert_timer
+from .protocol import close
+from .read import connect, read_state
+from .rotation import FreshLogin
+from .verify import checks_of
+
+
+def apply(
+    params: DeviceParams,
+    intent: SshIntent,
+    driver: Driver = "netmiko",
+    dry_run: bool = False,
+    *,
+    secrets: Mapping[str, str] | None = None,
+    save: bool = False,
+    revert_minutes: int = 5,
+    allow_unprotected: bool = False,
+    private_keys: Mapping[str, str | Path] | None = None,
+    live: bool = True,
+    session: Dialog | None = None,
+    checkpoint: bool = False,
+    reload_minutes: int | None = None,
+) -> Steps[Report]:
+    """Converge the router to `intent`, safely, then verify (flow.change)."""
+    started = time.monotonic()
+    found_secrets = resolve_secrets(intent, secrets)  # before any device is touched
+    redact.register(found_secrets.values())
+    report = Report(params.host)
+    conv = session or (yield from connect(params, driver, report))
+    if conv is None:
+        return report
+    fresh: FreshLogin | None = None
+    main_open = session is None
+    try:
+        try:
+            state = yield from read_state(conv)
+            # The session may have fallen back from telnet to SSH: plan for the one in use.
+            context = PlanContext(conv.params.transport, conv.params.username)
+            plan = make_plan(state, intent, context, found_secrets)
+            report.diff = plan.diff()
+            report.notes = (conv.identity.notes() if conv.identity else []) + list(plan.notes)
+            if plan.refusals:
+                report.refusals = plan.refusals
+            elif plan.empty:
+                report.notes.append("already as intended: nothing to change")
+            elif (
+                not allow_unprotected
+                and not checkpoint
+                and (unprotectable := no_revert_timer(state.image))
+            ):
+                report.refusals = [unprotectable]  # also on a dry run: what apply would do
+            elif dry_run:
+                report.notes.append("dry run: nothing was sent")
+            else:
+                fresh = yield from change(
+                    conv,
+                    params,
+                    driver,
+                    intent,
+                    state,
+                    plan,
+                    report,
+                    found_secrets,
+                    save,
+                    revert_minutes,
+                    allow_unprotected,
+                    checkpoint,
+                    reload_minutes,
+                )
+        except (DeviceError, SessionLost, SessionLogError) as exc:
+            report.errors.append(str(exc))
+            if report.outcome == "unchanged":  # raised before anything was changed
+                report.outcome = "failed-before-change"
+        if report.refusals:
+            report.outcome = "refused"
+        if not report.refusals and not report.errors and not dry_run:
+            # Verify over what was already read, nothing twice: after a change, the fresh
+            # login's session and state (the confirm changes no line of it; telnet may be
+            # gone by design); with nothing changed, the state this session read.
+            checked = Report(params.host)
+            try:
+                if fresh is not None:
+                    if main_open:  # the change is done: free its vty line for the probes
+                        main_open = False
+                        yield from close(conv)
+                    verify_params = fresh.params
+                    yield from checks_of(
+                        checked,
+                        verify_params,
+                        fresh.dialog,
+                        fresh.state,
+                        intent,
+                        found_secrets,
+                        private_keys,
+                        live,
+                    )
+                else:
+                    yield from checks_of(
+                        checked, params, conv, state, intent, found_secrets, private_keys, live
+                    )
+            except (DeviceError, SessionLost) as exc:
+                checked.errors.append(str(exc))
+            report.checks, report.errors = checked.checks, report.errors + checked.errors
+    finally:
+        if main_open:
+            yield from close(conv)
+        if fresh is not None:
+            yield from close(fresh.dialog)
+    report.ok = not (report.refusals or report.errors or report.failed_checks)
+    report.seconds = time.monotonic() - started
+    return report

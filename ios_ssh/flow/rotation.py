@@ -1,0 +1,170 @@
+"""The host key after a change: a rotation to prove, and the fresh login that proves it
+and the intended credentials."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from dataclasses import dataclass
+
+from ..errors import ConnectError, DeviceError, ParseError, SessionLost
+from ..intent import SshIntent
+from ..parse import parse
+from ..secrets import secret_key
+from ..session.algorithms import prefer_key_types
+from ..session.algorithms import resolve as resolve_algorithms
+from ..session.conversation import Dialog, Steps
+from ..session.identity import fetch_host_key
+from ..session.known_hosts import HostKey, KnownHosts, host_name
+from ..session.params import DeviceParams, Driver
+from ..state import DeviceState
+from .protocol import call, close, opened
+from .read import read_state
+
+log = logging.getLogger("ios_ssh")
+
+
+@dataclass
+class Rotation:
+    """The router now serves another host key than the pinned one (apply regenerated it,
+    or named another key pair): `new` is its fingerprint as the router said over the
+    verified session; `proven` is the key a fresh login then showed, equal to it."""
+
+    file: str
+    host: str
+    port: int
+    old: list[HostKey]
+    new: str
+    proven: HostKey | None = None
+
+    def commit(self) -> str:
+        """Pin the proven key in place of the old entry (replaced, not appended)."""
+        assert self.proven is not None
+        replaced = KnownHosts(self.file).replace(self.host, self.port, self.proven)
+        name = host_name(self.host, self.port)
+        if replaced:
+            olds = ", ".join(k.fingerprint for k in replaced)
+            return (
+                f"known_hosts entry for {name} in {self.file} rotated: {olds} -> {self.new} "
+                "(the router showed the new key over the verified session; a fresh login "
+                "presented exactly that key)"
+            )
+        return (
+            f"known_hosts: {name} pinned in {self.file} as {self.new} (the key the router "
+            "showed over our session, presented by the fresh login)"
+        )
+
+
+def served_sha256(conv: Dialog, intent: SshIntent) -> Steps[str]:
+    """The fingerprint of the key SSH serves, read over our (verified) session; "" when
+    it cannot be told (then nothing is rotated, and a changed key fails the fresh login)."""
+    try:
+        shown = parse("show ip ssh", (yield from conv.run("show ip ssh", check=False)))
+        sha = shown[0]["rsa_key_sha256"] if shown else ""
+        if sha or intent.rsa is None:
+            return str(sha)
+        # No key blob in `show ip ssh` (12.2SX, 12.4, early 15.x): the key the intent made.
+        output = yield from conv.run("show crypto key mypubkey rsa", check=False)
+        keys = parse("show crypto key mypubkey rsa", output)
+    except ParseError as exc:
+        log.info("the served host key could not be read: %s", exc)
+        return ""
+    label = intent.rsa.label or (shown[0]["rsa_key_name"] if shown else "")
+    return str(next((k["sha256"] for k in keys if k["key_name"] == label), ""))
+
+
+def keep_rotated_key(
+    conv: Dialog, intent: SshIntent, rotation: Rotation | None, notes: list[str]
+) -> Steps[None]:
+    """After a revert: IOS does not roll RSA keys back with the configuration, so a new key
+    that the fresh login's key exchange proved stays pinned if the router still serves it
+    (else the next session would meet a key known_hosts does not have)."""
+    if rotation is None or rotation.proven is None:
+        return
+    try:
+        still = (yield from served_sha256(conv, intent)) == rotation.new
+    except (DeviceError, SessionLost):
+        still = False
+    if still:
+        notes.append(rotation.commit() + "; kept after the revert: IOS keeps new keys")
+
+
+def key_rotation(conv: Dialog, params: DeviceParams, intent: SshIntent) -> Steps[Rotation | None]:
+    """A rotation to prove, when the key the router serves is not the pinned one."""
+    if params.host_key_check == "off":
+        return None
+    ssh = params.for_ssh()
+    served = yield from served_sha256(conv, intent)
+    file = ssh.known_hosts_file
+    pinned = KnownHosts(file).lookup(ssh.host, ssh.effective_ssh_port)
+    if not served or any(k.fingerprint == served for k in pinned):
+        return None
+    return Rotation(str(file), ssh.host, ssh.effective_ssh_port, pinned, served)
+
+
+@dataclass
+class FreshLogin:
+    """A session opened after the change with the credentials the intent leaves: proof
+    that SSH works, and (kept open) the session that then confirms nothing more but
+    verifies, so the state it read is not read again."""
+
+    dialog: Dialog
+    params: DeviceParams
+    state: DeviceState
+
+
+def fresh_login(
+    params: DeviceParams,
+    intent: SshIntent,
+    found_secrets: dict[str, str],
+    rotation: Rotation | None = None,
+    driver: Driver = "netmiko",
+) -> Steps[FreshLogin | str]:
+    """Log in anew over SSH with the credentials the intent leaves: the open session and
+    the state it read, or why it failed (the session is then closed).
+
+    With a rotation, the new session must present exactly the key the router showed over
+    the verified session: it is checked against a known_hosts file holding only that key,
+    so no impostor is accepted in the gap."""
+    ssh_params = params.for_ssh()
+    for user in intent.users:
+        if user.name == params.username:
+            password = found_secrets.get(secret_key(user.secret_env, user.name))
+            if password:
+                ssh_params = ssh_params.with_login(user.name, password)
+    login_params = ssh_params
+    with tempfile.TemporaryDirectory(prefix="ios-ssh-rotation-") as tmp:
+        if rotation is not None:
+            try:
+                # the router's show output gives its RSA key: ask for that type
+                allowed = prefer_key_types(
+                    resolve_algorithms(ssh_params.ssh_algorithms), ["ssh-rsa"]
+                )
+                wire = yield from call(fetch_host_key, ssh_params, allowed)
+            except ConnectError as exc:
+                return str(exc)
+            if wire.fingerprint != rotation.new:
+                return (
+                    f"{ssh_params.host}:{ssh_params.effective_ssh_port}: the new session was "
+                    f"offered {wire.fingerprint}, but the router says it serves {rotation.new}: "
+                    "refused (nothing was sent; the known_hosts entry is unchanged)"
+                )
+            only = KnownHosts(f"{tmp}/known_hosts")
+            only.add(ssh_params.host, ssh_params.effective_ssh_port, wire)
+            login_params = ssh_params.model_copy(
+                update={"known_hosts": only.path, "host_key_check": "strict"}
+            )
+            rotation.proven = wire
+        try:
+            conv = yield from opened(login_params, driver)
+        except ConnectError as exc:
+            return str(exc)
+    try:
+        state = yield from read_state(conv)
+    except (DeviceError, SessionLost) as exc:
+        yield from close(conv)
+        return str(exc)
+    if not state.ssh_enabled:
+        yield from close(conv)
+        return "SSH is not enabled"
+    return FreshLogin(conv, ssh_params, state)
