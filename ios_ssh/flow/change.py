@@ -165,11 +165,13 @@ def change(
     except DeviceError as exc:
         report.errors.append(f"{exc.command}: {exc.device_words}")
         yield from undo(conv, report, protected, rollback_at, guard)
+        yield from _after_revert(conv, report, archive_sent)
         return None
     except SessionLost as exc:
         report.errors.append(f"session lost during the change: {exc}")
         if protected:
             reverting(report, rollback_at, minutes)
+            _archive_stays(report, archive_sent)
         elif guard is not None and guard.reload_minutes:
             report.outcome = "reverting"
             report.revert = (
@@ -185,12 +187,14 @@ def change(
     if isinstance(fresh, str):
         report.errors.append(f"a new session could not log in after the change: {fresh}")
         yield from undo(conv, report, protected, rollback_at, guard)
+        yield from _after_revert(conv, report, archive_sent)
         yield from keys.keep_rotated_key(conv, intent, rotation, report.notes)
         return None
     try:
         if protected and not (
             yield from confirm(conv, params, driver, intent, plan, report, minutes, rollback_at)
         ):
+            yield from _after_revert(conv, report, archive_sent)
             yield from keys.keep_rotated_key(conv, intent, rotation, report.notes)  # IOS keeps keys
             yield from close(fresh.dialog)
             return None
@@ -330,22 +334,47 @@ def confirm_anew(
         yield from close(conv)
 
 
+def _after_revert(conv: Dialog, report: Report, archive_sent: list[str]) -> Steps[None]:
+    """Once the change is undone: the archive lines too, over this session when it is
+    still ours; else the report says they stay."""
+    if not archive_sent:
+        return
+    if report.outcome == "reverted":  # a dead session fails at once: then they stay
+        yield from undo_archive(conv, report, archive_sent, "the change was reverted")
+    else:
+        _archive_stays(report, archive_sent)
+
+
 def timer_expired(conv: Dialog) -> Steps[bool]:
     """Whether the revert timer has already fired (asked from configuration mode)."""
     out = yield from conv.run("do show archive config rollback timer", check=False)
     return "No Rollback Confirmed Change pending" in out
 
 
-def undo_archive(conv: Dialog, report: Report, sent: list[str]) -> Steps[None]:
-    """The archive lines sent for a timer that then was refused: take them back out."""
+def undo_archive(
+    conv: Dialog, report: Report, sent: list[str], why: str = "the revert timer was refused"
+) -> Steps[None]:
+    """The archive lines sent (outside the timer, which needs them) for a change that did
+    not stand: take them back out, so the router is exactly as it was."""
     if not sent:
         return
     try:
         yield from conv.configure(["no archive"])
         yield from conv.end()
-        report.notes.append("archive lines removed again: the revert timer was refused")
+        report.notes.append(f"archive lines removed again: {why}")
     except (DeviceError, SessionLost) as exc:
         report.notes.append(f"could not remove the archive lines ({exc})")
+        _archive_stays(report, sent)
+
+
+ARCHIVE_STAYS = "the archive lines added for the revert timer stay ('no archive' removes them)"
+
+
+def _archive_stays(report: Report, sent: list[str]) -> None:
+    """A lost session cannot take them out, and the rollback keeps them (the timer's backup
+    was taken after them): say so, where the outcome is explained."""
+    if sent and ARCHIVE_STAYS not in report.revert:
+        report.revert = f"{report.revert}; {ARCHIVE_STAYS}" if report.revert else ARCHIVE_STAYS
 
 
 # Questions `crypto key generate rsa` may ask, answered as the plan decided: keys are only

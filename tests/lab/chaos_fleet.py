@@ -245,6 +245,10 @@ def _faulty(
         return [] if after != before else [f"{where}: converged but the config is unchanged"]
     if after != before:
         diff = sorted(set(after.splitlines()) ^ set(before.splitlines()))
+        # A lost session leaves the archive lines the timer needed, and the report says so.
+        said = "archive lines added for the revert timer stay" in report["revert"]
+        if said and {line.strip().split()[0] for line in diff} <= {"archive", "path"}:
+            return []
         return [f"{where}: {report['outcome']}, but the config differs: {diff[:6]}"]
     return []
 

@@ -193,3 +193,23 @@ def test_unprotected_failure_is_partial(lab: Lab) -> None:
     report = ios_ssh.apply(_device(lab), intent, allow_unprotected=True, live=False)
     assert report.outcome == "partial" and not report.changed
     assert "ip ssh version 2" in device.running_body()  # sent before the rejected line
+
+
+def test_archive_lines_added_for_the_timer_go_when_the_change_is_reverted(lab: Lab) -> None:
+    device = lab.routers["r1"].device
+    before = device.running_body()  # no archive: the intent's archive is sent for the timer
+    device.faults["reject"] = r"^ip ssh time-out"
+    report = ios_ssh.apply(_device(lab), SMALL, live=False)
+    assert report.outcome == "reverted"
+    assert "archive lines removed again: the change was reverted" in report.notes
+    assert device.running_body() == before
+
+
+def test_a_lost_session_says_the_archive_lines_stay(lab: Lab) -> None:
+    device = lab.routers["r1"].device
+    device.faults["drop"] = r"^ip ssh time-out"
+    report = ios_ssh.apply(_device(lab, timeout=5), SMALL, revert_minutes=1, live=False)
+    assert report.outcome == "reverting"
+    assert "archive lines added for the revert timer stay ('no archive' removes them)" in (
+        report.revert
+    )
