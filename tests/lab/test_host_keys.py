@@ -243,3 +243,27 @@ def test_a_failed_fresh_login_reverts_but_keeps_the_new_key_pinned(
     assert new != old and any("kept after the revert" in n for n in report.notes)
     monkeypatch.setattr(tasks, "open_session", real_open)
     open_session(_device(lab, host_key_check="strict")).close()
+
+
+def test_the_async_engine_sends_no_password_to_a_changed_key(impostor: FakeServer) -> None:
+    """The CLI's default path: its asyncssh session judges the key before any password."""
+    import asyncio
+
+    from ios_ssh.engine.aio_session import open_async
+
+    with pytest.raises(ConnectError) as caught:
+        asyncio.run(open_async(_params(impostor)))
+    assert "HOST KEY MISMATCH" in str(caught.value) and "\n" not in str(caught.value)
+    assert impostor.attempts.auth == []
+    assert impostor.attempts.connections >= 1  # it did reach the server
+
+
+def test_the_async_engine_fleet_reports_the_refusal(impostor: FakeServer) -> None:
+    from ios_ssh.engine.fleet import Job, run_fleet
+
+    job = Job("impostor", "apply", _params(impostor), SshIntent.from_dict({}), {})
+    outcome = run_fleet([job], processes=1)["impostor"]
+    report = outcome.value
+    assert report.outcome == "failed-before-change" and not report.ok
+    assert any("HOST KEY MISMATCH" in e for e in report.errors), report.errors
+    assert impostor.attempts.auth == []
