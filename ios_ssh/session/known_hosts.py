@@ -89,6 +89,8 @@ def _hashed_match(pattern: str, name: str) -> bool:
 def _pattern_match(pattern: str, name: str) -> bool:
     if pattern.startswith("|"):
         return _hashed_match(pattern, name)
+    if "*" not in pattern and "?" not in pattern:  # the common case: no regex to build
+        return pattern.lower() == name.lower()
     # OpenSSH wildcards are only `*` and `?`: `[` is literal (`[host]:port`).
     regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
     return re.fullmatch(regex, name, re.IGNORECASE) is not None
@@ -149,6 +151,10 @@ def _locked(path: Path) -> Iterator[None]:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+# path -> ((inode, mtime_ns, size), entries): a rewrite (atomic rename) changes the inode.
+_PARSED: dict[Path, tuple[tuple[int, int, int], list[Entry]]] = {}
+
+
 class KnownHosts:
     """One known_hosts file."""
 
@@ -161,10 +167,25 @@ class KnownHosts:
         except FileNotFoundError:
             return []
 
+    def _entries(self) -> list[Entry]:
+        """The file's entries, parsed once per version of the file (a fleet run looks a
+        thousand hosts up in a thousand-line file: re-parsing it each time cost 0.1 s)."""
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            return []
+        version = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        cached = _PARSED.get(self.path)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        entries = [e for e in map(parse_line, self._lines()) if e]
+        _PARSED[self.path] = (version, entries)
+        return entries
+
     def lookup(self, host: str, port: int) -> list[HostKey]:
         """The keys pinned for this host and port (revoked keys are left out)."""
         name = host_name(host, port)
-        entries = [e for e in map(parse_line, self._lines()) if e and e.marker != "@cert-authority"]
+        entries = [e for e in self._entries() if e.marker != "@cert-authority"]
         revoked = {e.key for e in entries if e.marker == "@revoked"}
         return [
             e.key
