@@ -59,15 +59,7 @@ def run_with_progress(
 ) -> dict[str, Result | HostFailure]:
     """Run `task` on every host; a failure on one never stops the others."""
     hosts = list(nornir.inventory.hosts)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=quiet,
-    ) as progress:
+    with _progress(console, quiet) as progress:
         task_id = progress.add_task(label, total=len(hosts))
         timer = _ProgressProcessor(progress, task_id)
         try:
@@ -84,6 +76,19 @@ def run_with_progress(
     return out
 
 
+def _progress(console: Console, quiet: bool) -> Progress:
+    """The fleet progress bar, the same for the Nornir path and the async engine."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=quiet,
+    )
+
+
 def run_engine_with_progress(
     jobs: list[Any],
     label: str,
@@ -98,15 +103,7 @@ def run_engine_with_progress(
     the same progress bar: {host: Outcome}."""
     from .engine.fleet import run_fleet
 
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=quiet,
-    ) as progress:
+    with _progress(console, quiet) as progress:
         task_id = progress.add_task(label, total=len(jobs))
 
         def done(_name: str, _outcome: object) -> None:
