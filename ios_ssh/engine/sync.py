@@ -8,24 +8,14 @@ from typing import Any, TypeVar
 
 from ..flow.protocol import Call, Close, Exchange, Gather, Open, Protect
 from ..session import open_session
-from ..session.conversation import Pipeline, Steps, exchange_sync
+from ..session.conversation import Pipeline, Steps, drive_sync, exchange_sync
 
 T = TypeVar("T")
 
 
 def run_sync(flow: Steps[T]) -> T:
     """Run `flow` to its end; each request's failure is thrown into the flow."""
-    try:
-        request = next(flow)
-        while True:
-            try:
-                result = _do(request)
-            except Exception as exc:  # noqa: BLE001 - the flow decides; re-raised if not
-                request = flow.throw(exc)
-                continue
-            request = flow.send(result)
-    except StopIteration as stop:
-        return stop.value
+    return drive_sync(flow, _do)
 
 
 def _do(request: object) -> Any:

@@ -175,19 +175,25 @@ class Dialog:
             yield from self.run("end")
 
 
-def exchange_over(steps: Steps[T]) -> T:
-    """Run a Dialog's steps over sync Channels (each Exchange on its dialog's handle)."""
+def drive_sync(steps: Steps[T], handle: Callable[[Any], Any]) -> T:
+    """Run I/O-free `steps` to their end: each request goes to `handle`, and its failure is
+    thrown into the steps (they decide; it is re-raised if they do not catch it)."""
     try:
         request = next(steps)
         while True:
             try:
-                raw = exchange_sync(request)
+                reply = handle(request)
             except Exception as exc:  # noqa: BLE001 - the steps decide; re-raised if not
                 request = steps.throw(exc)
                 continue
-            request = steps.send(raw)
+            request = steps.send(reply)
     except StopIteration as stop:
         return stop.value
+
+
+def exchange_over(steps: Steps[T]) -> T:
+    """Run a Dialog's steps over sync Channels (each Exchange on its dialog's handle)."""
+    return drive_sync(steps, exchange_sync)
 
 
 def exchange_sync(request: Exchange | Pipeline) -> str | list[str]:
