@@ -354,12 +354,25 @@ class _SshTerminal:
 
 
 async def interact(session: Session, term) -> None:
-    """The IOS line discipline: echo, backspace, Ctrl-Z, Ctrl-C, one line at a time."""
-    write = term.write
+    """The IOS line discipline: echo, backspace, Ctrl-Z, Ctrl-C, one line at a time.
+
+    What a received chunk makes the router send is gathered and sent as one write: an
+    SSH packet per echoed character cost the lab (and every client) ~1,000 packets per
+    login of a configuration push. The bytes and their order are the same.
+    """
+    pending: list[str] = []
+    write = pending.append
+
+    def flush() -> None:
+        if pending:
+            term.write("".join(pending))
+            pending.clear()
+
     write("\r\n" + session.prompt)
     buffer: list[str] = []
     last = ""
     while not session.closed:
+        flush()
         chunk = await term.read()
         if not chunk:
             break
@@ -370,6 +383,7 @@ async def interact(session: Session, term) -> None:
             last = char
             if char in "\r\n":
                 line, buffer = "".join(buffer), []
+                flush()  # the echo goes out before the command runs, as on a router
                 # Key generation can take seconds: keep the event loop (other routers) free.
                 output = await asyncio.to_thread(session.feed, line)
                 text = "\r\n"
@@ -379,6 +393,7 @@ async def interact(session: Session, term) -> None:
                         text += "\r\n"
                 if session.closed:
                     write(text)
+                    flush()
                     return
                 write(text + session.prompt)
             elif char in "\x08\x7f":
@@ -396,6 +411,7 @@ async def interact(session: Session, term) -> None:
                 buffer.append(char)
                 if not session.hide_input:
                     write(char)
+    flush()
 
 
 SERVER_VERSION = "Cisco-1.25"  # IOS: SSH-2.0-Cisco-1.25
