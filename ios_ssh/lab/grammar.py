@@ -91,23 +91,39 @@ def _spans(line: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group()) for m in re.finditer(r"\S+", line)]
 
 
+def _accepts(spec: Spec, index: int, word: str) -> bool:
+    """Whether `spec` accepts `word` as its word number `index` (from 0)."""
+    tokens = spec.tokens
+    if index < len(tokens):
+        return tokens[index] == "LINE" or _token_matches(tokens[index], word)
+    return bool(tokens) and tokens[-1] == "LINE"
+
+
+# (id of a spec table, first word) -> (the table, the specs that accept that word). The
+# table is kept so its id cannot be reused; a mode's table holds ~70 specs, and every line
+# typed would otherwise test them all. Words no spec accepts are not kept (typing noise).
+_FIRST_WORD: dict[tuple[int, str], tuple[list[Spec], list[Spec]]] = {}
+_FIRST_WORD_LIMIT = 20_000
+
+
+def _first_word(specs: list[Spec], word: str) -> list[Spec]:
+    key = (id(specs), word.lower())
+    hit = _FIRST_WORD.get(key)
+    if hit is not None and hit[0] is specs:
+        return hit[1]
+    found = [spec for spec in specs if _accepts(spec, 0, word)]
+    if found and len(_FIRST_WORD) < _FIRST_WORD_LIMIT:
+        _FIRST_WORD[key] = (specs, found)
+    return found
+
+
 def match(specs: list[Spec], line: str, prompt_len: int) -> Match:
     """The spec `line` selects, or CommandError with IOS's message (caret included)."""
     words = _spans(line)
-    alive = list(specs)
+    # The first word narrows the table the same way every time: look it up.
+    alive = (words and _first_word(specs, words[0][1])) or list(specs)
     for index, (column, word) in enumerate(words):
-        still = []
-        for spec in alive:
-            if (
-                index < len(spec.tokens)
-                and spec.tokens[index] == "LINE"
-                or index < len(spec.tokens)
-                and _token_matches(spec.tokens[index], word)
-                or index >= len(spec.tokens)
-                and spec.tokens
-                and spec.tokens[-1] == "LINE"
-            ):
-                still.append(spec)
+        still = [spec for spec in alive if _accepts(spec, index, word)]
         if not still:
             offset = max(
                 (_partial(s.tokens[index], word) for s in alive if index < len(s.tokens)),

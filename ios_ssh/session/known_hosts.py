@@ -5,7 +5,8 @@ with `[host]:port` for ports other than 22, `*`/`?` wildcards, `!` negation, has
 (`|1|salt|HMAC-SHA1(salt, name)`), and `@cert-authority` / `@revoked` markers. One module
 owns the file so every driver, the probes and key rotation agree on what is pinned.
 
-Writes are atomic (a temporary file renamed over the old one) and serialised: a lock per
+A new host is appended, as OpenSSH appends it; a replaced key rewrites the file
+atomically (a temporary file renamed over the old one). Writes are serialised: a lock per
 file for threads (Nornir runs hosts in threads) and an flock for other processes.
 """
 
@@ -22,7 +23,7 @@ import re
 import tempfile
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_FILE = Path("~/.ssh/known_hosts")
@@ -151,8 +152,50 @@ def _locked(path: Path) -> Iterator[None]:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-# path -> ((inode, mtime_ns, size), entries): a rewrite (atomic rename) changes the inode.
-_PARSED: dict[Path, tuple[tuple[int, int, int], list[Entry]]] = {}
+def _is_plain(pattern: str) -> bool:
+    return not pattern.startswith(("|", "!")) and "*" not in pattern and "?" not in pattern
+
+
+@dataclass
+class _Index:
+    """A file's entries as last read, with plain host names indexed: a fleet run looks a
+    thousand hosts up in a thousand-line file, and a scan of every line per lookup made
+    the run quadratic. Entries with wildcards, negations or hashed names are few; they
+    are tried for every name."""
+
+    data: bytes = b""
+    entries: list[Entry] = field(default_factory=list)
+    by_name: dict[str, list[int]] = field(default_factory=dict)
+    general: list[int] = field(default_factory=list)
+    revoked: set[HostKey] = field(default_factory=set)
+    hashed_names: bool = False
+
+    def extend(self, text: str) -> None:
+        for entry in filter(None, map(parse_line, text.splitlines())):
+            position = len(self.entries)
+            self.entries.append(entry)
+            patterns = entry.patterns.split(",")
+            if all(map(_is_plain, patterns)):
+                for pattern in patterns:
+                    self.by_name.setdefault(pattern.lower(), []).append(position)
+            else:
+                self.general.append(position)
+            self.hashed_names = self.hashed_names or entry.patterns.startswith("|1|")
+            if entry.marker == "@revoked":
+                self.revoked.add(entry.key)
+
+    def candidates(self, name: str) -> list[Entry]:
+        """The entries that may name `name`, in file order (patterns still to be checked)."""
+        positions = self.by_name.get(name.lower(), [])
+        if self.general:
+            positions = sorted({*positions, *self.general})
+        return [self.entries[i] for i in positions]
+
+
+# path -> the file as last read and its index; a file that only grew since (hosts added,
+# as OpenSSH and `add` append them) is read on from where it was.
+_INDEXES: dict[Path, _Index] = {}
+_INDEXES_GUARD = threading.Lock()
 
 
 class KnownHosts:
@@ -167,49 +210,52 @@ class KnownHosts:
         except FileNotFoundError:
             return []
 
-    def _entries(self) -> list[Entry]:
-        """The file's entries, parsed once per version of the file (a fleet run looks a
-        thousand hosts up in a thousand-line file: re-parsing it each time cost 0.1 s)."""
+    def _index(self) -> _Index:
         try:
-            stat = self.path.stat()
+            data = self.path.read_bytes()
         except FileNotFoundError:
-            return []
-        version = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-        cached = _PARSED.get(self.path)
-        if cached is not None and cached[0] == version:
-            return cached[1]
-        entries = [e for e in map(parse_line, self._lines()) if e]
-        _PARSED[self.path] = (version, entries)
-        return entries
+            data = b""
+        with _INDEXES_GUARD:
+            index = _INDEXES.get(self.path)
+            if index is None or not data.startswith(index.data):
+                index = _INDEXES[self.path] = _Index()
+            if len(data) > len(index.data):
+                index.extend(data[len(index.data) :].decode(errors="replace"))
+                index.data = data
+            return index
 
     def lookup(self, host: str, port: int) -> list[HostKey]:
         """The keys pinned for this host and port (revoked keys are left out)."""
         name = host_name(host, port)
-        entries = [e for e in self._entries() if e.marker != "@cert-authority"]
-        revoked = {e.key for e in entries if e.marker == "@revoked"}
+        index = self._index()
         return [
             e.key
-            for e in entries
-            if not e.marker and e.key not in revoked and patterns_match(e.patterns, name)
+            for e in index.candidates(name)
+            if not e.marker and e.key not in index.revoked and patterns_match(e.patterns, name)
         ]
 
     def add(self, host: str, port: int, key: HostKey, hashed: bool | None = None) -> None:
-        """Record a key for a host (accept-new's first contact). The name is hashed when
-        asked, or by default when the file already hashes its names (HashKnownHosts)."""
+        """Record a key for a host (accept-new's first contact), appended as OpenSSH does.
+        The name is hashed when asked, or by default when the file already hashes its
+        names (HashKnownHosts)."""
+        name = host_name(host, port)
         with _locked(self.path):
-            lines = self._lines()
-            if hashed is None:
-                hashed = any(line.startswith("|1|") for line in lines)
-            name = host_name(host, port)
+            index = self._index()
             if any(
-                (e := parse_line(line))
-                and not e.marker
-                and e.key == key
-                and patterns_match(e.patterns, name)
-                for line in lines
+                not e.marker and e.key == key and patterns_match(e.patterns, name)
+                for e in index.candidates(name)
             ):
                 return  # another thread recorded it meanwhile
-            self._write(lines + [_entry_line(name, key, hashed)])
+            if hashed is None:
+                hashed = index.hashed_names
+            line = _entry_line(name, key, hashed) + "\n"
+            if index.data and not index.data.endswith(b"\n"):
+                line = "\n" + line
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            with os.fdopen(fd, "a") as handle:
+                handle.write(line)
+                handle.flush()
+                os.fsync(handle.fileno())
 
     def replace(self, host: str, port: int, key: HostKey) -> list[HostKey]:
         """Pin `key` as the host's only key (rotation); returns the keys it replaced.

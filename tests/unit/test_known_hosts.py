@@ -99,3 +99,37 @@ def test_add_follows_a_hashed_file(tmp_path: Path) -> None:
 def test_a_bad_key_line_is_refused() -> None:
     with pytest.raises(ValueError):
         HostKey.parse("ssh-rsa not-base64!")
+
+
+def test_lookups_follow_appends_rewrites_and_a_missing_last_newline(tmp_path: Path) -> None:
+    # The index is kept between lookups: whatever changed the file, a lookup sees it.
+    a, b, c = _key(), _key(), _key()
+    file = tmp_path / "known_hosts"
+    file.write_text(f"r1 {a.openssh()}")  # no newline at the end, as an editor may leave
+    hosts = KnownHosts(file)
+    assert hosts.lookup("r1", 22) == [a]
+    hosts.add("r2", 22, b)  # appended on a line of its own
+    assert file.read_text().splitlines() == [f"r1 {a.openssh()}", f"r2 {b.openssh()}"]
+    with file.open("a") as handle:  # another program (ssh) appends a host
+        handle.write(f"R3,r4 {c.openssh()}\n")
+    assert hosts.lookup("r3", 22) == [c] and hosts.lookup("r4", 22) == [c]
+    assert hosts.lookup("r2", 22) == [b]
+    file.write_text(f"r2 {c.openssh()}\nr* {a.openssh()}\n")  # rewritten: not an append
+    assert hosts.lookup("r1", 22) == [a] and hosts.lookup("r2", 22) == [c, a]
+    assert hosts.lookup("r3", 22) == [a] and KnownHosts(file).lookup("x", 22) == []
+    file.unlink()
+    assert hosts.lookup("r2", 22) == []
+    hosts.add("r5", 22, b)  # a new file, readable by its owner only
+    assert hosts.lookup("r5", 22) == [b] and file.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_thousand_hosts_are_added_and_found(tmp_path: Path) -> None:
+    # A fleet run: each host is looked up, added, then looked up again; every answer right.
+    keys = [_key() for _ in range(5)]
+    hosts = KnownHosts(tmp_path / "known_hosts")
+    for port in range(1000, 2000):
+        assert hosts.lookup("127.0.0.1", port) == []
+        hosts.add("127.0.0.1", port, keys[port % 5])
+        assert hosts.lookup("127.0.0.1", port) == [keys[port % 5]]
+    assert all(hosts.lookup("127.0.0.1", p) == [keys[p % 5]] for p in range(1000, 2000))
+    assert len((tmp_path / "known_hosts").read_text().splitlines()) == 1000
