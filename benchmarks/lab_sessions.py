@@ -25,6 +25,7 @@ import warnings
 
 import asyncssh
 
+from ios_ssh.lab import loops
 from ios_ssh.lab.fleet import baseline_device
 from ios_ssh.lab.images import FAMILIES, IMAGES
 from ios_ssh.lab.keypool import KeyPool
@@ -95,7 +96,7 @@ def main(
     t1 = time.perf_counter()
     devices = [baseline_device(f"r{i}", keys=keys, image=image) for i in range(1, routers + 1)]
     t2 = time.perf_counter()
-    loop = asyncio.new_event_loop()
+    loop = loops.new_event_loop()  # as `serve` runs them
     threading.Thread(target=loop.run_forever, daemon=True).start()
     started = []
     for device in devices:

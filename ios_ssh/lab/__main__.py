@@ -16,6 +16,7 @@ import random
 import signal
 from pathlib import Path
 
+from . import loops
 from . import faults
 from .images import DEFAULT_IMAGE, IMAGES
 from .keypool import KeyPool
@@ -133,7 +134,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     try:
-        asyncio.run(_serve(args))
+        loops.run(_serve(args))
     except (ValueError, TypeError) as exc:  # a bad faults file: say what, not a traceback
         parser.error(str(exc))
 

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import loops
 from .device import Device
 from .images import Image, mixed
 from .ioshash import type9
@@ -110,7 +111,7 @@ class Lab:
     """Routers served from one event loop in a daemon thread."""
 
     def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
+        self.loop = loops.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self._thread.start()
         self.routers: dict[str, Router] = {}
