@@ -15,7 +15,7 @@ import time
 import asyncssh
 from cryptography.hazmat.primitives import serialization
 
-from . import coalesce, dhcache
+from . import coalesce, dhcache, no_ignore
 from .auth import authenticate, vty_allows
 from .device import Device, LiveSession
 from .extras import login_banner, shell_banners
@@ -437,6 +437,7 @@ def _announce_ios_version(conn: asyncssh.SSHServerConnection) -> None:
 asyncssh.connection.SSHServerConnection._send_version = _announce_ios_version  # type: ignore[method-assign]
 coalesce.install()
 dhcache.install()
+no_ignore.install()
 
 _PLACEHOLDER: list[asyncssh.SSHKey] = []
 
