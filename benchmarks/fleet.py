@@ -8,7 +8,10 @@ run each:
      configuration lines, a show; no revert timer, no fresh login, no verify;
   3. raw asyncssh replaying exactly the sessions and lines ios-ssh typed on one router (the
      floor for our own work: the same bytes, no logic).
-Prints wall time, client CPU per router, SSH sessions and round trips per router, ratios.
+Prints wall time, client CPU per router, the lab's CPU per router (the lab shares the
+machine's cores: with C client and L lab ms per router on 2 cores, the wall time is at least
+max(C / processes, L, (C + L) / 2) per router, which bounds what --processes can gain),
+SSH sessions and round trips per router, and ratios.
 `--memory K` also measures the client's memory per router in flight with K at once.
 Run: python benchmarks/fleet.py N [--processes P] [--latency-ms 20] [--memory 1000]
      python benchmarks/fleet.py 0 --memory 1000   (the memory figure alone)
@@ -39,6 +42,17 @@ HARDENING = REPO / "inventory/intents/hardening.yaml"
 LINE = re.compile(r"^(?P<name>\S+) 127\.0\.0\.1:(?P<port>\d+) ")
 
 
+class Ports(dict[str, int]):
+    """A lab's routers, {name: ssh port}, and its server process's CPU so far."""
+
+    pid: int = 0
+
+    def server_cpu(self) -> float:
+        """User + system CPU of the lab process (it serves every router), in seconds."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu() -> float:
     """User + system CPU of this process and its waited-for children."""
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -47,7 +61,7 @@ def cpu() -> float:
 
 
 @contextmanager
-def lab(count: int, latency_ms: float) -> Iterator[dict[str, int]]:
+def lab(count: int, latency_ms: float) -> Iterator[Ports]:
     """A fresh lab of `count` routers in its own process: {name: ssh port}."""
     process = subprocess.Popen(
         [
@@ -65,7 +79,8 @@ def lab(count: int, latency_ms: float) -> Iterator[dict[str, int]]:
         stdout=subprocess.PIPE,
         text=True,
     )
-    ports: dict[str, int] = {}
+    ports = Ports()
+    ports.pid = process.pid
     assert process.stdout is not None
     for line in process.stdout:
         if line.strip() == "ready":
@@ -242,6 +257,14 @@ def run_floor(
     }
 
 
+def served(ports: Ports, contender, *args):  # type: ignore[no-untyped-def]
+    """Run one contender; its row gains the lab's CPU per router while it ran."""
+    before = ports.server_cpu()
+    row = contender(*args)
+    row["lab_cpu"] = (ports.server_cpu() - before) / len(ports)
+    return row
+
+
 def rss_kib() -> int:
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
@@ -306,23 +329,27 @@ def main() -> None:
     with lab(1, args.latency_ms) as one:
         script, lines = record_script(one["r1"])
     with lab(n, args.latency_ms) as ports:
-        rows[f"ios-ssh apply (async, {args.processes} proc)"] = run_ios_ssh(
-            ports, args.processes, args.concurrency
+        rows[f"ios-ssh apply (async, {args.processes} proc)"] = served(
+            ports, run_ios_ssh, ports, args.processes, args.concurrency
         )
     if not args.skip_nornir:
         with lab(n, args.latency_ms) as ports:
-            rows[f"nornir+netmiko naive push ({args.workers} workers)"] = run_nornir(
-                ports, lines, args.workers
+            rows[f"nornir+netmiko naive push ({args.workers} workers)"] = served(
+                ports, run_nornir, ports, lines, args.workers
             )
     with lab(n, args.latency_ms) as ports:
-        rows[f"raw asyncssh replay (floor, {args.processes} proc)"] = run_floor(
-            ports, script, args.concurrency, args.processes
+        rows[f"raw asyncssh replay (floor, {args.processes} proc)"] = served(
+            ports, run_floor, ports, script, args.concurrency, args.processes
         )
     print(f"\n{n} routers, latency {args.latency_ms:g} ms, {os.cpu_count()} cores")
-    print(f"{'contender':48} {'wall s':>8} {'cpu ms/rtr':>10} {'sess/rtr':>8} {'rt/rtr':>7} fail")
+    print(
+        f"{'contender':48} {'wall s':>8} {'cpu ms/rtr':>10} {'lab ms/rtr':>10} {'sess/rtr':>8} "
+        f"{'rt/rtr':>7} fail"
+    )
     for name, row in rows.items():
         print(
-            f"{name:48} {row['wall']:8.2f} {row['cpu'] * 1000:10.1f} {row['sessions']:8.1f} "
+            f"{name:48} {row['wall']:8.2f} {row['cpu'] * 1000:10.1f} "
+            f"{row['lab_cpu'] * 1000:10.1f} {row['sessions']:8.1f} "
             f"{row['round_trips']:7.1f} {int(row['failed'] + row['lost'])}"
         )
     ours = next(iter(rows.values()))
