@@ -25,7 +25,7 @@ import warnings
 
 import asyncssh
 
-from ios_ssh.lab import loops
+from ios_ssh import loops
 from ios_ssh.lab.fleet import baseline_device
 from ios_ssh.lab.images import FAMILIES, IMAGES
 from ios_ssh.lab.keypool import KeyPool

@@ -10,13 +10,13 @@ saying so (the next `ios-ssh apply` plans from what the routers then hold).
 
 from __future__ import annotations
 
-import asyncio
 import queue as local
 import threading
 import uuid
 from collections.abc import Callable
 from typing import Any
 
+from .. import loops
 from .fleet import HOST_TIMEOUT, Job, Outcome, lost_host, run_jobs, shards
 
 STARTED = "started"
@@ -46,9 +46,7 @@ def _run_shard(
     sender = threading.Thread(target=forward, daemon=True)
     sender.start()
     try:
-        return asyncio.run(
-            run_jobs(jobs, concurrency, host_timeout, lambda n, o: outbox.put((n, o)))
-        )
+        return loops.run(run_jobs(jobs, concurrency, host_timeout, lambda n, o: outbox.put((n, o))))
     finally:
         outbox.put(None)
         sender.join()

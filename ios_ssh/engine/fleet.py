@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .. import flow
+from .. import flow, loops
 from ..errors import ConnectError, IntentError, IosSshError
 from ..intent import SshIntent
 from ..report import Report
@@ -132,7 +132,7 @@ def _shard_main(
     def done(name: str, outcome: Outcome) -> None:
         queue.put((name, outcome))
 
-    asyncio.run(run_jobs(jobs, concurrency, host_timeout, done))
+    loops.run(run_jobs(jobs, concurrency, host_timeout, done))
 
 
 def shards(jobs: list[Job], count: int) -> list[list[Job]]:
@@ -165,7 +165,7 @@ def run_fleet(
         )
     count = max(1, min(processes or os.cpu_count() or 1, len(jobs) or 1))
     if count == 1:
-        return asyncio.run(run_jobs(jobs, concurrency, host_timeout, on_done))
+        return loops.run(run_jobs(jobs, concurrency, host_timeout, on_done))
     context = multiprocessing.get_context("spawn")  # no forked threads or event loops
     queue = context.Queue()
     known_hosts = os.environ.get("IOS_SSH_KNOWN_HOSTS")

@@ -16,7 +16,7 @@ import random
 import signal
 from pathlib import Path
 
-from . import loops
+from .. import loops
 from . import faults
 from .images import DEFAULT_IMAGE, IMAGES
 from .keypool import KeyPool

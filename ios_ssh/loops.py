@@ -1,8 +1,8 @@
-"""The lab's event loops: uvloop's where it is installed, asyncio's own otherwise.
+"""Event loops for the async engine and the lab: uvloop's where installed, else asyncio's.
 
-A lab router's SSH server is asyncssh on an event loop; with libuv's loop the server
-spends about a fifth less CPU per new session (benchmarks/lab_sessions.py: 3.4 -> 2.7 ms
-on XE 17 with AES-GCM), which is what lets one lab process serve fleets of hundreds.
+Both ends are asyncssh on an event loop, and asyncio's own loop is a good part of their
+CPU per SSH session: with libuv's loop the lab's server spends about a fifth less per new
+session (benchmarks/lab_sessions.py: 3.4 -> 2.7 ms on XE 17 with AES-GCM).
 """
 
 from __future__ import annotations
@@ -24,6 +24,6 @@ def new_event_loop() -> asyncio.AbstractEventLoop:
 
 
 def run(main: Coroutine[Any, Any, T]) -> T:
-    """`asyncio.run` on the lab's kind of loop."""
+    """`asyncio.run` on the loop of `new_event_loop`."""
     with asyncio.Runner(loop_factory=new_event_loop) as runner:
         return runner.run(main)
