@@ -2,7 +2,7 @@
 kind, `ios-ssh apply hardening.yaml --json` over all, the same checks as
 tests/lab/test_chaos.py (tests/lab/chaos_fleet.py), and the timings.
 
-Run: python benchmarks/chaos.py [ROUTERS] [--workers N] [--seed N] [--driver netmiko|scrapli]
+Run: python benchmarks/chaos.py [ROUTERS] [--workers N] [--seed N] [--driver netmiko|scrapli|async]
 Exit 0 when every rule holds, 1 with the problems listed.
 """
 
@@ -25,7 +25,8 @@ def main() -> int:
     parser.add_argument("routers", type=int, nargs="?", default=200)
     parser.add_argument("--workers", type=int, default=20)
     parser.add_argument("--seed", type=int, default=14)
-    parser.add_argument("--driver", choices=["netmiko", "scrapli"], default="netmiko")
+    # async: the CLI's default engine (`--workers` hosts at a time, one process)
+    parser.add_argument("--driver", choices=["netmiko", "scrapli", "async"], default="netmiko")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ios-ssh-chaos-") as tmp:
         started = time.monotonic()

@@ -147,11 +147,18 @@ class Run:
 
 
 def apply(fleet: Fleet, workers: int, driver: str = "netmiko") -> Run:
+    """`ios-ssh apply --json` over the fleet: `driver` netmiko/scrapli is the Nornir path
+    with `workers` threads; `async` is the CLI's default engine, `workers` hosts at a time."""
     started = time.monotonic()
+    engine = (
+        ["--concurrency", str(workers), "--processes", "1"]
+        if driver == "async"
+        else ["--workers", str(workers), "--driver", driver]
+    )
     done = subprocess.run(  # noqa: PLW1510 - the exit code is checked by the caller
         [sys.executable, "-m", "ios_ssh.cli", "apply", str(HARDENING)]
-        + ["--inventory", str(fleet.inventory), "--json", "--workers", str(workers)]
-        + ["--driver", driver, "--revert-minutes", str(REVERT_MINUTES)]
+        + ["--inventory", str(fleet.inventory), "--json", *engine]
+        + ["--revert-minutes", str(REVERT_MINUTES)]
         + ["--host-key-check", "strict", "--known-hosts", str(fleet.known_hosts)],
         capture_output=True,
         text=True,
