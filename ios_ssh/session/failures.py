@@ -239,10 +239,11 @@ def one_line_text(text: str) -> str:
     return " ".join(line for line in lines if line)
 
 
-def one_line(exc: BaseException, limit: int = 300) -> str:
-    """Any exception as one line: ours as they are; a driver's own multi-paragraph text
-    cut to its first sentence (for errors that reach a report unmapped)."""
-    if isinstance(exc, IosSshError):
+def one_line(exc: BaseException | str, limit: int = 300) -> str:
+    """Any exception as one line: ours (and a message already written, such as a Report's
+    error) as they are; a driver's own multi-paragraph text cut to its first sentence (for
+    errors that reach a report unmapped)."""
+    if isinstance(exc, IosSshError | str):
         text = " ".join(str(exc).split())
     else:
         first = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
