@@ -24,6 +24,7 @@ from .sync import run_sync
 
 Kind = Literal["apply", "verify", "state"]
 HOST_TIMEOUT = 900.0  # s: covers a Sup720's 2048-bit keygen (minutes) plus the checks
+MAX_HOST_TIMEOUT = 86400.0  # s: a day; longer is a typo, not a router
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ async def run_one(job: Job, host_timeout: float = HOST_TIMEOUT) -> Outcome:
     except TimeoutError:
         value = failed(
             job.name,
-            f"no result within {host_timeout:.0f} s; its sessions were closed (a change under "
+            f"no result within {host_timeout:g} s; its sessions were closed (a change under "
             "way is rolled back by the router's revert timer)",
             time.monotonic() - started,
             started=job.kind == "apply",

@@ -112,3 +112,42 @@ def test_revert_minutes_out_of_range_exits_2(minutes: str) -> None:
     result = runner.invoke(app, ["apply", HARDENING, "--revert-minutes", minutes])
     assert result.exit_code == 2, result.output
     assert "--revert-minutes:" in result.output and "out of range 1-120" in result.output
+
+
+@pytest.mark.parametrize("command", ["apply", "verify", "state"])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0", "--host-timeout: 0 is out of range"),
+        ("-3", "--host-timeout: -3 is out of range"),
+        ("86401", "--host-timeout: 86401 is out of range"),
+        ("nan", "--host-timeout: nan is out of range"),
+        ("abc", "Invalid value for '--host-timeout'"),  # typer's own parse error
+    ],
+)
+def test_a_bad_host_timeout_exits_2_naming_the_option(
+    tmp_path: Path, listener: tuple[int, socket.socket], command: str, value: str, message: str
+) -> None:
+    port, server = listener
+    inventory = _inventory(tmp_path, port, {"r1": {}})
+    args = [command, *([HARDENING] if command != "state" else []), "--inventory", str(inventory)]
+    result = runner.invoke(app, [*args, "--host-timeout", value])
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "--host-timeout" in result.output
+    assert _no_connection(server)
+
+
+@pytest.mark.parametrize("driver", ["netmiko", "scrapli"])
+def test_host_timeout_with_the_nornir_path_exits_2(
+    tmp_path: Path, listener: tuple[int, socket.socket], driver: str
+) -> None:
+    """Nornir's threads cannot be stopped: the option is refused, not silently ignored."""
+    port, server = listener
+    inventory = _inventory(tmp_path, port, {"r1": {}})
+    result = runner.invoke(
+        app,
+        ["state", "--inventory", str(inventory), "--driver", driver, "--host-timeout", "60"],
+    )
+    assert result.exit_code == 2, result.output
+    assert "--host-timeout: the async engine only" in result.output
+    assert _no_connection(server)
