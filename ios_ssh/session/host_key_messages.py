@@ -55,6 +55,24 @@ def unknown(host: str, port: int, offered: str, file: Path | str) -> str:
     )
 
 
+def revoked(host: str, port: int, offered: str, file: Path | str) -> str:
+    """The server offers a key marked @revoked: refused whatever the check mode (but off)."""
+    where = f"{host}:{port}"
+    return _fit(
+        [
+            lambda f: (
+                f"{where}: host key: REVOKED, server offers {offered}, marked @revoked "
+                f"in {f}; nothing sent. Give the router a new key, then pin that"
+            ),
+            lambda f: (
+                f"{where}: host key: REVOKED: {offered} in {f}; "
+                "give the router a new key, then pin that"
+            ),
+        ],
+        str(file),
+    )
+
+
 def refused(where: str, step: str, file: Path | str) -> str:
     """A driver refused the key and did not say which it was offered."""
     return _fit(

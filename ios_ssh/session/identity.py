@@ -173,6 +173,10 @@ def judge(
     port, check = params.effective_ssh_port, params.host_key_check
     file = params.known_hosts_file
     store = KnownHosts(file)
+    if store.is_revoked(key):  # before all else: accept-new must not pin it either
+        raise ConnectError(
+            host_key_messages.revoked(params.host, port, key.fingerprint, file), "host-key"
+        )
     if key in pinned:
         return Identity(params.host, port, check, file, key, False, negotiated, banner)
     if pinned:

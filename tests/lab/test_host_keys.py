@@ -105,6 +105,32 @@ def test_strict_refuses_an_unknown_host_and_records_nothing(
     assert KnownHosts(temporary_known_hosts).lookup(server.host, server.port) == []
 
 
+@pytest.mark.parametrize("driver", [*DRIVERS, "asyncssh"])
+def test_a_revoked_key_is_refused_under_accept_new_and_not_pinned(
+    driver: str, temporary_known_hosts: Path
+) -> None:
+    """Every driver (the async engine's included) refuses a key the file marks @revoked,
+    in one line of at most 200 characters; accept-new pinned it before."""
+    import asyncio
+
+    from ios_ssh.engine.aio_session import open_async
+
+    with fake_ssh_server() as server:
+        revoked = f"@revoked * {_host_key(server.key).openssh()}\n"
+        temporary_known_hosts.write_text(revoked)
+        with pytest.raises(ConnectError) as caught:
+            if driver == "asyncssh":
+                asyncio.run(open_async(_params(server)))
+            else:
+                open_session(_params(server), driver)  # type: ignore[arg-type]
+        assert server.attempts.auth == []
+    message = str(caught.value)
+    assert "\n" not in message and len(message) <= 200, message
+    assert message.startswith(f"{server.host}:{server.port}: host key: REVOKED")
+    assert server.key.get_fingerprint() in message
+    assert temporary_known_hosts.read_text() == revoked  # nothing pinned
+
+
 @pytest.fixture
 def lab() -> Iterator[Lab]:
     lab = Lab()

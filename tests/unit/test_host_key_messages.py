@@ -16,7 +16,7 @@ from ios_ssh.errors import ConnectError
 from ios_ssh.session import failures, host_key_messages
 from ios_ssh.session.algorithms import Algorithms
 from ios_ssh.session.identity import judge
-from ios_ssh.session.known_hosts import HostKey
+from ios_ssh.session.known_hosts import HostKey, KnownHosts
 from ios_ssh.session.netmiko_driver import _host_key_mismatch
 from ios_ssh.session.params import DeviceParams
 
@@ -83,7 +83,20 @@ def test_an_unknown_key_under_strict_with_a_typical_path() -> None:
     assert "add it or use accept-new" in message  # or check it out of band first
 
 
-@pytest.mark.parametrize("kind", ["changed", "unknown"])
+def test_a_revoked_key_is_refused_even_by_accept_new_and_not_pinned(tmp_path: Path) -> None:
+    """Before, accept-new pinned a key the file marked @revoked (lookup skips revoked keys,
+    so the host looked new)."""
+    file = tmp_path / "known_hosts"
+    file.write_text(f"@revoked * {NEW.openssh()}\n")
+    for check in ("accept-new", "strict"):
+        message = _refusal(_params(file, check), [], NEW)
+        _one_line(message)
+        assert "host key: REVOKED" in message and "new key" in message
+    assert file.read_text() == f"@revoked * {NEW.openssh()}\n"  # nothing pinned
+    assert KnownHosts(file).lookup(HOST, PORT) == []
+
+
+@pytest.mark.parametrize("kind", ["changed", "unknown", "revoked"])
 def test_a_long_path_is_elided_in_its_middle_never_the_fingerprint(kind: str) -> None:
     message = getattr(host_key_messages, kind)(HOST, PORT, NEW.fingerprint, LONG)
     _one_line(message)
@@ -91,7 +104,7 @@ def test_a_long_path_is_elided_in_its_middle_never_the_fingerprint(kind: str) ->
     assert "/srv" in message and "pinned/known_hosts_2024" in message  # its ends kept
 
 
-@pytest.mark.parametrize("kind", ["changed", "unknown"])
+@pytest.mark.parametrize("kind", ["changed", "unknown", "revoked"])
 def test_every_form_fits_typical_paths(kind: str) -> None:
     for host, port in (
         (HOST, PORT),
