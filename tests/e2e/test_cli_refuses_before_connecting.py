@@ -151,3 +151,38 @@ def test_host_timeout_with_the_nornir_path_exits_2(
     assert result.exit_code == 2, result.output
     assert "--host-timeout: the async engine only" in result.output
     assert _no_connection(server)
+
+
+@pytest.mark.parametrize(
+    ("extra", "runner_name", "expected"),
+    [
+        (["--host-timeout", "7.5"], "ios_ssh.engine.fleet.run_fleet", 7.5),
+        ([], "ios_ssh.engine.fleet.run_fleet", 900.0),  # HOST_TIMEOUT
+        (
+            ["--host-timeout", "60", "--dask-scheduler", "tcp://127.0.0.1:1"],
+            "ios_ssh.engine.dask.run_on_dask",
+            60.0,
+        ),
+    ],
+)
+def test_host_timeout_reaches_the_engine_on_this_machine_and_on_dask(
+    tmp_path: Path,
+    listener: tuple[int, socket.socket],
+    monkeypatch: pytest.MonkeyPatch,
+    extra: list[str],
+    runner_name: str,
+    expected: float,
+) -> None:
+    port, server = listener
+    seen: dict[str, object] = {}
+
+    def fake(jobs: list, *args: object, **kwargs: object) -> dict:
+        seen.update(kwargs)
+        return {}
+
+    monkeypatch.setattr(runner_name, fake)
+    inventory = _inventory(tmp_path, port, {"r1": {}})
+    result = runner.invoke(app, ["state", "--inventory", str(inventory), *extra])
+    assert result.exit_code == 0, result.output
+    assert seen["host_timeout"] == expected
+    assert _no_connection(server)
