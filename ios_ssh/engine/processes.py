@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from multiprocessing.process import BaseProcess
 
 from .fleet import Job, Outcome, lost_host, run_jobs, shards
 
@@ -53,7 +53,7 @@ def _shard_main(
 
 @dataclass
 class _Worker:
-    process: Any  # multiprocessing's SpawnProcess
+    process: BaseProcess
     reader: Connection
     shard: list[Job]
 
