@@ -60,6 +60,14 @@ ConcurrencyOpt = Annotated[
         "--concurrency", min=1, max=10000, help="async engine: hosts at a time per process"
     ),
 ]
+HostTimeoutOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--host-timeout",
+        metavar="SECONDS",
+        help="async engine: give up on a host after SECONDS, up to 86400 (default: 900)",
+    ),
+]
 DaskOpt = Annotated[
     str | None,
     typer.Option("--dask-scheduler", help="run the async engine on this Dask cluster (tcp://...)"),
@@ -99,6 +107,22 @@ def _load_intent(path: Path) -> SshIntent:
 def _driver(value: str) -> str:
     if value not in ("netmiko", "scrapli"):
         raise _bad(f"--driver: {value!r} is not allowed; use netmiko or scrapli")
+    return value
+
+
+def _host_timeout(value: float | None, driver: str | None) -> float:
+    """The per-host timeout of the async engine; the Nornir path has none to honour."""
+    from .engine.fleet import HOST_TIMEOUT, MAX_HOST_TIMEOUT
+
+    if value is None:
+        return HOST_TIMEOUT
+    if driver is not None:
+        raise _bad(
+            "--host-timeout: the async engine only; the Nornir path (--driver) cannot stop a "
+            "host's thread: drop --driver or --host-timeout"
+        )
+    if not 0 < value <= MAX_HOST_TIMEOUT:  # also refuses nan
+        raise _bad(f"--host-timeout: {value:g} is out of range: more than 0, at most 86400 s")
     return value
 
 
@@ -172,6 +196,7 @@ def _engine(
     processes: int | None,
     concurrency: int,
     dask_scheduler: str | None,
+    host_timeout: float,
 ) -> dict[str, Any]:
     """Run the async engine over the filtered inventory: {host: Report or DeviceState}."""
     from .engine.fleet import Job
@@ -201,6 +226,7 @@ def _engine(
         processes=processes,
         concurrency=concurrency,
         dask_scheduler=dask_scheduler,
+        host_timeout=host_timeout,
     )
     return {name: outcome.value for name, outcome in outcomes.items()}
 
@@ -245,6 +271,7 @@ def apply(
     processes: ProcessesOpt = None,
     concurrency: ConcurrencyOpt = 100,
     dask_scheduler: DaskOpt = None,
+    host_timeout: HostTimeoutOpt = None,
     save: Annotated[
         bool, typer.Option("--save", help="write memory after a confirmed change")
     ] = False,
@@ -292,6 +319,7 @@ def apply(
         check_revert_minutes(revert_minutes)
     except IntentError as exc:
         raise _bad(f"--revert-minutes: {exc.problems[0].split(': ', 1)[1]}") from None
+    per_host = _host_timeout(host_timeout, driver)
     loaded = _load_intent(intent)
     connection = _connection(host_key_check, known_hosts, ssh_algorithms)
     nornir = _nornir(inventory, host, group, workers, loaded, connection)
@@ -312,6 +340,7 @@ def apply(
             processes,
             concurrency,
             dask_scheduler,
+            per_host,
         )
         _finish(reports, "dry run" if dry_run else "apply", as_json, show_diff=dry_run, html=html)
     results = run_with_progress(
@@ -345,6 +374,7 @@ def verify(
     processes: ProcessesOpt = None,
     concurrency: ConcurrencyOpt = 100,
     dask_scheduler: DaskOpt = None,
+    host_timeout: HostTimeoutOpt = None,
     as_json: JsonOpt = False,
     html: Annotated[
         Path | None, typer.Option("--html", help="also write the HTML report to this file")
@@ -357,6 +387,7 @@ def verify(
     from .fleet import report_of, run_with_progress
     from .nornir import verify_ssh
 
+    per_host = _host_timeout(host_timeout, driver)
     loaded = _load_intent(intent)
     connection = _connection(host_key_check, known_hosts, ssh_algorithms)
     nornir = _nornir(inventory, host, group, workers, loaded, connection)
@@ -372,6 +403,7 @@ def verify(
             processes,
             concurrency,
             dask_scheduler,
+            per_host,
         )
         _finish(reports, "verify", as_json, html=html)
     results = run_with_progress(
@@ -444,6 +476,7 @@ def state(
     processes: ProcessesOpt = None,
     concurrency: ConcurrencyOpt = 100,
     dask_scheduler: DaskOpt = None,
+    host_timeout: HostTimeoutOpt = None,
     as_json: JsonOpt = False,
     host_key_check: HostKeyOpt = None,
     known_hosts: KnownHostsOpt = None,
@@ -454,11 +487,21 @@ def state(
     from .nornir import read_ssh_state
     from .session.failures import one_line
 
+    per_host = _host_timeout(host_timeout, driver)
     connection = _connection(host_key_check, known_hosts, ssh_algorithms)
     nornir = _nornir(inventory, host, group, workers, connection=connection)
     if driver is None:  # the async engine: a DeviceState, or a Report saying why not
         read = _engine(
-            nornir, "state", None, {}, "reading", as_json, processes, concurrency, dask_scheduler
+            nornir,
+            "state",
+            None,
+            {},
+            "reading",
+            as_json,
+            processes,
+            concurrency,
+            dask_scheduler,
+            per_host,
         )
         states = {n: o for n, o in read.items() if not isinstance(o, Report)}
         failed: dict[str, object] = {

@@ -98,11 +98,13 @@ def run_engine_with_progress(
     processes: int | None = None,
     concurrency: int = 100,
     dask_scheduler: str | None = None,
+    host_timeout: float | None = None,
 ) -> dict[str, Any]:
     """Run engine Jobs (the async engine, on this machine's cores or a Dask cluster) with
     the same progress bar: {host: Outcome}."""
-    from .engine.fleet import run_fleet
+    from .engine.fleet import HOST_TIMEOUT, run_fleet
 
+    per_host = HOST_TIMEOUT if host_timeout is None else host_timeout
     with _progress(console, quiet) as progress:
         task_id = progress.add_task(label, total=len(jobs))
 
@@ -112,8 +114,20 @@ def run_engine_with_progress(
         if dask_scheduler:
             from .engine.dask import run_on_dask
 
-            return run_on_dask(jobs, dask_scheduler, concurrency=concurrency, on_done=done)
-        return run_fleet(jobs, processes=processes, concurrency=concurrency, on_done=done)
+            return run_on_dask(
+                jobs,
+                dask_scheduler,
+                concurrency=concurrency,
+                host_timeout=per_host,
+                on_done=done,
+            )
+        return run_fleet(
+            jobs,
+            processes=processes,
+            concurrency=concurrency,
+            host_timeout=per_host,
+            on_done=done,
+        )
 
 
 def report_of(outcome: Result | HostFailure, host: str) -> Report:

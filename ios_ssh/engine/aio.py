@@ -4,6 +4,8 @@ I/O only; the logic is in ios_ssh.flow."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import inspect
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -46,6 +48,29 @@ async def run_async(flow: Steps[T], tally: Tally | None = None) -> T:
         for channel in list(tally.open):
             await channel.close()
         tally.open.clear()
+        _unwind(flow)
+
+
+def _unwind(flow: Steps[Any]) -> None:
+    """Run the `finally` blocks of a flow left mid-way (its host timed out, its task was
+    cancelled) now. They ask to close sessions that are closed already, so each request is
+    answered with None; left to the garbage collector, the first such request would be
+    printed on stderr as "generator ignored GeneratorExit"."""
+    if inspect.getgeneratorstate(flow) != inspect.GEN_SUSPENDED:
+        return
+    try:
+        flow.throw(GeneratorExit())
+        for _ in range(_CLEANUP_REQUESTS):
+            flow.send(None)
+    except (GeneratorExit, StopIteration):
+        return
+    except Exception:  # noqa: BLE001 - a cleanup step that wanted a real reply: it is over
+        return
+    with contextlib.suppress(RuntimeError):  # a flow that will not stop: Python's close
+        flow.close()
+
+
+_CLEANUP_REQUESTS = 64  # far more than any flow's `finally` blocks ask for
 
 
 async def _do(request: object, tally: Tally) -> Any:

@@ -5,7 +5,6 @@ Report (or DeviceState), or a Report that says why there is none."""
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -24,6 +23,7 @@ from .sync import run_sync
 
 Kind = Literal["apply", "verify", "state"]
 HOST_TIMEOUT = 900.0  # s: covers a Sup720's 2048-bit keygen (minutes) plus the checks
+MAX_HOST_TIMEOUT = 86400.0  # s: a day; longer is a typo, not a router
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ async def run_one(job: Job, host_timeout: float = HOST_TIMEOUT) -> Outcome:
     except TimeoutError:
         value = failed(
             job.name,
-            f"no result within {host_timeout:.0f} s; its sessions were closed (a change under "
+            f"no result within {host_timeout:g} s; its sessions were closed (a change under "
             "way is rolled back by the router's revert timer)",
             time.monotonic() - started,
             started=job.kind == "apply",
@@ -120,19 +120,6 @@ async def run_jobs(
         return job.name, outcome
 
     return dict(await asyncio.gather(*(one(job) for job in jobs)))
-
-
-def _shard_main(
-    jobs: list[Job], concurrency: int, host_timeout: float, known_hosts: str | None, queue: Any
-) -> None:
-    """A worker process: its shard on its own event loop; each host reported as it ends."""
-    if known_hosts:
-        os.environ["IOS_SSH_KNOWN_HOSTS"] = known_hosts
-
-    def done(name: str, outcome: Outcome) -> None:
-        queue.put((name, outcome))
-
-    loops.run(run_jobs(jobs, concurrency, host_timeout, done))
 
 
 def shards(jobs: list[Job], count: int) -> list[list[Job]]:
@@ -166,46 +153,11 @@ def run_fleet(
     count = max(1, min(processes or os.cpu_count() or 1, len(jobs) or 1))
     if count == 1:
         return loops.run(run_jobs(jobs, concurrency, host_timeout, on_done))
-    context = multiprocessing.get_context("spawn")  # no forked threads or event loops
-    queue = context.Queue()
-    known_hosts = os.environ.get("IOS_SSH_KNOWN_HOSTS")
-    workers = []
-    for shard in shards(jobs, count):
-        process = context.Process(
-            target=_shard_main,
-            args=(shard, concurrency, host_timeout, known_hosts, queue),
-            daemon=True,
-        )
-        process.start()
-        workers.append((process, shard))
-    results: dict[str, Outcome] = {}
-    pending = {job.name for job in jobs}
-    while pending:
-        try:
-            name, outcome = queue.get(timeout=0.5)
-        except Exception:  # noqa: BLE001 - queue.Empty: see whether a worker died
-            for process, shard in workers:
-                if process.exitcode not in (None, 0) or (
-                    process.exitcode == 0
-                    and any(j.name in pending for j in shard)
-                    and queue.empty()
-                ):
-                    for job in shard:
-                        if job.name in pending:
-                            lost = lost_host(job, f"worker process exited ({process.exitcode})")
-                            results[job.name] = lost
-                            pending.discard(job.name)
-                            if on_done is not None:
-                                on_done(job.name, lost)
-            continue
-        if name in pending:
-            pending.discard(name)
-            results[name] = outcome
-            if on_done is not None:
-                on_done(name, outcome)
-    for process, _ in workers:
-        process.join(timeout=5)
-    return {job.name: results[job.name] for job in jobs}
+    from .processes import run_on_processes
+
+    return run_on_processes(
+        jobs, count, concurrency=concurrency, host_timeout=host_timeout, on_done=on_done
+    )
 
 
 def lost_host(job: Job, why: str) -> Outcome:

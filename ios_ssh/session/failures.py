@@ -22,6 +22,7 @@ from collections.abc import Iterator
 
 from .. import redact
 from ..errors import ConnectError, IosSshError, SessionLost
+from . import host_key_messages
 from .params import DeviceParams
 
 DEBUG_ENV = "IOS_SSH_DEBUG"
@@ -186,7 +187,6 @@ def _fix(kind: str, params: DeviceParams, exc: BaseException) -> str:
         "closed": "the router closed the connection: vty lines busy, an access-class, or "
         "SSH failing on the router; check 'show users' and 'line vty'",
         "algorithms": "no SSH algorithm in common: widen ssh_algorithms or fix the router",
-        "host-key": f"host key refused; check it out of band and fix {params.known_hosts_file}",
         "auth": f"the router refused user {params.username!r}: check the user name and password",
         "enable": "the enable secret was refused: check the device's secret",
     }[kind]
@@ -206,6 +206,11 @@ def connect_error(
     if isinstance(exc, ConnectError):
         return exc
     kind = kind_of(exc) or "closed"
+    if kind == "host-key":  # names the known_hosts file: kept to one line of 200 at most
+        text = host_key_messages.refused(
+            where(params, port), _step_of(kind, step), params.known_hosts_file
+        )
+        return ConnectError(text, kind)
     return ConnectError(
         f"{where(params, port)}: {_step_of(kind, step)}: {_fix(kind, params, exc)}", kind
     )
@@ -239,10 +244,11 @@ def one_line_text(text: str) -> str:
     return " ".join(line for line in lines if line)
 
 
-def one_line(exc: BaseException, limit: int = 300) -> str:
-    """Any exception as one line: ours as they are; a driver's own multi-paragraph text
-    cut to its first sentence (for errors that reach a report unmapped)."""
-    if isinstance(exc, IosSshError):
+def one_line(exc: BaseException | str, limit: int = 300) -> str:
+    """Any exception as one line: ours (and a message already written, such as a Report's
+    error) as they are; a driver's own multi-paragraph text cut to its first sentence (for
+    errors that reach a report unmapped)."""
+    if isinstance(exc, IosSshError | str):
         text = " ".join(str(exc).split())
     else:
         first = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")

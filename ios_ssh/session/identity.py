@@ -19,7 +19,7 @@ from pathlib import Path
 import asyncssh
 
 from ..errors import ConnectError
-from . import algorithms, failures
+from . import algorithms, failures, host_key_messages
 from .aio import run
 from .known_hosts import HostKey, KnownHosts, host_name
 from .offer import read_offer
@@ -172,25 +172,20 @@ def judge(
     the Identity, or ConnectError. `accept-new` pins an unknown host here."""
     port, check = params.effective_ssh_port, params.host_key_check
     file = params.known_hosts_file
-    name = host_name(params.host, port)
+    store = KnownHosts(file)
+    if store.is_revoked(key):  # before all else: accept-new must not pin it either
+        raise ConnectError(
+            host_key_messages.revoked(params.host, port, key.fingerprint, file), "host-key"
+        )
     if key in pinned:
         return Identity(params.host, port, check, file, key, False, negotiated, banner)
     if pinned:
-        expected = ", ".join(f"{k.fingerprint} ({k.keytype})" for k in pinned)
         raise ConnectError(
-            f"{params.host}:{port}: HOST KEY MISMATCH for {name} in {file}: expected "
-            f"{expected}, the server offered {key.fingerprint} ({key.keytype}); nothing was "
-            f"sent. If the router's key really changed, check it out of band and replace the "
-            f"entry (ssh-keygen -R '{name}' -f {file})",
-            "host-key",
+            host_key_messages.changed(params.host, port, key.fingerprint, file), "host-key"
         )
     if check == "strict":
         raise ConnectError(
-            f"{params.host}:{port}: host key not known: no entry for {name} in {file} "
-            f"(host_key_check=strict), expected none, the server offered {key.fingerprint} "
-            f"({key.keytype}); nothing was sent. Check the fingerprint out of band and add "
-            "it, or use host_key_check=accept-new",
-            "host-key",
+            host_key_messages.unknown(params.host, port, key.fingerprint, file), "host-key"
         )
-    KnownHosts(file).add(params.host, port, key)
+    store.add(params.host, port, key)
     return Identity(params.host, port, check, file, key, True, negotiated, banner)

@@ -234,6 +234,10 @@ class KnownHosts:
             if not e.marker and e.key not in index.revoked and patterns_match(e.patterns, name)
         ]
 
+    def is_revoked(self, key: HostKey) -> bool:
+        """The file marks this key `@revoked` (OpenSSH then refuses it for every host)."""
+        return key in self._index().revoked
+
     def add(self, host: str, port: int, key: HostKey, hashed: bool | None = None) -> None:
         """Record a key for a host (accept-new's first contact), appended as OpenSSH does.
         The name is hashed when asked, or by default when the file already hashes its

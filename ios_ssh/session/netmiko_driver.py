@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from netmiko import BaseConnection, ConnectHandler
-from paramiko import BadHostKeyException, PKey
+from paramiko import BadHostKeyException
 
 from ..errors import ConnectError
-from . import algorithms, failures
+from . import algorithms, failures, host_key_messages
 from .params import DeviceParams
 from .platform import PROMPT, STOP_PATTERN
 
@@ -108,10 +108,6 @@ class NetmikoChannel:
                 raise
 
 
-def _fp(key: PKey) -> str:
-    return f"{key.fingerprint} ({key.get_name()})"
-
-
 def _closed(conn: object) -> bool:
     """The session's channel is closed or at EOF (paramiko's Channel, telnetlib's Telnet)."""
     remote = getattr(conn, "remote_conn", None)
@@ -125,13 +121,12 @@ def _closed(conn: object) -> bool:
 
 
 def _host_key_mismatch(params: DeviceParams, exc: BaseException) -> str | None:
-    """paramiko's host-key refusal with both fingerprints (netmiko wraps it)."""
+    """paramiko's host-key refusal (netmiko wraps it), in session.identity's words."""
     for cause in (exc, exc.__context__, exc.__cause__):
         if isinstance(cause, BadHostKeyException):
-            return (
-                f"{params.host}:{params.effective_port}: HOST KEY MISMATCH in "
-                f"{params.known_hosts_file}: expected {_fp(cause.expected_key)}, the server "
-                f"offered {_fp(cause.key)}; nothing was sent"
+            offered = cause.key.fingerprint
+            return host_key_messages.changed(
+                params.host, params.effective_port, offered, params.known_hosts_file
             )
     return None
 

@@ -20,11 +20,22 @@ def lab_known_hosts(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def lab_process(lab_known_hosts: Path) -> Iterator[LabProcess]:
+def lab_args() -> list[str]:
+    """More `serve` arguments (a test module overrides this, e.g. with `--faults FILE`)."""
+    return []
+
+
+@pytest.fixture
+def lab_process(lab_known_hosts: Path, lab_args: list[str]) -> Iterator[LabProcess]:
     # Reverse SSH ports 2001-2003 shifted to free ports: another lab may hold the real ones.
     offset = free_reverse_offset()
     lab = LabProcess.start(
-        "demo", 0, minute_seconds=10.0, known_hosts=lab_known_hosts, reverse_offset=offset
+        "demo",
+        0,
+        minute_seconds=10.0,
+        known_hosts=lab_known_hosts,
+        reverse_offset=offset,
+        extra_args=lab_args,
     )
     lab.reverse_offset = offset  # type: ignore[attr-defined]
     try:

@@ -55,7 +55,7 @@ def test_strict_checking_against_the_labs_known_hosts(
     empty.write_text("")
     refused = runner.invoke(app, ["state", *inv, "--host", "r1", "--known-hosts", str(empty)])
     assert refused.exit_code == 1
-    assert "host key not known" in refused.output and "empty_known_hosts" in refused.output
+    assert "host key: unknown (strict)" in refused.output and "empty_known_hosts" in refused.output
     assert empty.read_text() == ""
     bad = runner.invoke(app, ["state", *inv, "--host-key-check", "maybe"])
     assert bad.exit_code == 2 and "--host-key-check" in bad.output

@@ -112,3 +112,77 @@ def test_revert_minutes_out_of_range_exits_2(minutes: str) -> None:
     result = runner.invoke(app, ["apply", HARDENING, "--revert-minutes", minutes])
     assert result.exit_code == 2, result.output
     assert "--revert-minutes:" in result.output and "out of range 1-120" in result.output
+
+
+@pytest.mark.parametrize("command", ["apply", "verify", "state"])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0", "--host-timeout: 0 is out of range"),
+        ("-3", "--host-timeout: -3 is out of range"),
+        ("86401", "--host-timeout: 86401 is out of range"),
+        ("nan", "--host-timeout: nan is out of range"),
+        ("abc", "Invalid value for '--host-timeout'"),  # typer's own parse error
+    ],
+)
+def test_a_bad_host_timeout_exits_2_naming_the_option(
+    tmp_path: Path, listener: tuple[int, socket.socket], command: str, value: str, message: str
+) -> None:
+    port, server = listener
+    inventory = _inventory(tmp_path, port, {"r1": {}})
+    args = [command, *([HARDENING] if command != "state" else []), "--inventory", str(inventory)]
+    result = runner.invoke(app, [*args, "--host-timeout", value])
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "--host-timeout" in result.output
+    assert _no_connection(server)
+
+
+@pytest.mark.parametrize("driver", ["netmiko", "scrapli"])
+def test_host_timeout_with_the_nornir_path_exits_2(
+    tmp_path: Path, listener: tuple[int, socket.socket], driver: str
+) -> None:
+    """Nornir's threads cannot be stopped: the option is refused, not silently ignored."""
+    port, server = listener
+    inventory = _inventory(tmp_path, port, {"r1": {}})
+    result = runner.invoke(
+        app,
+        ["state", "--inventory", str(inventory), "--driver", driver, "--host-timeout", "60"],
+    )
+    assert result.exit_code == 2, result.output
+    assert "--host-timeout: the async engine only" in result.output
+    assert _no_connection(server)
+
+
+@pytest.mark.parametrize(
+    ("extra", "runner_name", "expected"),
+    [
+        (["--host-timeout", "7.5"], "ios_ssh.engine.fleet.run_fleet", 7.5),
+        ([], "ios_ssh.engine.fleet.run_fleet", 900.0),  # HOST_TIMEOUT
+        (
+            ["--host-timeout", "60", "--dask-scheduler", "tcp://127.0.0.1:1"],
+            "ios_ssh.engine.dask.run_on_dask",
+            60.0,
+        ),
+    ],
+)
+def test_host_timeout_reaches_the_engine_on_this_machine_and_on_dask(
+    tmp_path: Path,
+    listener: tuple[int, socket.socket],
+    monkeypatch: pytest.MonkeyPatch,
+    extra: list[str],
+    runner_name: str,
+    expected: float,
+) -> None:
+    port, server = listener
+    seen: dict[str, object] = {}
+
+    def fake(jobs: list, *args: object, **kwargs: object) -> dict:
+        seen.update(kwargs)
+        return {}
+
+    monkeypatch.setattr(runner_name, fake)
+    inventory = _inventory(tmp_path, port, {"r1": {}})
+    result = runner.invoke(app, ["state", "--inventory", str(inventory), *extra])
+    assert result.exit_code == 0, result.output
+    assert seen["host_timeout"] == expected
+    assert _no_connection(server)

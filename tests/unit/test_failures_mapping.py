@@ -128,6 +128,8 @@ def test_one_line() -> None:
     assert failures.one_line_text(caret) == (
         "ip ssh dh min size 2048: % Invalid input detected at '^' marker."
     )
+    # a message already written (the async engine's Report errors): as it is, not "str: ..."
+    assert failures.one_line("r1:22: no result\n within 3 s") == "r1:22: no result within 3 s"
 
 
 def test_driver_logs_stay_off_the_terminal_unless_debugging(

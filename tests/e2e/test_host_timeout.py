@@ -1,0 +1,44 @@
+"""`--host-timeout`: a router that never answers is given up on after SECONDS, reported as
+timed out, and the run ends with the other routers' results (exit 1)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ios_ssh.cli import app
+
+pytestmark = pytest.mark.timeout(180)
+runner = CliRunner()
+
+
+@pytest.fixture
+def lab_args(tmp_path: Path) -> list[str]:
+    """r2 takes the login, then never answers its first show command (nor anything after)."""
+    faults = tmp_path / "faults.yaml"
+    faults.write_text("r2: {hang: '^show'}\n")
+    return ["--faults", str(faults)]
+
+
+def test_a_hung_router_times_out_and_the_others_finish(lab_inventory: Path) -> None:
+    # r3 is left out: its telnet login alone takes about 3 s (netmiko's telnet pacing)
+    hosts = ["--host", "r1", "--host", "r2", "--host", "cs1"]
+    started = time.monotonic()
+    result = runner.invoke(
+        app,
+        ["state", "--inventory", str(lab_inventory), *hosts, "--host-timeout", "3"]
+        + ["--processes", "2"],  # the timeout reaches the worker processes too
+    )
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 1, result.output
+    # well under the device timeout (30 s), which would otherwise end the hung read first
+    assert elapsed < 25, (elapsed, result.output)
+    lines = result.output.splitlines()
+    (hung,) = [line for line in lines if line.startswith("r2:")]
+    assert hung.startswith("r2: error: no result within 3 s; its sessions were closed"), hung
+    for name in ("r1", "cs1"):  # read as usual, in the same run
+        (line,) = [line for line in lines if line.startswith(f"{name}:")]
+        assert "error" not in line and "ssh" in line.lower(), line
