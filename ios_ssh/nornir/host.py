@@ -14,6 +14,7 @@ from nornir.core.task import Task
 from ..errors import ConnectError, IntentError
 from ..intent import SshIntent
 from ..session import Conversation, DeviceParams, Driver, establish, failures, open_session
+from ..session.known_hosts import pinned_file
 
 CONNECTION_NAMES = {"netmiko": "netmiko", "scrapli": "scrapli"}
 
@@ -178,6 +179,10 @@ def _reuse(task: Task, driver: Driver, params: DeviceParams) -> Conversation:
         # own connection is then strict against the same file (inventory options).
         if name not in task.host.connections:
             task.host.data[f"_identity_{name}"] = establish(params)
+            if driver == "netmiko" and params.host_key_check != "off":
+                # the one-host file the inventory names for paramiko: now with what
+                # establish pinned (accept-new's first contact)
+                pinned_file(params.known_hosts_file, params.host, params.effective_port)
         identity = task.host.data.get(f"_identity_{name}")
     conn = task.host.get_connection(name, task.nornir.config)
     if driver == "netmiko":

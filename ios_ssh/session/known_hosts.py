@@ -12,6 +12,7 @@ file for threads (Nornir runs hosts in threads) and an flock for other processes
 
 from __future__ import annotations
 
+import atexit
 import base64
 import binascii
 import contextlib
@@ -20,6 +21,7 @@ import hashlib
 import hmac
 import os
 import re
+import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -310,3 +312,39 @@ def _entry_line(name: str, key: HostKey, hashed: bool) -> str:
 def known_hosts_lines(entries: list[tuple[str, int, HostKey]]) -> str:
     """A whole file for these hosts (the lab writes one for the routers it serves)."""
     return "".join(f"{_entry_line(host_name(h, p), k, False)}\n" for h, p, k in entries)
+
+
+_PINS_DIR: list[Path] = []  # this process's directory of one-host files, made on first use
+_PINS_GUARD = threading.Lock()
+
+
+def _pins_dir() -> Path:
+    with _PINS_GUARD:
+        if not _PINS_DIR:
+            made = Path(tempfile.mkdtemp(prefix="ios-ssh-pins-"))  # mode 0700
+            atexit.register(shutil.rmtree, made, ignore_errors=True)
+            _PINS_DIR.append(made)
+        return _PINS_DIR[0]
+
+
+def pinned_file(path: Path | str, host: str, port: int) -> Path:
+    """A known_hosts file holding only this host's pinned keys, kept up to date.
+
+    paramiko (so netmiko) parses the whole file it is given on every connection, with a
+    logger lookup per line under logging's global lock: a fleet of a thousand hosts with
+    twenty threads spent its time there. Handed this one-host file it checks the same
+    keys (a changed key is refused, an unknown one rejected). The file's name depends on
+    the file, host and port only, so a connection option that names it stays valid when
+    the pins change (accept-new's first contact writes it again).
+    """
+    known = KnownHosts(path)
+    name = hashlib.sha256(f"{known.path}\0{host}\0{port}".encode()).hexdigest()[:32]
+    target = _pins_dir() / name
+    text = "".join(
+        f"{_entry_line(host_name(host, port), key, False)}\n" for key in known.lookup(host, port)
+    )
+    fd, tmp = tempfile.mkstemp(dir=target.parent)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    os.replace(tmp, target)  # a reader in another thread sees the old file or the new one
+    return target

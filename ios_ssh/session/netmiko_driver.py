@@ -9,6 +9,7 @@ from paramiko import BadHostKeyException
 
 from ..errors import ConnectError
 from . import algorithms, failures, host_key_messages
+from .known_hosts import pinned_file
 from .params import DeviceParams
 from .platform import PROMPT, STOP_PATTERN
 
@@ -28,7 +29,10 @@ def host_key_options(params: DeviceParams) -> dict[str, object]:
             ssh_strict=True,
             system_host_keys=False,
             alt_host_keys=True,
-            alt_key_file=str(params.known_hosts_file),
+            # this host's pins only: paramiko parses the whole file on every connection
+            alt_key_file=str(
+                pinned_file(params.known_hosts_file, params.host, params.effective_port)
+            ),
         )
     return options
 

@@ -11,7 +11,13 @@ from pathlib import Path
 import asyncssh
 import pytest
 
-from ios_ssh.session.known_hosts import HostKey, KnownHosts, host_name, patterns_match
+from ios_ssh.session.known_hosts import (
+    HostKey,
+    KnownHosts,
+    host_name,
+    patterns_match,
+    pinned_file,
+)
 
 
 def _key(kind: str = "ssh-ed25519") -> HostKey:
@@ -133,3 +139,20 @@ def test_a_thousand_hosts_are_added_and_found(tmp_path: Path) -> None:
         assert hosts.lookup("127.0.0.1", port) == [keys[port % 5]]
     assert all(hosts.lookup("127.0.0.1", p) == [keys[p % 5]] for p in range(1000, 2000))
     assert len((tmp_path / "known_hosts").read_text().splitlines()) == 1000
+
+
+def test_a_one_host_file_holds_that_hosts_pins_and_follows_them(tmp_path: Path) -> None:
+    # netmiko is handed this file instead of the whole known_hosts (paramiko parses what it
+    # is given on every connection): the same keys for that host, none of the others.
+    a, b, c = _key(), _key(), _key()
+    file = tmp_path / "known_hosts"
+    file.write_text(f"[10.0.0.1]:2222 {a.openssh()}\n10.0.0.2 {b.openssh()}\n*.lab {c.openssh()}\n")
+    one = pinned_file(file, "10.0.0.1", 2222)
+    assert one.read_text() == f"[10.0.0.1]:2222 {a.openssh()}\n"
+    assert KnownHosts(one).lookup("10.0.0.1", 2222) == [a]
+    assert oct(one.parent.stat().st_mode & 0o777) == "0o700"
+    assert KnownHosts(pinned_file(file, "r1.lab", 22)).lookup("r1.lab", 22) == [c]
+    assert pinned_file(file, "10.0.0.9", 22).read_text() == ""  # unknown: paramiko rejects
+    KnownHosts(file).replace("10.0.0.1", 2222, b)  # a rotation: the same path, new pins
+    assert pinned_file(file, "10.0.0.1", 2222) == one
+    assert KnownHosts(one).lookup("10.0.0.1", 2222) == [b]
