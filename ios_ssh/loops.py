@@ -1,8 +1,9 @@
-"""Event loops for the async engine and the lab: uvloop's where installed, else asyncio's.
+"""The async engine's event loops: uvloop's where installed, else asyncio's.
 
 Both ends are asyncssh on an event loop, and asyncio's own loop is a good part of their
 CPU per SSH session: with libuv's loop the lab's server spends about a fifth less per new
-session (benchmarks/lab_sessions.py: 3.4 -> 2.7 ms on XE 17 with AES-GCM).
+session (benchmarks/lab_sessions.py: 3.4 -> 2.7 ms on XE 17 with AES-GCM). The lab has
+its own twin, ios_ssh.lab.loops: the simulator imports nothing of the library.
 """
 
 from __future__ import annotations

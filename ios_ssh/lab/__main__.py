@@ -16,8 +16,7 @@ import random
 import signal
 from pathlib import Path
 
-from .. import loops
-from . import faults
+from . import faults, loops
 from .images import DEFAULT_IMAGE, IMAGES
 from .keypool import KeyPool
 from .latency import Latency

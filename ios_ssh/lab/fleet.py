@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import loops
+from . import loops
 from .device import Device
 from .images import Image, mixed
 from .ioshash import type9
