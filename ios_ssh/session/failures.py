@@ -16,12 +16,12 @@ from __future__ import annotations
 import errno
 import logging
 import os
-import re
 import socket
 from collections.abc import Iterator
 
 from .. import redact
 from ..errors import ConnectError, IosSshError, SessionLost
+from ..message import LIMIT, one_line_text
 from . import host_key_messages
 from .params import DeviceParams
 
@@ -235,21 +235,12 @@ def session_lost(
     )
 
 
-_CARET_AT_END = re.compile(r"(?:^|\s+)\^\s*$")
-
-
-def one_line_text(text: str) -> str:
-    """A message as one line: IOS's caret line (`   ^`) dropped, the rest joined."""
-    lines = [_CARET_AT_END.sub("", line).strip() for line in text.splitlines()]
-    return " ".join(line for line in lines if line)
-
-
-def one_line(exc: BaseException | str, limit: int = 300) -> str:
+def one_line(exc: BaseException | str, limit: int = LIMIT - 1) -> str:
     """Any exception as one line: ours (and a message already written, such as a Report's
     error) as they are; a driver's own multi-paragraph text cut to its first sentence (for
     errors that reach a report unmapped)."""
-    if isinstance(exc, IosSshError | str):
-        text = " ".join(str(exc).split())
+    if isinstance(exc, IosSshError | str):  # a device's caret line dropped too
+        text = " ".join(one_line_text(str(exc)).split())
     else:
         first = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
         text = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
