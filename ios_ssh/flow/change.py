@@ -185,7 +185,7 @@ def change(
     rotation = yield from keys.key_rotation(conv, params, intent)
     fresh = yield from keys.fresh_login(params, intent, found_secrets, rotation, driver)
     if isinstance(fresh, str):
-        report.errors.append(f"a new session could not log in after the change: {fresh}")
+        report.errors.append(fresh)  # one line, naming the step
         yield from undo(conv, report, protected, rollback_at, guard)
         yield from _after_revert(conv, report, archive_sent)
         yield from keys.keep_rotated_key(conv, intent, rotation, report.notes)
