@@ -163,9 +163,9 @@ def run_fleet(
 def lost_host(job: Job, why: str) -> Outcome:
     """A host whose worker died before it reported: never silently lost, never retried
     (a change may have begun: the router's revert timer undoes an unconfirmed one)."""
-    text = (
-        f"{why} before this host finished; not retried: if a change was under way and not "
-        "confirmed, the router's revert timer rolls it back; run apply again to converge"
+    text = (  # `why` is at most ~80 characters: this stays well under message.LIMIT
+        f"{why} before this host finished; not retried: its revert timer rolls back an "
+        "unconfirmed change; run apply again"
         if job.kind == "apply"
         else f"{why} before this host finished"
     )

@@ -5,16 +5,21 @@ long configuration line and IOS's own words with their caret line."""
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Generator
 from typing import Any
 
 import pytest
 
+from ios_ssh.engine.dask import worker_died
+from ios_ssh.engine.fleet import Job, lost_host
+from ios_ssh.engine.processes import worker_exit
 from ios_ssh.errors import ConnectError
 from ios_ssh.flow.protocol import Call, Open
 from ios_ssh.flow.rotation import Rotation, fresh_login
 from ios_ssh.intent import SshIntent
 from ios_ssh.message import LIMIT
+from ios_ssh.report import Report
 from ios_ssh.session import host_key_messages
 from ios_ssh.session.known_hosts import HostKey
 from ios_ssh.session.params import DeviceParams
@@ -82,3 +87,30 @@ def test_a_host_key_refusal_at_the_fresh_login(kind: str) -> None:
     refusal = getattr(host_key_messages, kind)(NAME, PORT, OFFERED.fingerprint, KNOWN_HOSTS)
     text = drive(fresh_login(params(), SshIntent(), {}), ConnectError(refusal, "host-key"))
     one_line(text, f"fresh login: {WHERE}: host key: ", OFFERED.fingerprint, "known_hosts")
+
+
+def _longest_signal() -> int:
+    return max(signal.Signals, key=lambda s: len(s.name)).value
+
+
+@pytest.mark.parametrize(
+    "why",
+    [
+        worker_exit(4194304, -_longest_signal()),  # Linux's largest pid, 7 digits
+        worker_exit(4194304, -99),  # no name: "signal 99"
+        worker_exit(4194304, 255),
+        worker_exit(4194304, None),
+        worker_died(rerun_refused=True),
+        worker_died(type("SchedulerCommunicationLostError", (Exception,), {})("x" * 400)),
+        worker_died(),
+    ],
+)
+@pytest.mark.parametrize("kind", ["apply", "verify", "state"])
+def test_a_host_whose_worker_died(why: str, kind: str) -> None:
+    """Was 197 characters with a 7-digit pid, over 200 on Dask (the error's repr)."""
+    job = Job(NAME, kind, params(), SshIntent() if kind != "state" else None)  # type: ignore[arg-type]
+    report = lost_host(job, why).value
+    assert isinstance(report, Report)
+    (error,) = report.errors
+    assert len(error) < LIMIT - 20, (len(error), error)  # comfortably
+    one_line(error, why, "before this host finished")
