@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .. import flow, loops
-from ..errors import ConnectError, IntentError, IosSshError
+from ..errors import ConnectError, IntentError
 from ..intent import SshIntent
 from ..report import Report
 from ..session.conversation import Steps
+from ..session.failures import one_line
 from ..session.params import DeviceParams
 from ..state import DeviceState
 from .aio import Tally, run_async
@@ -66,18 +67,12 @@ def _state(params: DeviceParams) -> Steps[DeviceState]:
 
 def failed(name: str, error: BaseException | str, seconds: float, *, started: bool) -> Report:
     """The Report of a host whose flow gave none: `started` says a change may have begun."""
-    if isinstance(error, str):
-        text = error
-    elif isinstance(error, IosSshError):
-        text = str(error)
-    else:
-        text = f"{type(error).__name__}: {error}"
     before = not started or isinstance(error, ConnectError | IntentError)
     return Report(
         name,
         ok=False,
         outcome="failed-before-change" if before else "unknown",
-        errors=[" ".join(text.split())],
+        errors=[one_line(error)],  # one line under 200: a driver's paragraphs cut
         seconds=seconds,
     )
 

@@ -12,15 +12,19 @@ from typing import Any
 import pytest
 
 from ios_ssh.engine.dask import worker_died
-from ios_ssh.engine.fleet import Job, lost_host
+from ios_ssh.engine.fleet import Job, failed, lost_host
 from ios_ssh.engine.processes import worker_exit
-from ios_ssh.errors import ConnectError
+from ios_ssh.errors import CONNECT_KINDS, ConnectError, DeviceError, SessionLost
+from ios_ssh.flow import change as change_errors
 from ios_ssh.flow.protocol import Call, Open
 from ios_ssh.flow.rotation import Rotation, fresh_login
 from ios_ssh.intent import SshIntent
 from ios_ssh.message import LIMIT
 from ios_ssh.report import Report
-from ios_ssh.session import host_key_messages
+from ios_ssh.session import failures, host_key_messages
+from ios_ssh.session.algorithms import Algorithms
+from ios_ssh.session.conversation import refusal
+from ios_ssh.session.identity import negotiate_offer
 from ios_ssh.session.known_hosts import HostKey
 from ios_ssh.session.params import DeviceParams
 
@@ -114,3 +118,87 @@ def test_a_host_whose_worker_died(why: str, kind: str) -> None:
     (error,) = report.errors
     assert len(error) < LIMIT - 20, (len(error), error)  # comfortably
     one_line(error, why, "before this host finished")
+
+
+LONG_LINE = "ip ssh server algorithm encryption " + " ".join(
+    ["aes256-gcm@openssh.com", "aes128-gcm@openssh.com", "aes256-ctr", "aes192-ctr"] * 3
+)
+IOS_REFUSAL = (
+    f"{LONG_LINE}\n                                   ^\n% Invalid input detected at '^' marker."
+)
+KINDS_BY_STEP = [
+    (kind, step)
+    for kind in CONNECT_KINDS
+    for step in ("connect", "key exchange", "login", "enable")
+    if kind != "host-key"
+]
+
+
+def _raised(kind: str, text: str = "boom") -> BaseException:
+    exc = OSError(text)
+    exc.__cause__ = ConnectError("classified", kind)
+    return exc
+
+
+@pytest.mark.parametrize(("kind", "step"), KINDS_BY_STEP)
+def test_every_connect_error_kind(kind: str, step: str) -> None:
+    for text in ("boom", "sent nothing", "could not resolve name"):
+        error = failures.connect_error(_raised(kind, text), params(), step)
+        one_line(str(error), f"{WHERE}: ")
+
+
+def test_a_host_key_refusal_that_does_not_say_the_key() -> None:
+    error = failures.connect_error(OSError("Host key verification failed."), params())
+    one_line(str(error), f"{WHERE}: connect: host key refused")
+
+
+@pytest.mark.parametrize("policy", ["modern", ["curve25519-sha256"]])
+def test_no_algorithm_in_common(policy: object) -> None:
+    """The router's whole offer and the policy's whole list ran to 400 characters."""
+    offer = Algorithms(
+        (
+            "diffie-hellman-group1-sha1",
+            "diffie-hellman-group14-sha1",
+            "diffie-hellman-group-exchange-sha1",
+        ),
+        ("ssh-rsa",),
+        ("aes128-cbc", "3des-cbc"),
+        ("hmac-sha1",),
+    )
+    with pytest.raises(ConnectError) as caught:
+        negotiate_offer(params(ssh_algorithms=policy), [], offer)
+    one_line(str(caught.value), f"{WHERE}: ", "diffie-hellman-group1-sha1")
+
+
+@pytest.mark.parametrize("dropped", [False, True])
+def test_a_session_lost_on_a_long_line(dropped: bool) -> None:
+    lost = failures.session_lost(TimeoutError(), params(), LONG_LINE, 30, dropped)
+    one_line(str(lost), f"{WHERE}: command 'ip ssh server algorithm")
+
+
+def test_the_device_s_refusal_with_its_caret_line() -> None:
+    """DeviceError's text reaches Report.errors as it is (apply, verify)."""
+    error = DeviceError(LONG_LINE, refusal(IOS_REFUSAL) or "")
+    one_line(str(error), "% Invalid input detected at '^' marker.")
+
+
+def test_errors_the_change_composes() -> None:
+    """change.py puts a step before a DeviceError or SessionLost raised mid-change."""
+    lost = str(failures.session_lost(TimeoutError(), params(), LONG_LINE, 30))
+    words = refusal(IOS_REFUSAL) or ""
+    for text in (
+        change_errors.device_refused(DeviceError(LONG_LINE, words)),
+        change_errors.lost("during the change", SessionLost(lost)),
+        change_errors.lost("at configure confirm", SessionLost(lost)),
+    ):
+        one_line(text)
+    assert change_errors.device_refused(DeviceError(LONG_LINE, words)).endswith(
+        "% Invalid input detected at '^' marker."
+    )
+
+
+def test_a_host_that_raised_something_else() -> None:
+    """The engine's Report for a flow that raised: a driver's or a bug's text, bounded."""
+    for error in (RuntimeError("x" * 500 + "\nsecond line"), SessionLost("y" * 300)):
+        report = failed(NAME, error, 1.0, started=True)
+        one_line(report.errors[0])
