@@ -87,17 +87,17 @@ def refused(where: str, step: str, file: Path | str) -> str:
 
 def _fit(forms: list[Callable[[str], str]], file: str) -> str:
     """The first form that fits with the whole path; else the first terse one that fits
-    with the path elided to a useful width; else the last with only the file name kept."""
-    for form in forms:
-        text = form(file)
-        if fits(text):
+    with the path elided to a useful width; only then the last, tersest form (for very
+    long host names), its path elided as far as it must be (the file name kept)."""
+    *usual, last = forms
+    for form in usual:
+        if fits(text := form(file)):
             return text
     useful = min(len(file), _USEFUL_PATH)
-    for form in forms[1:]:
+    for form in usual[1:]:
         room = LIMIT - 1 - len(form(""))
         if room >= useful:
             return form(elide(file, room))
-    last = forms[-1]
     room = LIMIT - 1 - len(last(""))
     return last(elide(file, max(room, len(Path(file).name) + 3)))
 
