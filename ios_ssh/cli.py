@@ -483,9 +483,8 @@ def state(
     ssh_algorithms: AlgorithmsOpt = None,
 ) -> None:
     """Read each host's SSH state."""
-    from .fleet import HostFailure, run_with_progress, to_json
+    from .fleet import HostFailure, report_of, run_with_progress, to_json
     from .nornir import read_ssh_state
-    from .session.failures import one_line
 
     per_host = _host_timeout(host_timeout, driver)
     connection = _connection(host_key_check, known_hosts, ssh_algorithms)
@@ -503,27 +502,27 @@ def state(
             dask_scheduler,
             per_host,
         )
-        states = {n: o for n, o in read.items() if not isinstance(o, Report)}
-        failed: dict[str, object] = {
-            n: "; ".join(o.errors) for n, o in read.items() if isinstance(o, Report)
-        }
     else:
         results = run_with_progress(
             nornir, read_ssh_state, "reading", console, as_json, driver=_driver(driver)
         )
-        states = {n: o.result for n, o in results.items() if not isinstance(o, HostFailure)}
-        failed = {n: o.error for n, o in results.items() if isinstance(o, HostFailure)}
+        read = {
+            n: report_of(o, n) if isinstance(o, HostFailure) else o.result
+            for n, o in results.items()
+        }
+    # A host that could not be read has its Report (as apply and verify give it), never
+    # nothing: the JSON names every host of the inventory.
+    failed = {n: o for n, o in read.items() if isinstance(o, Report)}
     if as_json:
-        console.print_json(to_json(states))
+        console.print_json(to_json(read))
     else:
-        for name, item in states.items():
-            console.print(
-                f"{name}: {item.summary()}", markup=False, highlight=False, soft_wrap=True
-            )
-        for name, exc in failed.items():  # one line each, never a driver's paragraphs
-            console.print(
-                f"{name}: error: {one_line(exc)}", markup=False, highlight=False, soft_wrap=True
-            )
+        for name, item in read.items():
+            if isinstance(item, Report):  # one line per error, never a driver's paragraphs
+                lines = [f"{name}: error: {e}" for e in item.errors or [item.outcome]]
+            else:
+                lines = [f"{name}: {item.summary()}"]
+            for line in lines:
+                console.print(line, markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_FAILED if failed else 0)
 
 

@@ -29,9 +29,12 @@ class DeviceError(IosSshError):
     """The device refused a command; `device_words` is what it printed."""
 
     def __init__(self, command: str, device_words: str) -> None:
+        from .message import compose  # message imports nothing of ours: no cycle
+
         self.command = command
         self.device_words = device_words
-        super().__init__(f"device rejected {command!r}: {device_words}")
+        # one line: the device's own words whole, the command cut when they need the room
+        super().__init__(compose(f"device rejected {command!r}", device_words))
 
 
 # Why a session could not be opened (session.failures decides; README "Errors").

@@ -16,8 +16,8 @@ from typing import Any
 
 import asyncssh
 
-from ..errors import ConnectError, SessionLost
-from ..session import algorithms
+from ..errors import ConnectError, DeviceError
+from ..session import algorithms, failures
 from ..session.conversation import Dialog, Pipeline, Steps
 from ..session.identity import Identity, judge, negotiate_offer, ordered_policy, pinned_keys
 from ..session.known_hosts import HostKey
@@ -103,16 +103,17 @@ class AsyncChannel:
     async def _more(self, deadline: float, timeout: float, after: str) -> None:
         """Read what the router sent next into the buffer; SessionLost on silence or EOF."""
         remaining = deadline - asyncio.get_running_loop().time()
+        # the sync drivers' words: host:port, the command, what happened, one line
         if remaining <= 0:
-            raise SessionLost(f"no prompt within {timeout:.0f} s after {after!r}")
+            raise failures.session_lost(TimeoutError(), self.params, after, timeout)
         try:
             chunk = await asyncio.wait_for(self.process.stdout.read(65536), remaining)
         except TimeoutError:
-            raise SessionLost(f"no prompt within {timeout:.0f} s after {after!r}") from None
+            raise failures.session_lost(TimeoutError(), self.params, after, timeout) from None
         except (OSError, asyncssh.Error) as exc:
-            raise SessionLost(f"session dropped after {after!r}: {exc}") from None
+            raise failures.session_lost(exc, self.params, after, timeout, True) from None
         if not chunk:
-            raise SessionLost(f"session dropped after {after!r}: connection closed")
+            raise failures.session_lost(EOFError(), self.params, after, timeout, True)
         self.buffer += chunk.replace("\r\n", "\n").replace("\r", "\n")
 
     async def read_until_prompt(self, timeout: float, after: str = "") -> str:
@@ -134,7 +135,8 @@ class AsyncChannel:
         try:
             self.process.stdin.write("".join(text + "\n" for text in texts))
         except (OSError, asyncssh.Error, BrokenPipeError) as exc:
-            raise SessionLost(f"session dropped before {texts[0]!r}: {exc}") from None
+            lost = failures.session_lost(exc, self.params, texts[0], self.params.timeout, True)
+            raise lost from None
 
     async def exchange(self, text: str, timeout: float) -> str:
         """What was printed after the echo of `text`, the final prompt or question included."""
@@ -195,7 +197,6 @@ async def open_async(params: DeviceParams, *, record: bool = False) -> tuple[Dia
     EXEC and learn the prompt: a Dialog whose handle is the AsyncChannel."""
     if params.transport != "ssh":
         raise ConnectError(f"{params.host}: the async engine speaks SSH only (use --driver)")
-    where = f"{params.host}:{params.effective_ssh_port}"
     pinned = pinned_keys(params)
     client = _Client(params, pinned)
     try:
@@ -210,9 +211,8 @@ async def open_async(params: DeviceParams, *, record: bool = False) -> tuple[Dia
             raise client.refusal from None
         if client.conn is not None and getattr(client.conn, "_server_kexinit", b""):
             client.negotiated()  # raises the policy's own message when nothing was common
-        if isinstance(exc, asyncssh.PermissionDenied):
-            raise ConnectError(f"{where}: authentication failed") from None
-        raise ConnectError(f"{where}: {exc or type(exc).__name__}") from None
+        # the sync drivers' mapping: a kind, the step and the fix, one line
+        raise failures.connect_error(exc, params, "connect", params.effective_ssh_port) from None
     identity = client.identity
     if identity is None:  # host_key_check=off: nothing judged, the policy still applies
         identity = Identity(
@@ -231,7 +231,7 @@ async def open_async(params: DeviceParams, *, record: bool = False) -> tuple[Dia
         )
     except (OSError, asyncssh.Error) as exc:
         conn.close()
-        raise ConnectError(f"{where}: no shell: {exc}") from None
+        raise failures.connect_error(exc, params, "shell", params.effective_ssh_port) from None
     channel = AsyncChannel(params, conn, process)
     channel.sent = [] if record else None
     dialog = Dialog(params, channel)
@@ -252,9 +252,14 @@ def _privileged(dialog: Dialog) -> Steps[None]:
         secret = (
             dialog.params.secret.get_secret_value() or dialog.params.password.get_secret_value()
         )
-        yield from dialog.dialogue("enable", [("Password", secret)])
+        try:  # IOS asks again after a wrong secret: the dialogue refuses that question
+            yield from dialog.dialogue("enable", [("Password", secret)])
+        except DeviceError:
+            dialog.prompt = ""
         if not dialog.prompt.endswith("#"):
-            raise ConnectError(f"{dialog.params.host}: enable failed")
+            where = f"{dialog.params.host}:{dialog.params.effective_ssh_port}"
+            fix = "the enable secret was refused: check the device's secret"
+            raise ConnectError(f"{where}: enable: {fix}", "enable")
     yield from dialog.run_many(["terminal length 0", "terminal width 0"])
 
 

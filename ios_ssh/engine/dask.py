@@ -103,13 +103,11 @@ def run_on_dask(
                 if not future.done():
                     continue
                 value: Any = None
-                why = "the Dask worker running it died"
                 if future.status == "finished":
                     value = future.result()
-                    if value == "rerun refused":
-                        why += " (Dask's re-run elsewhere was refused: no second apply)"
+                    why = worker_died(rerun_refused=value == "rerun refused")
                 else:
-                    why += f" ({future.exception()!r})"
+                    why = worker_died(future.exception())
                 while True:  # what the worker sent before it ended
                     try:
                         record(*inbox.get(timeout=0.2))
@@ -123,3 +121,11 @@ def run_on_dask(
         for future in futures:
             future.cancel()
     return {job.name: results[job.name] for job in jobs}
+
+
+def worker_died(error: BaseException | None = None, *, rerun_refused: bool = False) -> str:
+    """Why a shard's hosts have no result, short: a Dask error's own text (KilledWorker's
+    runs to a paragraph) is left to the Dask logs, its class named."""
+    if rerun_refused:
+        return "its Dask worker died (Dask's re-run was refused: no second apply)"
+    return f"its Dask worker died ({type(error).__name__})" if error else "its Dask worker died"

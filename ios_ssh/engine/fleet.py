@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .. import flow, loops
-from ..errors import ConnectError, IntentError, IosSshError
+from ..errors import ConnectError, IntentError
 from ..intent import SshIntent
 from ..report import Report
 from ..session.conversation import Steps
+from ..session.failures import one_line
 from ..session.params import DeviceParams
 from ..state import DeviceState
 from .aio import Tally, run_async
@@ -66,18 +67,12 @@ def _state(params: DeviceParams) -> Steps[DeviceState]:
 
 def failed(name: str, error: BaseException | str, seconds: float, *, started: bool) -> Report:
     """The Report of a host whose flow gave none: `started` says a change may have begun."""
-    if isinstance(error, str):
-        text = error
-    elif isinstance(error, IosSshError):
-        text = str(error)
-    else:
-        text = f"{type(error).__name__}: {error}"
     before = not started or isinstance(error, ConnectError | IntentError)
     return Report(
         name,
         ok=False,
         outcome="failed-before-change" if before else "unknown",
-        errors=[" ".join(text.split())],
+        errors=[one_line(error)],  # one line under 200: a driver's paragraphs cut
         seconds=seconds,
     )
 
@@ -163,9 +158,9 @@ def run_fleet(
 def lost_host(job: Job, why: str) -> Outcome:
     """A host whose worker died before it reported: never silently lost, never retried
     (a change may have begun: the router's revert timer undoes an unconfirmed one)."""
-    text = (
-        f"{why} before this host finished; not retried: if a change was under way and not "
-        "confirmed, the router's revert timer rolls it back; run apply again to converge"
+    text = (  # `why` is at most ~80 characters: this stays well under message.LIMIT
+        f"{why} before this host finished; not retried: its revert timer rolls back an "
+        "unconfirmed change; run apply again"
         if job.kind == "apply"
         else f"{why} before this host finished"
     )

@@ -20,6 +20,7 @@ from .. import capabilities, redact
 from ..errors import ConnectError, DeviceError, SessionLost
 from ..image import Image
 from ..intent import SshIntent
+from ..message import compose
 from ..plan import Plan, PlanContext, make_plan
 from ..render import ConfigLine
 from ..report import Report
@@ -163,12 +164,12 @@ def change(
                     return None
         yield from conv.end()
     except DeviceError as exc:
-        report.errors.append(f"{exc.command}: {exc.device_words}")
+        report.errors.append(device_refused(exc))
         yield from undo(conv, report, protected, rollback_at, guard)
         yield from _after_revert(conv, report, archive_sent)
         return None
     except SessionLost as exc:
-        report.errors.append(f"session lost during the change: {exc}")
+        report.errors.append(lost("during the change", exc))
         if protected:
             reverting(report, rollback_at, minutes)
             _archive_stays(report, archive_sent)
@@ -185,7 +186,7 @@ def change(
     rotation = yield from keys.key_rotation(conv, params, intent)
     fresh = yield from keys.fresh_login(params, intent, found_secrets, rotation, driver)
     if isinstance(fresh, str):
-        report.errors.append(f"a new session could not log in after the change: {fresh}")
+        report.errors.append(fresh)  # one line, naming the step
         yield from undo(conv, report, protected, rollback_at, guard)
         yield from _after_revert(conv, report, archive_sent)
         yield from keys.keep_rotated_key(conv, intent, rotation, report.notes)
@@ -213,6 +214,15 @@ def change(
         yield from close(fresh.dialog)
         raise
     return fresh
+
+
+def device_refused(exc: DeviceError) -> str:
+    """A line the router refused mid-change: the line, then the device's words, whole."""
+    return compose(exc.command, exc.device_words)
+
+
+def lost(when: str, exc: SessionLost) -> str:
+    return compose(f"session lost {when}", str(exc))
 
 
 def clock_in(minutes: int) -> str:
@@ -248,7 +258,7 @@ def confirm(
     try:
         out = yield from conv.run("configure confirm")
     except SessionLost as exc:
-        report.errors.append(f"session lost at configure confirm: {exc}")
+        report.errors.append(lost("at configure confirm", exc))
         return (yield from confirm_anew(params, driver, intent, report, minutes, rollback_at))
     except DeviceError as exc:
         out = exc.device_words

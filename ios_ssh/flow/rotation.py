@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ..errors import ConnectError, DeviceError, ParseError, SessionLost
 from ..intent import SshIntent
+from ..message import compose, first_fitting
 from ..parse import parse
 from ..secrets import secret_key
 from ..session.algorithms import prefer_key_types
@@ -121,7 +122,7 @@ def fresh_login(
     driver: Driver = "netmiko",
 ) -> Steps[FreshLogin | str]:
     """Log in anew over SSH with the credentials the intent leaves: the open session and
-    the state it read, or why it failed (the session is then closed).
+    the state it read, or why it failed, one line under 200 (the session is then closed).
 
     With a rotation, the new session must present exactly the key the router showed over
     the verified session: it is checked against a known_hosts file holding only that key,
@@ -142,13 +143,10 @@ def fresh_login(
                 )
                 wire = yield from call(fetch_host_key, ssh_params, allowed)
             except ConnectError as exc:
-                return str(exc)
+                return compose(FRESH, str(exc))
             if wire.fingerprint != rotation.new:
-                return (
-                    f"{ssh_params.host}:{ssh_params.effective_ssh_port}: the new session was "
-                    f"offered {wire.fingerprint}, but the router says it serves {rotation.new}: "
-                    "refused (nothing was sent; the known_hosts entry is unchanged)"
-                )
+                where = f"{ssh_params.host}:{ssh_params.effective_ssh_port}"
+                return not_the_served_key(where, wire.fingerprint, rotation.new)
             only = KnownHosts(f"{tmp}/known_hosts")
             only.add(ssh_params.host, ssh_params.effective_ssh_port, wire)
             login_params = ssh_params.model_copy(
@@ -158,13 +156,29 @@ def fresh_login(
         try:
             conv = yield from opened(login_params, driver)
         except ConnectError as exc:
-            return str(exc)
+            return compose(FRESH, str(exc))
     try:
         state = yield from read_state(conv)
     except (DeviceError, SessionLost) as exc:
         yield from close(conv)
-        return str(exc)
+        return compose(FRESH, str(exc))
     if not state.ssh_enabled:
         yield from close(conv)
-        return "SSH is not enabled"
+        where = f"{ssh_params.host}:{ssh_params.effective_ssh_port}"
+        return f"{FRESH}: {where}: 'show ip ssh' says SSH is disabled; check the router"
     return FreshLogin(conv, ssh_params, state)
+
+
+FRESH = "fresh login"  # the step: the new session that must work before configure confirm
+
+
+def not_the_served_key(where: str, offered: str, served: str) -> str:
+    """The fresh login was offered another key than the one the router says (over the
+    verified session) it now serves: a man in the middle, or another device at that
+    address. The offered key is the one to look for: it is named whole."""
+    head = f"{FRESH}: {where}: host key: offered {offered}"
+    return first_fitting(
+        f"{head}, router serves {served}; refused, check who answers",
+        f"{head}, router serves {served[:14]}...; refused, check who answers",
+        f"{head}, not the router's; check who answers",
+    )

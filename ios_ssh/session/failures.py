@@ -16,12 +16,12 @@ from __future__ import annotations
 import errno
 import logging
 import os
-import re
 import socket
 from collections.abc import Iterator
 
 from .. import redact
 from ..errors import ConnectError, IosSshError, SessionLost
+from ..message import LIMIT, one_line_text
 from . import host_key_messages
 from .params import DeviceParams
 
@@ -66,11 +66,11 @@ def where(params: DeviceParams, port: int | None = None) -> str:
     return f"{params.host}:{port or params.effective_port}"
 
 
-def command_step(text: str) -> str:
-    """`command 'X'`, secrets masked and long lines cut."""
+def command_step(text: str, width: int = _MAX_COMMAND) -> str:
+    """`command 'X'`, secrets masked and long lines cut to `width`."""
     shown = redact.redact(text.strip())
-    if len(shown) > _MAX_COMMAND:
-        shown = shown[: _MAX_COMMAND - 3] + "..."
+    if len(shown) > width:
+        shown = shown[: max(width, 8) - 3] + "..."
     return f"command {shown!r}" if shown else "prompt"
 
 
@@ -185,7 +185,7 @@ def _fix(kind: str, params: DeviceParams, exc: BaseException) -> str:
         "not-ssh": "not an SSH server (a telnet port?): use the router's SSH port, or "
         "device_type cisco_ios_telnet",
         "closed": "the router closed the connection: vty lines busy, an access-class, or "
-        "SSH failing on the router; check 'show users' and 'line vty'",
+        "SSH failing; check 'show users', 'line vty'",
         "algorithms": "no SSH algorithm in common: widen ssh_algorithms or fix the router",
         "auth": f"the router refused user {params.username!r}: check the user name and password",
         "enable": "the enable secret was refused: check the device's secret",
@@ -223,33 +223,24 @@ def session_lost(
     the driver's channel is closed, whatever the driver's exception says."""
     if isinstance(exc, SessionLost):
         return exc
-    kind = kind_of(exc)
-    step = command_step(text)
-    if kind == "timeout" and not dropped:
-        return SessionLost(
-            f"{where(params)}: {step}: no prompt within {timeout:g} s "
+    if kind_of(exc) == "timeout" and not dropped:
+        cause = (
+            f"no prompt within {timeout:g} s "
             "(the router stopped answering, or the command needs a longer timeout)"
         )
-    return SessionLost(
-        f"{where(params)}: {step}: the session dropped (the router or the network closed it)"
-    )
+    else:
+        cause = "the session dropped (the router or the network closed it)"
+    # the command gives way to the host and the cause (its line is in the session log)
+    room = LIMIT - 1 - len(f"{where(params)}: command '': {cause}")
+    return SessionLost(f"{where(params)}: {command_step(text, min(room, _MAX_COMMAND))}: {cause}")
 
 
-_CARET_AT_END = re.compile(r"(?:^|\s+)\^\s*$")
-
-
-def one_line_text(text: str) -> str:
-    """A message as one line: IOS's caret line (`   ^`) dropped, the rest joined."""
-    lines = [_CARET_AT_END.sub("", line).strip() for line in text.splitlines()]
-    return " ".join(line for line in lines if line)
-
-
-def one_line(exc: BaseException | str, limit: int = 300) -> str:
+def one_line(exc: BaseException | str, limit: int = LIMIT - 1) -> str:
     """Any exception as one line: ours (and a message already written, such as a Report's
     error) as they are; a driver's own multi-paragraph text cut to its first sentence (for
     errors that reach a report unmapped)."""
-    if isinstance(exc, IosSshError | str):
-        text = " ".join(str(exc).split())
+    if isinstance(exc, IosSshError | str):  # a device's caret line dropped too
+        text = " ".join(one_line_text(str(exc)).split())
     else:
         first = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
         text = f"{type(exc).__name__}: {first}" if first else type(exc).__name__

@@ -1,12 +1,12 @@
-"""The host-key refusals as the user reads them: one line of at most 200 characters (the
-project's rule for every error), naming the host and port, the step, what is wrong with
-the key, the offered key's whole SHA256 fingerprint, and the fix.
+"""The host-key refusals as the user reads them: one line under 200 characters (the
+project's rule for every error, `message.LIMIT`), naming the host and port, the step, what
+is wrong with the key, the offered key's whole SHA256 fingerprint, and the fix.
 
 Every driver says them in these words (session.identity's check, the netmiko driver's
 own refusal, the failure mapping). The facts are fixed; the wording is not: each message
-has a fuller form and a terser one, and only when neither fits is the known_hosts path
-elided in its middle (its file name kept). A host name too long to fit even then is
-still named whole.
+has a fuller form and terser ones, and only when none fits is the known_hosts path elided
+in its middle (its file name kept). The tersest form fits a 63-character host name on
+port 65535, with room left for `message.compose` to put a step before it.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from ..message import LIMIT, elide, fits
 from .known_hosts import host_name
 
-LIMIT = 200
+__all__ = ["LIMIT", "changed", "elide", "refused", "revoked", "unknown"]
 
 
 def changed(host: str, port: int, offered: str, file: Path | str) -> str:
@@ -32,6 +33,7 @@ def changed(host: str, port: int, offered: str, file: Path | str) -> str:
                 f"{where}: host key: CHANGED to {offered}; nothing sent; "
                 f"if expected, remove its line from {f}"
             ),
+            lambda f: f"{where}: host key: CHANGED to {offered}; nothing sent; remove it from {f}",
         ],
         str(file),
     )
@@ -50,6 +52,7 @@ def unknown(host: str, port: int, offered: str, file: Path | str) -> str:
                 f"{where}: host key: unknown (strict): {offered} not in {f}; "
                 "check it, add it or use accept-new"
             ),
+            lambda f: f"{where}: host key: unknown: {offered} not in {f}; check it, add it",
         ],
         str(file),
     )
@@ -68,6 +71,7 @@ def revoked(host: str, port: int, offered: str, file: Path | str) -> str:
                 f"{where}: host key: REVOKED: {offered} in {f}; "
                 "give the router a new key, then pin that"
             ),
+            lambda f: f"{where}: host key: REVOKED: {offered} in {f}; give the router a new key",
         ],
         str(file),
     )
@@ -81,22 +85,21 @@ def refused(where: str, step: str, file: Path | str) -> str:
     )
 
 
-def elide(path: str, width: int) -> str:
-    """`path` in at most `width` characters: its middle replaced by `...`, its end (the
-    file name) kept."""
-    if len(path) <= width:
-        return path
-    keep = max(width - 3, 1)
-    tail = max(keep * 2 // 3, min(len(Path(path).name), keep))
-    return f"{path[: keep - tail]}...{path[len(path) - tail :]}"
-
-
 def _fit(forms: list[Callable[[str], str]], file: str) -> str:
-    """The first form that fits with the whole path, else the last with the path elided."""
-    for form in forms:
-        text = form(file)
-        if len(text) <= LIMIT:
+    """The first form that fits with the whole path; else the first terse one that fits
+    with the path elided to a useful width; only then the last, tersest form (for very
+    long host names), its path elided as far as it must be (the file name kept)."""
+    *usual, last = forms
+    for form in usual:
+        if fits(text := form(file)):
             return text
-    last = forms[-1]
-    room = LIMIT - len(last(""))
+    useful = min(len(file), _USEFUL_PATH)
+    for form in usual[1:]:
+        room = LIMIT - 1 - len(form(""))
+        if room >= useful:
+            return form(elide(file, room))
+    room = LIMIT - 1 - len(last(""))
     return last(elide(file, max(room, len(Path(file).name) + 3)))
+
+
+_USEFUL_PATH = 28  # characters of an elided path that still say where it is

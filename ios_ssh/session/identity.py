@@ -19,6 +19,7 @@ from pathlib import Path
 import asyncssh
 
 from ..errors import ConnectError
+from ..message import first_fitting
 from . import algorithms, failures, host_key_messages
 from .aio import run
 from .known_hosts import HostKey, KnownHosts, host_name
@@ -99,15 +100,30 @@ def negotiate_offer(
     except algorithms.NoCommonAlgorithm as exc:
         policy = params.ssh_algorithms
         shown = policy if isinstance(policy, str) else "an explicit list"
+        modern = policy == "modern"
         hint = (
-            "ssh_algorithms=legacy-ok reaches it; better, enable modern algorithms on the router "
-            "('ip ssh server algorithm ...') or upgrade the image"
-            if policy == "modern"
+            "legacy-ok reaches it, or fix the router ('ip ssh server algorithm ...')"
+            if modern
             else "widen ssh_algorithms or fix the router"
         )
+        terse = "legacy-ok reaches it, or fix the router" if modern else hint
+        # the router's offer says most (the policy's own lists are in the README)
+        label = _SHORT_LABELS[exc.category]
+        head = f"{where}: key exchange: ssh_algorithms={shown} allows no {label} the router offers"
+        offered = exc.offered or ("none",)
+        first, all_ = offered[0], ", ".join(offered)
         raise ConnectError(
-            f"{where}: refused by ssh_algorithms={shown}: {exc}; {hint}", "algorithms"
+            first_fitting(
+                f"{head} ({all_}); {hint}",
+                f"{head} ({first}, ...); {hint}",
+                f"{head} ({first}, ...); {terse}",
+                f"{where}: key exchange: no {label} in common (router: {first}, ...); {terse}",
+            ),
+            "algorithms",
         ) from None
+
+
+_SHORT_LABELS = {"kex": "kex", "host_key": "host key type", "ciphers": "cipher", "macs": "MAC"}
 
 
 def fetch_host_key(params: DeviceParams, allowed: algorithms.Algorithms) -> HostKey:

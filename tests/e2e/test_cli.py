@@ -151,3 +151,27 @@ def test_lab_up_status_down(tmp_path: Path) -> None:
         down = run("down")
     assert down.returncode == 0 and "stopped" in down.stdout
     assert run("status").returncode == 1
+
+
+@pytest.mark.parametrize("driver", [[], ["--driver", "netmiko"]])
+def test_state_json_names_a_failed_host_with_its_error(
+    lab_inventory: Path, driver: list[str]
+) -> None:
+    """Before, a host that could not be read was left out of the JSON (exit code 1 alone
+    said something failed); now it has its report, as apply --json gives it."""
+    hosts = lab_inventory / "hosts.yaml"
+    hosts.write_text(
+        hosts.read_text()
+        + "ghost:\n  hostname: 127.0.0.1\n  port: 9\n  groups: [lab]\n  data: {timeout: 3}\n"
+    )
+    inv = ["--inventory", str(lab_inventory), "--host", "r1", "--host", "ghost"]
+    result = runner.invoke(app, ["state", *inv, *driver, "--json"])
+    assert result.exit_code == 1, result.output
+    read = json.loads(result.output)
+    assert list(read) == ["r1", "ghost"]  # inventory order, every host
+    assert read["r1"]["ssh_version"] in ("1.99", "2.0")
+    ghost = read["ghost"]
+    assert not ghost["ok"] and ghost["outcome"] == "failed-before-change", ghost
+    (error,) = ghost["errors"]
+    assert error.startswith("127.0.0.1:9: connect: connection refused"), error
+    assert "\n" not in error and len(error) < 200

@@ -262,7 +262,7 @@ def test_a_failed_fresh_login_reverts_but_keeps_the_new_key_pinned(
     monkeypatch.setattr(tasks, "open_session", refuse_the_fresh_login)
     report = ios_ssh.apply(_device(lab), _rotate_intent())
     assert not report.ok and not report.changed
-    assert any("could not log in" in e for e in report.errors), report.text()
+    assert any(e.startswith("fresh login: ") for e in report.errors), report.text()
     assert any("reverted" in n for n in report.notes), report.notes
     (new,) = KnownHosts(temporary_known_hosts).lookup(address.host, address.port)
     assert new != old and any("kept after the revert" in n for n in report.notes)
