@@ -21,13 +21,15 @@ SEED = 14
 pytestmark = pytest.mark.timeout(int(chaos_fleet.bound(ROUTERS, WORKERS)) + 300)
 
 
-def test_a_chaos_fleet_ends_in_true_outcomes(tmp_path: Path) -> None:
+# the Nornir path over netmiko, and the CLI's default engine (asyncssh, one process)
+@pytest.mark.parametrize("driver", ["netmiko", "async"])
+def test_a_chaos_fleet_ends_in_true_outcomes(tmp_path: Path, driver: str) -> None:
     fleet = chaos_fleet.start(ROUTERS, SEED, tmp_path)
     try:
         kinds = {next(iter(chaos_fleet.SCENARIOS_BY_NAME[s][1])) for s in fleet.faults.values()}
         assert kinds == set(chaos_fleet.lab_faults.KINDS)  # every kind the lab offers
         assert len(fleet.faults) == round(ROUTERS * chaos_fleet.FAULT_RATE)
-        run = chaos_fleet.apply(fleet, WORKERS)
+        run = chaos_fleet.apply(fleet, WORKERS, driver)
         chaos_fleet.wait_for_revert_window(fleet, run)
         problems = chaos_fleet.problems(fleet, run)
         assert not problems, "\n".join(problems[:40])
