@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import random
 import signal
@@ -62,6 +63,10 @@ async def _serve(args: argparse.Namespace) -> None:
         )
     if args.known_hosts:
         _write_known_hosts(args.known_hosts, routers)
+    # The routers' start-up objects live as long as the lab: out of the collector's way
+    # (each full collection walked them all; 1,000 routers: ~0.7 ms more per session).
+    gc.collect()
+    gc.freeze()
     print("ready", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
