@@ -212,50 +212,82 @@ class KnownHosts:
         except FileNotFoundError:
             return []
 
-    def _index(self) -> _Index:
+    def _read(self) -> bytes:
+        """The file's bytes, read under a shared lock: a writer of ours appends under the
+        exclusive one, so a line is never read half-written (a torn line could read as
+        another key). A file whose lock cannot be made (a read-only directory) is read
+        as it is."""
         try:
-            data = self.path.read_bytes()
+            handle = open(self.path.with_name(self.path.name + ".lock"), "a")  # noqa: SIM115
+        except OSError:
+            handle = None
+        try:
+            if handle is not None:
+                fcntl.flock(handle, fcntl.LOCK_SH)
+            return self.path.read_bytes()
         except FileNotFoundError:
-            data = b""
+            return b""
+        finally:
+            if handle is not None:
+                handle.close()  # releases the lock
+
+    def _index(self, data: bytes | None = None) -> tuple[_Index, list[Entry]]:
+        """The index of the file's complete lines, and the entry of a last line without
+        its newline (parsed each time, never kept: it may be growing)."""
+        if data is None:
+            data = self._read()
+        complete = data[: data.rfind(b"\n") + 1]
         with _INDEXES_GUARD:
             index = _INDEXES.get(self.path)
-            if index is None or not data.startswith(index.data):
+            if index is None or not complete.startswith(index.data):
                 index = _INDEXES[self.path] = _Index()
-            if len(data) > len(index.data):
-                index.extend(data[len(index.data) :].decode(errors="replace"))
-                index.data = data
-            return index
+            if len(complete) > len(index.data):
+                index.extend(complete[len(index.data) :].decode(errors="replace"))
+                index.data = complete
+        tail = parse_line(data[len(complete) :].decode(errors="replace"))
+        return index, [tail] if tail else []
+
+    def _candidates(self, name: str, data: bytes | None = None) -> tuple[list[Entry], set[HostKey]]:
+        """The entries that may name `name`, in file order, and the revoked keys."""
+        index, tail = self._index(data)
+        revoked = index.revoked | {e.key for e in tail if e.marker == "@revoked"}
+        return index.candidates(name) + tail, revoked
 
     def lookup(self, host: str, port: int) -> list[HostKey]:
         """The keys pinned for this host and port (revoked keys are left out)."""
         name = host_name(host, port)
-        index = self._index()
+        candidates, revoked = self._candidates(name)
         return [
             e.key
-            for e in index.candidates(name)
-            if not e.marker and e.key not in index.revoked and patterns_match(e.patterns, name)
+            for e in candidates
+            if not e.marker and e.key not in revoked and patterns_match(e.patterns, name)
         ]
 
     def is_revoked(self, key: HostKey) -> bool:
         """The file marks this key `@revoked` (OpenSSH then refuses it for every host)."""
-        return key in self._index().revoked
+        index, tail = self._index()
+        return key in index.revoked or any(e.marker == "@revoked" and e.key == key for e in tail)
 
     def add(self, host: str, port: int, key: HostKey, hashed: bool | None = None) -> None:
         """Record a key for a host (accept-new's first contact), appended as OpenSSH does.
         The name is hashed when asked, or by default when the file already hashes its
         names (HashKnownHosts)."""
         name = host_name(host, port)
-        with _locked(self.path):
-            index = self._index()
+        with _locked(self.path):  # exclusive: read here without the shared lock
+            try:
+                data = self.path.read_bytes()
+            except FileNotFoundError:
+                data = b""
+            candidates, _ = self._candidates(name, data)
             if any(
                 not e.marker and e.key == key and patterns_match(e.patterns, name)
-                for e in index.candidates(name)
+                for e in candidates
             ):
                 return  # another thread recorded it meanwhile
             if hashed is None:
-                hashed = index.hashed_names
+                hashed = self._index(data)[0].hashed_names
             line = _entry_line(name, key, hashed) + "\n"
-            if index.data and not index.data.endswith(b"\n"):
+            if data and not data.endswith(b"\n"):
                 line = "\n" + line
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             with os.fdopen(fd, "a") as handle:

@@ -11,6 +11,7 @@ from pathlib import Path
 import asyncssh
 import pytest
 
+import ios_ssh.session.known_hosts as known_hosts_module
 from ios_ssh.session.known_hosts import (
     HostKey,
     KnownHosts,
@@ -156,3 +157,37 @@ def test_a_one_host_file_holds_that_hosts_pins_and_follows_them(tmp_path: Path) 
     KnownHosts(file).replace("10.0.0.1", 2222, b)  # a rotation: the same path, new pins
     assert pinned_file(file, "10.0.0.1", 2222) == one
     assert KnownHosts(one).lookup("10.0.0.1", 2222) == [b]
+
+
+def test_a_lookup_waits_for_a_line_being_appended(tmp_path: Path) -> None:
+    # A writer appends under the exclusive lock; a reader that saw half a line could take
+    # it for another key (a false "changed"). The lookup waits for the whole line.
+    a = _key()
+    file = tmp_path / "known_hosts"
+    hosts = KnownHosts(file)
+    hosts.add("r0", 22, _key())
+    line = f"r1 {a.openssh()}\n"
+    found: list[list[HostKey]] = []
+    with known_hosts_module._locked(hosts.path), file.open("a") as handle:
+        handle.write(line[:40])  # half a line, as a reader could catch it
+        handle.flush()
+        reader = threading.Thread(target=lambda: found.append(hosts.lookup("r1", 22)))
+        reader.start()
+        reader.join(0.3)
+        assert reader.is_alive() and not found  # waiting for the writer
+        handle.write(line[40:])
+    reader.join(5)
+    assert found == [[a]]
+
+
+def test_a_last_line_without_its_newline_is_read_and_may_still_grow(tmp_path: Path) -> None:
+    a, b = _key(), _key()
+    file = tmp_path / "known_hosts"
+    file.write_text(f"r1 {a.openssh()}\nr2 {b.openssh()}")
+    hosts = KnownHosts(file)
+    assert hosts.lookup("r2", 22) == [b]
+    with file.open("a") as handle:  # the same line, longer now: a second name
+        handle.write(" r2-comment\n")
+    assert hosts.lookup("r2", 22) == [b] and hosts.lookup("r1", 22) == [a]
+    file.write_text(f"r1 {a.openssh()}\nr2,r3 {b.openssh()}")  # rewritten, no newline
+    assert hosts.lookup("r3", 22) == [b]
