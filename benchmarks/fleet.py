@@ -119,7 +119,10 @@ def run_ios_ssh(ports: dict[str, int], processes: int, concurrency: int) -> dict
     wall, used = time.monotonic() - start, cpu() - used
     bad = [n for n, o in outcomes.items() if not o.value.ok or o.value.outcome != "converged"]
     if bad:
-        print(f"  ios-ssh: {len(bad)} routers not converged, e.g. {outcomes[bad[0]].value.text()}")
+        print(f"  ios-ssh: {len(bad)} routers not converged:")
+        for name in bad[:5]:
+            value = outcomes[name].value
+            print(f"    {name}: {value.outcome}: {' | '.join(value.errors) or value.text()}")
     return {
         "wall": wall,
         "cpu": used / len(ports),
