@@ -10,14 +10,11 @@ saying so (the next `ios-ssh apply` plans from what the routers then hold).
 
 from __future__ import annotations
 
-import queue as local
-import threading
 import uuid
 from collections.abc import Callable
 from typing import Any
 
-from .. import loops
-from .fleet import HOST_TIMEOUT, Job, Outcome, lost_host, run_jobs, shards
+from .fleet import HOST_TIMEOUT, Job, Outcome, lost_host, run_jobs_sending, shards
 
 STARTED = "started"
 
@@ -35,21 +32,8 @@ def _run_shard(
     except TimeoutError:
         mark.set(STARTED)
     results: Queue = Queue(f"ios-ssh-{run}")
-    # The engine's event loop runs in this thread: hand results to another one that talks
-    # to the scheduler, so no Dask call blocks the loop.
-    outbox: local.SimpleQueue[tuple[str, Outcome] | None] = local.SimpleQueue()
-
-    def forward() -> None:
-        while (item := outbox.get()) is not None:
-            results.put(item)
-
-    sender = threading.Thread(target=forward, daemon=True)
-    sender.start()
-    try:
-        return loops.run(run_jobs(jobs, concurrency, host_timeout, lambda n, o: outbox.put((n, o))))
-    finally:
-        outbox.put(None)
-        sender.join()
+    # The engine's event loop runs in this thread; another one talks to the scheduler.
+    return run_jobs_sending(jobs, concurrency, host_timeout, results.put)
 
 
 def run_on_dask(

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import queue
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -115,6 +117,30 @@ async def run_jobs(
         return job.name, outcome
 
     return dict(await asyncio.gather(*(one(job) for job in jobs)))
+
+
+def run_jobs_sending(
+    jobs: list[Job],
+    concurrency: int,
+    host_timeout: float,
+    send: Callable[[tuple[str, Outcome]], None],
+) -> dict[str, Outcome]:
+    """`run_jobs` on an event loop of this thread, each host's (name, Outcome) handed to
+    `send` as it ends, from another thread: a send that blocks (a full pipe, a Dask call)
+    never stalls the loop's sessions. Returns once everything was sent."""
+    outbox: queue.SimpleQueue[tuple[str, Outcome] | None] = queue.SimpleQueue()
+
+    def sender() -> None:
+        while (item := outbox.get()) is not None:
+            send(item)
+
+    thread = threading.Thread(target=sender, daemon=True)
+    thread.start()
+    try:
+        return loops.run(run_jobs(jobs, concurrency, host_timeout, lambda n, o: outbox.put((n, o))))
+    finally:
+        outbox.put(None)
+        thread.join()
 
 
 def shards(jobs: list[Job], count: int) -> list[list[Job]]:

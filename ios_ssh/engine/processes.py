@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import queue
 import signal
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
-from .. import loops
-from .fleet import Job, Outcome, lost_host, run_jobs, shards
+from .fleet import Job, Outcome, lost_host, run_jobs_sending, shards
 
 
 def _shard_main(
@@ -31,24 +28,13 @@ def _shard_main(
     known_hosts: str | None,
     writer: Connection,
 ) -> None:
-    """A worker process: its shard on its own event loop; each host reported as it ends.
-    A thread sends, so a full pipe never stalls the event loop's sessions."""
+    """A worker process: its shard on its own event loop; each host reported as it ends."""
     if known_hosts:
         os.environ["IOS_SSH_KNOWN_HOSTS"] = known_hosts
-    outbox: queue.SimpleQueue[tuple[str, Outcome] | None] = queue.SimpleQueue()
-
-    def send() -> None:
-        while (item := outbox.get()) is not None:
-            writer.send(item)
-
-    sender = threading.Thread(target=send, daemon=True)
-    sender.start()
     try:
-        loops.run(run_jobs(jobs, concurrency, host_timeout, lambda n, o: outbox.put((n, o))))
+        run_jobs_sending(jobs, concurrency, host_timeout, writer.send)
     finally:
-        outbox.put(None)
-        sender.join()  # everything sent before the process ends
-        writer.close()
+        writer.close()  # after everything was sent
 
 
 @dataclass
