@@ -22,7 +22,7 @@ from ..session.failures import one_line
 from ..session.params import DeviceParams
 from ..state import DeviceState
 from .aio import Tally, run_async
-from .sync import run_sync
+from .sync import Stop, run_sync
 
 Kind = Literal["apply", "verify", "state"]
 HOST_TIMEOUT = 900.0  # s: covers a Sup720's 2048-bit keygen (minutes) plus the checks
@@ -80,14 +80,16 @@ def failed(name: str, error: BaseException | str, seconds: float, *, started: bo
 
 
 async def run_one(job: Job, host_timeout: float = HOST_TIMEOUT) -> Outcome:
-    tally, started = Tally(), time.monotonic()
+    tally, started, stop = Tally(), time.monotonic(), Stop()
     if job.params.transport == "telnet":  # factory routers: the sync runner, in a thread
-        work = asyncio.to_thread(run_sync, steps_of(job))
+        work = asyncio.to_thread(run_sync, steps_of(job), stop)
     else:
         work = run_async(steps_of(job), tally)
     try:
         value = await asyncio.wait_for(work, host_timeout)
     except TimeoutError:
+        # the thread cannot be cancelled: its sessions are cut and its next step refused
+        stop.stop(f"no result within {host_timeout:g} s")
         value = failed(
             job.name,
             f"no result within {host_timeout:g} s; its sessions were closed (a change under "

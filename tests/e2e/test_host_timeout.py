@@ -17,9 +17,10 @@ runner = CliRunner()
 
 @pytest.fixture
 def lab_args(tmp_path: Path) -> list[str]:
-    """r2 takes the login, then never answers its first show command (nor anything after)."""
+    """r2 (SSH) and r3 (telnet) take the login, then never answer their first show command
+    (nor anything after)."""
     faults = tmp_path / "faults.yaml"
-    faults.write_text("r2: {hang: '^show'}\n")
+    faults.write_text("r2: {hang: '^show'}\nr3: {hang: '^show'}\n")
     return ["--faults", str(faults)]
 
 
@@ -42,3 +43,21 @@ def test_a_hung_router_times_out_and_the_others_finish(lab_inventory: Path) -> N
     for name in ("r1", "cs1"):  # read as usual, in the same run
         (line,) = [line for line in lines if line.startswith(f"{name}:")]
         assert "error" not in line and "ssh" in line.lower(), line
+
+
+def test_a_hung_telnet_router_is_cut_at_its_timeout(lab_inventory: Path) -> None:
+    # Telnet runs the sync driver in a thread, which no timeout can cancel: its session is
+    # cut instead. Were it left open, the run would wait for the hung read's own timeout
+    # (the device timeout, 30 s) before it could end, and the report would not be true.
+    started = time.monotonic()
+    result = runner.invoke(
+        app,
+        ["state", "--inventory", str(lab_inventory), "--host", "r3", "--host-timeout", "8"]
+        + ["--processes", "1"],
+    )
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 1, result.output
+    (hung,) = [line for line in result.output.splitlines() if line.startswith("r3:")]
+    assert hung.startswith("r3: error: no result within 8 s; its sessions were closed"), hung
+    assert elapsed < 20, (elapsed, result.output)
+    assert "Traceback" not in result.output
