@@ -111,22 +111,13 @@ def run_engine_with_progress(
         def done(_name: str, _outcome: object) -> None:
             progress.advance(task_id)
 
-        if dask_scheduler:
-            from .engine.dask import run_on_dask
-
-            return run_on_dask(
-                jobs,
-                dask_scheduler,
-                concurrency=concurrency,
-                host_timeout=per_host,
-                on_done=done,
-            )
         return run_fleet(
             jobs,
             processes=processes,
             concurrency=concurrency,
             host_timeout=per_host,
             on_done=done,
+            dask_scheduler=dask_scheduler,
         )
 
 
