@@ -12,31 +12,24 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 from ios_ssh import SshIntent
-from ios_ssh.engine.fleet import Job, run_fleet
+from ios_ssh.engine.fleet import run_fleet
 from ios_ssh.lab import Lab
 from ios_ssh.lab.fleet import baseline_device
 from ios_ssh.lab.keypool import KeyPool
 from ios_ssh.ports import free_port_block
-from ios_ssh.report import Report
-from ios_ssh.session import DeviceParams
+from ios_ssh.report import Outcome, Report
+
+from .jobs import apply_jobs
 
 pytestmark = pytest.mark.timeout(300)
 DASK = str(Path(sys.executable).with_name("dask"))
 HOSTS = [f"r{i}" for i in range(1, 7)]
-TERMINAL = {
-    "converged",
-    "unchanged",
-    "refused",
-    "reverted",
-    "reverting",
-    "failed-before-change",
-    "partial",
-    "unknown",
-}
+TERMINAL = set(get_args(Outcome))
 
 
 def _start(args: list[str], log: Path) -> subprocess.Popen[bytes]:
@@ -125,26 +118,6 @@ def _lab(keygen_seconds: float = 0.0) -> tuple[Lab, dict[str, CountingKeys]]:
     return lab, keys
 
 
-def _jobs(lab: Lab, intent: SshIntent, known_hosts: Path) -> list[Job]:
-    return [
-        Job(
-            name,
-            "apply",
-            DeviceParams(
-                host=lab.addresses[name].host,
-                port=lab.addresses[name].port,
-                username="admin",
-                password="admin",
-                secret="admin",
-                known_hosts=str(known_hosts),
-                timeout=30,
-            ),
-            intent,
-        )
-        for name in HOSTS
-    ]
-
-
 HARDENING = SshIntent.from_yaml(
     Path(__file__).resolve().parents[2] / "inventory/intents/hardening.yaml"
 )
@@ -158,7 +131,7 @@ def test_two_workers_converge_the_inventory(
     try:
         done: list[str] = []
         outcomes = run_fleet(
-            _jobs(lab, HARDENING, temporary_known_hosts),
+            apply_jobs(lab, HOSTS, HARDENING, temporary_known_hosts),
             dask_scheduler=address,
             concurrency=2,
             on_done=lambda name, _o: done.append(name),
@@ -192,7 +165,7 @@ def test_a_worker_killed_mid_run_leaves_every_host_terminal_and_nothing_applied_
 
     try:
         outcomes = run_fleet(
-            _jobs(lab, intent, temporary_known_hosts),
+            apply_jobs(lab, HOSTS, intent, temporary_known_hosts),
             dask_scheduler=address,
             concurrency=1,
             on_done=kill_one_worker,

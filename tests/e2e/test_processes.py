@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 
 from ios_ssh import SshIntent
-from ios_ssh.engine.fleet import Job, run_fleet
+from ios_ssh.engine.fleet import run_fleet
 from ios_ssh.lab import Lab
 from ios_ssh.lab.fleet import baseline_device
 from ios_ssh.report import Report
-from ios_ssh.session import DeviceParams
+
+from .jobs import apply_jobs
 
 pytestmark = pytest.mark.timeout(120)
 REPO = Path(__file__).resolve().parents[2]
@@ -43,26 +44,6 @@ def lab() -> Iterator[Lab]:
         lab.close()
 
 
-def _jobs(lab: Lab, known_hosts: Path) -> list[Job]:
-    return [
-        Job(
-            name,
-            "apply",
-            DeviceParams(
-                host=lab.addresses[name].host,
-                port=lab.addresses[name].port,
-                username="admin",
-                password="admin",
-                secret="admin",
-                known_hosts=str(known_hosts),
-                timeout=30,
-            ),
-            HARDENING,
-        )
-        for name in HOSTS
-    ]
-
-
 def test_a_worker_killed_mid_run_loses_only_its_unfinished_hosts(
     lab: Lab, temporary_known_hosts: Path
 ) -> None:
@@ -80,7 +61,9 @@ def test_a_worker_killed_mid_run_loses_only_its_unfinished_hosts(
             killed.append(worker.pid)
 
     started = time.monotonic()
-    outcomes = run_fleet(_jobs(lab, temporary_known_hosts), processes=2, on_done=on_done)
+    outcomes = run_fleet(
+        apply_jobs(lab, HOSTS, HARDENING, temporary_known_hosts), processes=2, on_done=on_done
+    )
     elapsed = time.monotonic() - started
 
     assert killed, "shard 1 never reported r2"

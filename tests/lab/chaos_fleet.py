@@ -26,7 +26,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 
@@ -36,6 +36,7 @@ from ios_ssh.lab.__main__ import _write_known_hosts
 from ios_ssh.lab.fleet import baseline_device
 from ios_ssh.lab.images import mixed
 from ios_ssh.lab.keypool import KeyPool
+from ios_ssh.report import Outcome
 
 REPO = Path(__file__).resolve().parents[2]
 HARDENING = REPO / "inventory/intents/hardening.yaml"
@@ -228,16 +229,7 @@ def _faulty(
     name: str, scenario: str, when: str, report: dict[str, Any], before: str, after: str
 ) -> list[str]:
     where = f"{name} ({scenario})"
-    if report["outcome"] not in (
-        "converged",
-        "unchanged",
-        "refused",
-        "reverted",
-        "reverting",
-        "failed-before-change",
-        "partial",
-        "unknown",
-    ):
+    if report["outcome"] not in get_args(Outcome):
         return [f"{where}: no terminal outcome: {report['outcome']}"]
     confirmed = report["outcome"] == "converged" and report["changed"]
     if when == "none":
