@@ -137,6 +137,9 @@ def test_openssh_sees_each_family_offer_and_refuses_sha1_by_default(
     assert "remote software version Cisco-1.25" in plain.stderr
     if name == "r4":
         assert plain.returncode == 0 and "Cisco IOS XE Software, Version 17." in plain.stdout
+        # OpenSSH's first choice, both ways, as with a real 17.x
+        for way in ("server->client", "client->server"):
+            assert f"kex: {way} cipher: chacha20-poly1305@openssh.com" in plain.stderr
         return
     # OpenSSH >= 8.8 offers no SHA-1 key exchange: the refusal, word for word
     kex = OFFERS[name]["KEX algorithms"]
