@@ -5,6 +5,7 @@ Report (or DeviceState), or a Report that says why there is none."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import queue
 import threading
@@ -82,13 +83,13 @@ def failed(name: str, error: BaseException | str, seconds: float, *, started: bo
 async def run_one(job: Job, host_timeout: float = HOST_TIMEOUT) -> Outcome:
     tally, started, stop = Tally(), time.monotonic(), Stop()
     if job.params.transport == "telnet":  # factory routers: the sync runner, in a thread
-        work = asyncio.to_thread(run_sync, steps_of(job), stop)
+        work = _in_thread(run_sync, steps_of(job), stop)
     else:
         work = run_async(steps_of(job), tally)
     try:
         value = await asyncio.wait_for(work, host_timeout)
     except TimeoutError:
-        # the thread cannot be cancelled: its sessions are cut and its next step refused
+        # a thread cannot be cancelled: its sessions are cut and its next step refused
         stop.stop(f"no result within {host_timeout:g} s")
         value = failed(
             job.name,
@@ -99,7 +100,38 @@ async def run_one(job: Job, host_timeout: float = HOST_TIMEOUT) -> Outcome:
         )
     except Exception as exc:  # noqa: BLE001 - one host never stops the others
         value = failed(job.name, exc, time.monotonic() - started, started=job.kind == "apply")
+    except asyncio.CancelledError:  # the run itself is stopping (Ctrl-C, a Dask cancel)
+        stop.stop("the run was cancelled")
+        raise
     return Outcome(value, tally.sessions, tally.round_trips, time.monotonic() - started)
+
+
+async def _in_thread(fn: Callable[..., Any], *args: Any) -> Any:
+    """`fn(*args)` in a daemon thread of its own. Unlike asyncio.to_thread (the loop's
+    executor, which the loop waits for when it closes), a thread still logging in when
+    its host timed out cannot hold the whole run up to that login's own timeout; the
+    session it opens is cut as soon as it exists (Stop)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[Any] = loop.create_future()
+
+    def settle(result: Any, error: BaseException | None) -> None:
+        if future.done():  # timed out or cancelled meanwhile
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+
+    def work() -> None:
+        try:
+            result, error = fn(*args), None
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting task
+            result, error = None, exc
+        with contextlib.suppress(RuntimeError):  # the loop closed: nobody is waiting
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=work, name="ios-ssh-sync-host", daemon=True).start()
+    return await future
 
 
 async def run_jobs(

@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 from ..errors import SessionLost
 from ..flow.protocol import Call, Close, Exchange, Gather, Open, Protect
 from ..session import open_session
-from ..session.channel import cut
 from ..session.conversation import Pipeline, Steps, drive_sync, exchange_sync
 
 T = TypeVar("T")
@@ -29,7 +28,7 @@ class Stop:
         with self._lock:
             self._why, channels = why, list(self._open)
         for channel in channels:
-            cut(channel)
+            _cut(channel)
 
     def check(self) -> None:
         with self._lock:
@@ -45,7 +44,14 @@ class Stop:
                 self._open.remove(channel)
             stopped = bool(self._why)
         if stopped and opened:  # opened while being stopped: cut it too
-            cut(channel)
+            _cut(channel)
+
+
+def _cut(channel: Any) -> None:
+    # off the caller's thread: ending scrapli's ssh process may wait on it
+    cut = getattr(channel, "cut", None)
+    if callable(cut):
+        threading.Thread(target=cut, name="ios-ssh-cut", daemon=True).start()
 
 
 def run_sync(flow: Steps[T], stop: Stop | None = None) -> T:

@@ -23,28 +23,15 @@ class Channel(Protocol):
 
     def close(self) -> None: ...
 
+    def cut(self) -> None:
+        """From another thread: end the session at once, sending nothing (its host timed
+        out). A read blocked in the session's own thread fails now, not at its timeout;
+        the session's thread still owns the driver and closes it."""
 
-def cut(channel: object) -> None:
-    """End a sync session from another thread, at once: its socket is shut down, so a read
-    blocked in the session's own thread ends now (with EOF) instead of at its timeout.
-    Nothing is sent: the session's thread still owns the driver and cleans up after it."""
-    sock = _socket_of(getattr(channel, "conn", None))
-    if sock is not None:
+
+def shut_down(sock: object) -> None:
+    """Shut a socket down both ways (the peer sees the session end; a blocked read gets
+    EOF); a socket already closed or not a socket is left alone."""
+    if isinstance(sock, socket.socket):
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
-        return
-    transport = getattr(getattr(channel, "conn", None), "transport", None)
-    with contextlib.suppress(Exception):  # scrapli's system transport: its ssh process
-        transport.close()  # type: ignore[union-attr]
-
-
-def _socket_of(conn: object) -> socket.socket | None:
-    remote = getattr(conn, "remote_conn", None)  # netmiko: telnetlib.Telnet or paramiko
-    if isinstance(getattr(remote, "sock", None), socket.socket):
-        return remote.sock  # type: ignore[union-attr]
-    get_transport = getattr(remote, "get_transport", None)  # paramiko's Channel
-    if callable(get_transport):
-        sock = getattr(get_transport(), "sock", None)
-        return sock if isinstance(sock, socket.socket) else None
-    wrapped = getattr(getattr(getattr(conn, "transport", None), "socket", None), "sock", None)
-    return wrapped if isinstance(wrapped, socket.socket) else None  # scrapli's telnet

@@ -9,6 +9,7 @@ from paramiko import BadHostKeyException
 
 from ..errors import ConnectError
 from . import algorithms, failures, host_key_messages
+from .channel import shut_down
 from .known_hosts import pinned_file
 from .params import DeviceParams
 from .platform import PROMPT, STOP_PATTERN
@@ -103,6 +104,20 @@ class NetmikoChannel:
         for value in secrets:
             if value and value not in session_log.no_log.values():
                 session_log.no_log[f"ios_ssh_{len(session_log.no_log)}"] = value
+
+    def cut(self) -> None:
+        # telnetlib's socket, or paramiko's transport socket under the SSH channel
+        remote = getattr(self.conn, "remote_conn", None)
+        sock = getattr(remote, "sock", None)
+        get_transport = getattr(remote, "get_transport", None)
+        if sock is None and callable(get_transport):
+            sock = getattr(get_transport(), "sock", None)
+        shut_down(sock)
+        # netmiko polls an SSH channel (a closed one just has nothing to read, until the
+        # read's timeout): without its channel, the next read or write raises at once
+        wrapper = getattr(self.conn, "channel", None)
+        if wrapper is not None and hasattr(wrapper, "remote_conn"):
+            wrapper.remote_conn = None
 
     def close(self) -> None:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
 
@@ -9,6 +10,7 @@ from scrapli.driver.core import IOSXEDriver
 
 from ..errors import SessionLogError
 from . import algorithms, failures
+from .channel import shut_down
 from .conversation import split_reply
 from .known_hosts import KnownHosts
 from .params import DeviceParams
@@ -121,6 +123,14 @@ class ScrapliChannel:
                 f"{self.params.host}: scrapli channel_log would record secrets in clear; "
                 "turn channel_log off for hosts whose intent sets secrets"
             )
+
+    def cut(self) -> None:
+        transport = getattr(self.conn, "transport", None)
+        shut_down(getattr(getattr(transport, "socket", None), "sock", None))  # telnet's
+        # with its socket (telnet) or ssh process (system) gone, the next read raises: a
+        # telnet socket at EOF would otherwise read b"" until the timeout
+        with contextlib.suppress(Exception):
+            transport.close()  # type: ignore[union-attr]
 
     def close(self) -> None:
         try:

@@ -16,11 +16,12 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def lab_args(tmp_path: Path) -> list[str]:
+def lab_args(tmp_path: Path, request: pytest.FixtureRequest) -> list[str]:
     """r2 (SSH) and r3 (telnet) take the login, then never answer their first show command
-    (nor anything after)."""
+    (nor anything after); a test may have r3 hang at another command (`request.param`)."""
     faults = tmp_path / "faults.yaml"
-    faults.write_text("r2: {hang: '^show'}\nr3: {hang: '^show'}\n")
+    r3 = getattr(request, "param", "^show")
+    faults.write_text(f"r2: {{hang: '^show'}}\nr3: {{hang: '{r3}'}}\n")
     return ["--faults", str(faults)]
 
 
@@ -45,10 +46,12 @@ def test_a_hung_router_times_out_and_the_others_finish(lab_inventory: Path) -> N
         assert "error" not in line and "ssh" in line.lower(), line
 
 
+@pytest.mark.parametrize("lab_args", ["^show", "^enable"], indirect=True)
 def test_a_hung_telnet_router_is_cut_at_its_timeout(lab_inventory: Path) -> None:
     # Telnet runs the sync driver in a thread, which no timeout can cancel: its session is
     # cut instead. Were it left open, the run would wait for the hung read's own timeout
     # (the device timeout, 30 s) before it could end, and the report would not be true.
+    # `^enable` hangs the login itself: the run does not wait for it either.
     started = time.monotonic()
     result = runner.invoke(
         app,
