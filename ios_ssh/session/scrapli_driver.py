@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
 from collections.abc import Iterable
 
 from scrapli.driver.core import IOSXEDriver
@@ -93,9 +94,15 @@ class ScrapliChannel:
     def exchange(self, text: str, timeout: float) -> str:
         saved = self.conn.timeout_ops
         self.conn.timeout_ops = timeout
+        started = time.monotonic()
         try:
+            # scrapli reads for `read_duration` at most (2.5 s unless told), and closes the
+            # session when one read waits longer (it sets the transport timeout to that)
             raw, _ = self.conn.channel.send_input_and_read(
-                text, strip_prompt=False, expected_outputs=QUESTION_ENDINGS
+                text,
+                strip_prompt=False,
+                expected_outputs=QUESTION_ENDINGS,
+                read_duration=max(timeout, 1.0),
             )
         except Exception as exc:  # ScrapliConnectionError, ScrapliTimeout, OSError, ...
             if not failures.is_driver_error(exc):
@@ -104,13 +111,18 @@ class ScrapliChannel:
         finally:
             self.conn.timeout_ops = saved
         output = raw.decode(errors="replace").replace("\r\n", "\n")
-        if not split_reply(output).ending and (
-            _OPENSSH_CLOSED.search(output) or not self.conn.isalive()
-        ):
-            # the system transport returns OpenSSH's "Connection to H closed by remote
-            # host." as output, and its ssh process may not have exited yet
-            lost = EOFError("the transport closed")
-            raise failures.session_lost(lost, self.params, text, timeout, dropped=True)
+        if not split_reply(output).ending:
+            if _OPENSSH_CLOSED.search(output):
+                # the system transport returns OpenSSH's "Connection to H closed by remote
+                # host." as output, and its ssh process may not have exited yet
+                lost = EOFError("the transport closed")
+                raise failures.session_lost(lost, self.params, text, timeout, dropped=True)
+            if time.monotonic() - started >= timeout:  # no prompt in time (scrapli closed it)
+                late = TimeoutError(f"no prompt within {timeout:g} s")
+                raise failures.session_lost(late, self.params, text, timeout)
+            if not self.conn.isalive():
+                lost = EOFError("the transport closed")
+                raise failures.session_lost(lost, self.params, text, timeout, dropped=True)
         # scrapli returns the echo too; drop the first line when it is the input.
         first, _, rest = output.partition("\n")
         return rest if text and first.strip().endswith(text.strip()) else output
