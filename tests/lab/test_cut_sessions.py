@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from ios_ssh.errors import SessionLost
-from ios_ssh.lab import Lab, baseline_device, factory_device
-from ios_ssh.session import DeviceParams, open_session
+from ios_ssh.lab import Lab
+from ios_ssh.session import open_session
+
+from .two_routers import params_for, two_router_lab
 
 pytestmark = pytest.mark.timeout(120)
 READ_TIMEOUT = 30.0  # what the blocked read would otherwise wait
@@ -23,42 +25,8 @@ READ_TIMEOUT = 30.0  # what the blocked read would otherwise wait
 @pytest.fixture(scope="module")
 def lab() -> Iterator[Lab]:
     """f1 (telnet only) and r1 (SSH) log in, then never answer a show command."""
-    lab = Lab()
-    factory = factory_device(minute_seconds=5.0, image="hybrid")
-    factory.faults = {"hang": "^show"}
-    lab.add(factory, "f1")
-    router = baseline_device("r1", image="hybrid", bits=1024, minute_seconds=5.0)
-    router.faults = {"hang": "^show"}
-    lab.add(router)
-    try:
+    with two_router_lab({"hang": "^show"}) as lab:
         yield lab
-    finally:
-        lab.close()
-
-
-def _params(lab: Lab, transport: str, tmp_path: Path) -> DeviceParams:
-    if transport == "telnet":
-        address = lab.addresses["f1"]
-        return DeviceParams(
-            host=address.host,
-            port=address.telnet_port,
-            device_type="cisco_ios_telnet",
-            username="admin",
-            password="admin",
-            secret="admin",
-            timeout=READ_TIMEOUT,
-        )
-    address = lab.addresses["r1"]
-    return DeviceParams(
-        host=address.host,
-        port=address.port,
-        username="admin",
-        password="admin",
-        secret="admin",
-        host_key_check="accept-new",
-        known_hosts=str(tmp_path / "known_hosts"),
-        timeout=READ_TIMEOUT,
-    )
 
 
 @pytest.mark.parametrize(
@@ -70,7 +38,9 @@ def test_a_cut_ends_a_blocked_read_at_once(
 ) -> None:
     if driver == "scrapli" and transport == "ssh" and shutil.which("ssh") is None:
         pytest.skip("scrapli's system transport needs OpenSSH's ssh")
-    channel = open_session(_params(lab, transport, tmp_path), driver).dialog.handle  # type: ignore[arg-type]
+    channel = open_session(
+        params_for(lab, transport, tmp_path / "known_hosts", READ_TIMEOUT), driver
+    ).dialog.handle  # type: ignore[arg-type]
     failure: list[BaseException] = []
 
     def read() -> None:

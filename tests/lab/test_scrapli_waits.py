@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 
 from ios_ssh.errors import SessionLost
-from ios_ssh.lab import Lab, baseline_device, factory_device
+from ios_ssh.lab import Lab
 from ios_ssh.lab.server import Router
-from ios_ssh.session import DeviceParams, open_session
+from ios_ssh.session import open_session
 from ios_ssh.session.channel import Channel
+
+from .two_routers import NAMES, params_for, two_router_lab
 
 pytestmark = pytest.mark.timeout(120)
 TIMEOUT = 8.0
@@ -25,33 +27,14 @@ TIMEOUT = 8.0
 
 @pytest.fixture(scope="module")
 def lab() -> Iterator[Lab]:
-    lab = Lab()
-    lab.add(factory_device(minute_seconds=5.0, image="hybrid"), "f1")
-    lab.add(baseline_device("r1", image="hybrid", bits=1024, minute_seconds=5.0))
-    try:
+    with two_router_lab() as lab:
         yield lab
-    finally:
-        lab.close()
 
 
 def _channel(lab: Lab, transport: str, tmp_path: Path) -> tuple[Channel, Router]:
-    name = "f1" if transport == "telnet" else "r1"
-    address, router = lab.addresses[name], lab.routers[name]
+    router = lab.routers[NAMES[transport]]
     router.device.faults = {}
-    where = (
-        {"port": address.telnet_port, "device_type": "cisco_ios_telnet"}
-        if transport == "telnet"
-        else {"port": address.port, "host_key_check": "accept-new"}
-    )
-    params = DeviceParams(
-        host=address.host,
-        username="admin",
-        password="admin",
-        secret="admin",
-        known_hosts=str(tmp_path / "known_hosts"),
-        timeout=TIMEOUT,
-        **where,  # type: ignore[arg-type]
-    )
+    params = params_for(lab, transport, tmp_path / "known_hosts", TIMEOUT)
     return open_session(params, "scrapli").dialog.handle, router
 
 
