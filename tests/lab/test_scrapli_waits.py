@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from ios_ssh.errors import SessionLost
 from ios_ssh.lab import Lab
-from ios_ssh.lab.server import Router
 from ios_ssh.session import open_session
 from ios_ssh.session.channel import Channel
 
@@ -31,41 +31,43 @@ def lab() -> Iterator[Lab]:
         yield lab
 
 
-def _channel(lab: Lab, transport: str, tmp_path: Path) -> tuple[Channel, Router]:
+@contextmanager
+def _scrapli_to(
+    lab: Lab, transport: str, faults: dict[str, object], tmp_path: Path
+) -> Iterator[Channel]:
+    """A scrapli session to f1 (telnet) or r1 (SSH), logged in before `faults` take effect;
+    the faults are lifted and the session closed afterwards."""
     router = lab.routers[NAMES[transport]]
     router.device.faults = {}
     params = params_for(lab, transport, tmp_path / "known_hosts", TIMEOUT)
-    return open_session(params, "scrapli").dialog.handle, router
+    channel = open_session(params, "scrapli").dialog.handle
+    router.device.faults = faults
+    try:
+        yield channel
+    finally:
+        router.device.faults = {}
+        channel.close()
 
 
 @pytest.mark.parametrize("transport", ["ssh", "telnet"])
 def test_a_command_slower_than_scraplis_default_is_waited_for(
     lab: Lab, transport: str, tmp_path: Path
 ) -> None:
-    channel, router = _channel(lab, transport, tmp_path)
-    try:
-        router.device.faults = {"slow_ms": 4000}  # each command answers after 4 s
+    with _scrapli_to(lab, transport, {"slow_ms": 4000}, tmp_path) as channel:  # 4 s a reply
         started = time.monotonic()
         reply = channel.exchange("show clock", TIMEOUT)
-        assert time.monotonic() - started >= 4
-        assert "UTC" in reply and reply.rstrip().endswith("#")
-    finally:
-        router.device.faults = {}
-        channel.close()
+    assert time.monotonic() - started >= 4
+    assert "UTC" in reply and reply.rstrip().endswith("#")
 
 
 @pytest.mark.parametrize("transport", ["ssh", "telnet"])
 def test_a_router_that_never_answers_is_reported_as_silent(
     lab: Lab, transport: str, tmp_path: Path
 ) -> None:
-    channel, router = _channel(lab, transport, tmp_path)
-    try:
-        router.device.faults = {"hang": "^show"}
+    with _scrapli_to(lab, transport, {"hang": "^show"}, tmp_path) as channel:
         started = time.monotonic()
         with pytest.raises(SessionLost) as lost:
             channel.exchange("show clock", TIMEOUT)
-        assert TIMEOUT <= time.monotonic() - started < TIMEOUT + 5
-        assert f"no prompt within {TIMEOUT:g} s" in str(lost.value)
-    finally:
-        router.device.faults = {}
-        channel.close()
+        waited = time.monotonic() - started
+    assert TIMEOUT <= waited < TIMEOUT + 5
+    assert f"no prompt within {TIMEOUT:g} s" in str(lost.value)
