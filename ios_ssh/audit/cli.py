@@ -103,7 +103,7 @@ def _online(
     quiet: bool,
 ) -> Results:
     """Read each router the way `ios-ssh state` does (read-only), then evaluate."""
-    from ..fleet import HostFailure, report_of, run_with_progress
+    from ..cli.runs import HostFailure, report_of, run_with_progress
     from ..inventory import InventoryError, filter_hosts, load_inventory
     from ..nornir import read_ssh_state
     from ..nornir.host import intent_for_host

@@ -14,7 +14,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from .fleet import HOST_TIMEOUT, Job, Outcome, lost_host, run_jobs_sending, shards
+from .jobs import HOST_TIMEOUT, Job, Outcome, lost_host, shards
+from .runner import run_jobs_sending
 
 STARTED = "started"
 

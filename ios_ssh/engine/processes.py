@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
-from .fleet import Job, Outcome, lost_host, run_jobs_sending, shards
+from .jobs import Job, Outcome, lost_host, shards
+from .runner import run_jobs_sending
 
 
 def _shard_main(

@@ -1,4 +1,5 @@
-"""Running a task over many hosts with Nornir: progress, results, a summary table."""
+"""Running a fleet for the command line: progress bars (Nornir runs and the async engine),
+results, the summary table, details and JSON."""
 
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .errors import ConnectError, IntentError
-from .report import Report
-from .session.failures import one_line, one_line_text
-from .state import DeviceState
+from ..errors import ConnectError, IntentError
+from ..report import Report
+from ..session.failures import one_line, one_line_text
+from ..state import DeviceState
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,7 +103,7 @@ def run_engine_with_progress(
 ) -> dict[str, Any]:
     """Run engine Jobs (the async engine, on this machine's cores or a Dask cluster) with
     the same progress bar: {host: Outcome}."""
-    from .engine.fleet import HOST_TIMEOUT, run_fleet
+    from ..engine.fleet import HOST_TIMEOUT, run_fleet
 
     per_host = HOST_TIMEOUT if host_timeout is None else host_timeout
     with _progress(console, quiet) as progress:

@@ -1,0 +1,5 @@
+"""`python -m ios_ssh.cli`."""
+
+from . import main
+
+main()
