@@ -8,6 +8,7 @@ from typing import Any
 
 from .image import UNKNOWN, Image, identify
 from .parse import parse
+from .rollback_timer import PendingRollback, parse_rollback_timer
 from .running_config import parse_running_config
 
 # The commands read_state runs, in order; `build_state` takes their outputs.
@@ -20,6 +21,8 @@ STATE_COMMANDS = (
     "show ssh",
     "show version",  # the image family and release: what the router can do
     "dir",  # the default file system, from "Directory of disk0:/"
+    # an unconfirmed change (ours from a lost run, or someone's) the router will roll back
+    "show archive config rollback timer",
 )
 
 _DIRECTORY = re.compile(r"^Directory of (?P<fs>[A-Za-z][\w-]*:)", re.MULTILINE)
@@ -66,6 +69,8 @@ class DeviceState:
     raw: dict[str, str] = field(default_factory=dict, repr=False)
     image: Image = UNKNOWN  # from `show version`
     default_dir: str = ""  # the file system `dir` lists ("" when not read)
+    # an unconfirmed change the router is about to roll back: what was read will change
+    pending_rollback: PendingRollback | None = None
 
     @property
     def own_line(self) -> dict[str, Any] | None:
@@ -86,6 +91,11 @@ class DeviceState:
             f"SSH {'enabled' if self.ssh_enabled else 'disabled'} "
             f"{self.ssh_version}, time-out {self.timeout}s, retries {self.retries}, key {key}, "
             f"{len(self.config['users'])} local users, {len(self.sessions)} SSH sessions"
+            + (
+                f"; PENDING ROLLBACK: {self.pending_rollback.describe()}"
+                if self.pending_rollback
+                else ""
+            )
         )
 
 
@@ -125,6 +135,9 @@ def build_state(outputs: dict[str, str]) -> DeviceState:
         raw=dict(outputs),
         image=identify(outputs["show version"]) if outputs.get("show version") else UNKNOWN,
         default_dir=_default_dir(outputs.get("dir", "")),
+        pending_rollback=parse_rollback_timer(
+            outputs.get("show archive config rollback timer", "")
+        ),
     )
 
 

@@ -16,7 +16,7 @@ from ..session.conversation import Dialog, Steps
 from ..session.params import DeviceParams, Driver
 from .change import change, no_revert_timer
 from .protocol import close
-from .read import connect, read_state
+from .read import connect, pending_rollback, read_state
 from .rotation import FreshLogin
 from .verify import checks_of
 
@@ -50,6 +50,8 @@ def apply(
     try:
         try:
             state = yield from read_state(conv)
+            if pending_rollback(report, state):  # plan nothing on a router about to change
+                return _done(report, started)
             # The session may have fallen back from telnet to SSH: plan for the one in use.
             context = PlanContext(conv.params.transport, conv.params.username)
             plan = make_plan(state, intent, context, found_secrets)
@@ -122,6 +124,10 @@ def apply(
             yield from close(conv)
         if fresh is not None:
             yield from close(fresh.dialog)
+    return _done(report, started)
+
+
+def _done(report: Report, started: float) -> Report:
     report.ok = not (report.refusals or report.errors or report.failed_checks)
     report.seconds = time.monotonic() - started
     return report

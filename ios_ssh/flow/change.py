@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import secrets
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,10 +21,11 @@ from .. import capabilities, redact
 from ..errors import ConnectError, DeviceError, SessionLost
 from ..image import Image
 from ..intent import SshIntent
-from ..message import compose
+from ..message import compose, one_line_text
 from ..plan import Plan, PlanContext, make_plan
 from ..render import ConfigLine
 from ..report import Report
+from ..rollback_timer import NO_PENDING, parse_rollback_timer
 from ..session.conversation import Dialog, Steps
 from ..session.params import DeviceParams, Driver
 from ..state import DeviceState
@@ -179,7 +181,10 @@ def change(
                 f"the router reloads at about {guard.reload_at} (reload in "
                 f"{guard.reload_minutes}) and boots its startup-config"
             )
+            report.notes.append(checkpoint_stays(guard, "the session was lost"))
         else:
+            if guard is not None:
+                report.notes.append(checkpoint_stays(guard, "the session was lost"))
             report.outcome = "unknown"
             report.notes.append("no revert timer: the lines sent before the loss stay")
         return None
@@ -202,6 +207,8 @@ def change(
         if guard is not None and guard.reload_minutes:  # SSH works: disarm the switch
             yield from conv.run("reload cancel", check=False)
             report.notes.append("reload cancelled: the fresh login worked")
+        if guard is not None:
+            yield from drop_checkpoint(conv, report, guard)
         report.outcome, report.changed = "converged", True
         if rotation is not None and rotation.proven is not None:
             report.notes.append(rotation.commit())
@@ -240,6 +247,7 @@ def reverting(report: Report, rollback_at: str, minutes: int) -> None:
     )
 
 
+ROLLBACK_TIMER = "show archive config rollback timer"
 _SYSLOG = re.compile(r"^%[A-Z0-9_]+-\d-[A-Z0-9_]+:")  # a log message, not an answer
 
 
@@ -253,27 +261,36 @@ def confirm(
     minutes: int,
     rollback_at: str,
 ) -> Steps[bool]:
-    """`configure confirm`, checked: True when the change is confirmed on the router. IOS
-    answers `%No Rollback Confirmed Change pending` when the timer already fired (B-5)."""
+    """`configure confirm`, checked: True only when the router shows no pending rollback
+    afterwards. IOS's answer alone proves nothing: any `%` answer (a refusal, `%Only user X
+    can confirm`, or `%No Rollback Confirmed Change pending` when the timer already fired,
+    B-5) is not a confirmation, and neither is a silent one that left the timer running.
+    The timer is read in the same round trip as the confirm."""
     try:
-        out = yield from conv.run("configure confirm")
+        out, timer = yield from conv.run_many(["configure confirm", ROLLBACK_TIMER])
     except SessionLost as exc:
         report.errors.append(lost("at configure confirm", exc))
         return (yield from confirm_anew(params, driver, intent, report, minutes, rollback_at))
-    except DeviceError as exc:
-        out = exc.device_words
     refused = [
         line.strip()
         for line in out.splitlines()
         if line.strip().startswith("%") and not _SYSLOG.match(line.strip())
     ]
-    if refused:
+    pending = parse_rollback_timer(timer)
+    if pending is None and not refused:
+        return True
+    if pending is None:
         # Too late: the timer expired (slow steps, or a timer too short) and IOS rolled
         # back; lines typed after that moment stayed, unprotected. Read what is there now.
         return (
             yield from after_expiry(conv, intent, plan, report, f"configure confirm: {refused[0]}")
         )
-    return True
+    # Still pending: the confirm did not take. Undo now rather than leave the router to
+    # roll back behind a report that says the change stands.
+    words = refused[0] if refused else "answered, but the revert timer is still pending"
+    report.errors.append(compose("configure confirm", words))
+    yield from undo(conv, report, True, rollback_at)
+    return False
 
 
 def after_expiry(
@@ -324,11 +341,16 @@ def confirm_anew(
         )
         return False
     try:
-        pending = yield from conv.run("show archive config rollback timer", check=False)
-        if "No Rollback Confirmed Change pending" not in pending:
-            yield from conv.run("configure confirm")
-            report.notes.append("confirmed from a new session after the first one was lost")
-            return True
+        pending = parse_rollback_timer((yield from conv.run(ROLLBACK_TIMER, check=False)))
+        if pending is not None:
+            out, timer = yield from conv.run_many(["configure confirm", ROLLBACK_TIMER])
+            if parse_rollback_timer(timer) is None:
+                report.notes.append("confirmed from a new session after the first one was lost")
+                return True
+            words = one_line_text(out) or "answered, but the revert timer is still pending"
+            report.errors.append(compose("configure confirm (new session)", words))
+            reverting(report, rollback_at, minutes)
+            return False
         now = yield from read_state(conv)
         left = make_plan(now, intent, PlanContext("ssh", params.username), {})
         if left.empty:
@@ -357,8 +379,8 @@ def _after_revert(conv: Dialog, report: Report, archive_sent: list[str]) -> Step
 
 def timer_expired(conv: Dialog) -> Steps[bool]:
     """Whether the revert timer has already fired (asked from configuration mode)."""
-    out = yield from conv.run("do show archive config rollback timer", check=False)
-    return "No Rollback Confirmed Change pending" in out
+    out = yield from conv.run(f"do {ROLLBACK_TIMER}", check=False)
+    return NO_PENDING in out
 
 
 def undo_archive(
@@ -456,7 +478,10 @@ class Checkpoint:
         return f"checkpoint {self.file} (configure replace on a failure){switch}"
 
 
-CHECKPOINT = "ios-ssh-checkpoint"
+# A name of its own per run: the file holds the whole running-config (type 7 passwords
+# are reversible), so it is deleted once the change is settled, and a file some other run
+# left (or planted) under a fixed name is never the one restored.
+CHECKPOINT = "ios-ssh-checkpoint-"
 
 
 def arm_checkpoint(
@@ -465,7 +490,7 @@ def arm_checkpoint(
     """Copy the running-config to the router's own file system, then (opt-in) schedule a
     reload: a lost session leaves the router to boot its startup-config. The save question
     `reload` asks is answered no: saving would keep the change through the reload."""
-    file = f"{capabilities.file_system(state)}{CHECKPOINT}"
+    file = f"{capabilities.file_system(state)}{CHECKPOINT}{secrets.token_hex(4)}"
     yield from conv.dialogue(
         f"copy running-config {file}",
         [("Destination filename", ""), ("over write", ""), ("[confirm]", "")],
@@ -475,6 +500,23 @@ def arm_checkpoint(
             f"reload in {reload_minutes}", [("Save?", "no"), ("Proceed with reload", "")]
         )
     return Checkpoint(file, reload_minutes, clock_in(reload_minutes or 0))
+
+
+def drop_checkpoint(conv: Dialog, report: Report, guard: Checkpoint) -> Steps[None]:
+    """Delete the checkpoint file once the change is settled (kept or restored)."""
+    try:
+        yield from conv.dialogue(
+            f"delete {guard.file}", [("Delete filename", ""), ("[confirm]", "")]
+        )
+    except (DeviceError, SessionLost) as exc:
+        report.notes.append(checkpoint_stays(guard, str(exc)))
+
+
+def checkpoint_stays(guard: Checkpoint, why: str) -> str:
+    return compose(
+        f"the checkpoint {guard.file} stays on the router ({why})",
+        "it holds the running-config: delete it",
+    )
 
 
 def restore_checkpoint(conv: Dialog, report: Report, guard: Checkpoint) -> Steps[None]:
@@ -488,6 +530,7 @@ def restore_checkpoint(conv: Dialog, report: Report, guard: Checkpoint) -> Steps
         report.notes.append(f"reverted: configure replace {guard.file}")
         if guard.reload_minutes:
             yield from conv.run("reload cancel", check=False)
+        yield from drop_checkpoint(conv, report, guard)
     except (DeviceError, SessionLost) as exc:
         if guard.reload_minutes:
             report.outcome = "reverting"

@@ -59,6 +59,8 @@ SCENARIOS: list[tuple[str, dict[str, Any], str]] = [
     ("auth", {"auth": "fail"}, "login"),
     ("reset_after_kex", {"reset_after_kex": True}, "login"),
     ("drop-at-confirm", {"drop": r"^configure confirm"}, "after"),
+    # `configure confirm` refused: the change is still pending, never reported as kept
+    ("reject-at-confirm", {"reject": r"^configure confirm"}, "after"),
 ]
 SCENARIOS_BY_NAME = {s[0]: s for s in SCENARIOS}
 MID_CHANGE = {"change", "after"}  # needs a revert timer to come back exactly
@@ -259,6 +261,7 @@ CAUSE_WORDS = {
     "auth": "refused user",
     "reset_after_kex": "closed the connection",
     "drop-at-confirm": "configure confirm",
+    "reject-at-confirm": "configure confirm",
 }
 
 

@@ -6,6 +6,7 @@ says which protection was in force."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -49,11 +50,30 @@ def test_a_checkpoint_protects_and_the_report_says_so(lab: Lab) -> None:
     device = lab.routers["r1"].device
     report = ios_ssh.apply(_device(lab), SMALL, live=False, checkpoint=True)
     assert report.outcome == "converged" and report.ok, report.text()
-    assert report.protection == (
-        "checkpoint disk0:ios-ssh-checkpoint (configure replace on a failure)"
-    )
+    file = _checkpoint(report.protection)
+    assert report.protection == f"checkpoint {file} (configure replace on a failure)"
     assert "ip ssh time-out 45" in device.running_body()
-    assert (device.flash_path("disk0:ios-ssh-checkpoint")).is_file()  # type: ignore[union-attr]
+    # the copy holds the whole running-config: gone once the change is settled
+    assert not device.flash_path(file).is_file()  # type: ignore[union-attr]
+
+
+def _checkpoint(protection: str) -> str:
+    """The run's own checkpoint file: a fresh name each run, never a fixed one."""
+    match = re.search(r"(disk0:ios-ssh-checkpoint-[0-9a-f]{8})\b", protection)
+    assert match, protection
+    return match[1]
+
+
+def test_each_run_has_its_own_checkpoint_name(lab: Lab) -> None:
+    device = lab.routers["r1"].device
+    device.faults["reject"] = r"^ip ssh time-out"
+    names = set()
+    for _ in range(2):
+        report = ios_ssh.apply(_device(lab), SMALL, live=False, checkpoint=True)
+        assert report.outcome == "reverted", report.text()
+        names.add(_checkpoint(report.protection))
+        assert not device.flash_path(_checkpoint(report.protection)).is_file()  # type: ignore[union-attr]
+    assert len(names) == 2
 
 
 def test_a_refused_line_is_undone_by_configure_replace(lab: Lab) -> None:
@@ -62,7 +82,7 @@ def test_a_refused_line_is_undone_by_configure_replace(lab: Lab) -> None:
     device.faults["reject"] = r"^ip ssh time-out"
     report = ios_ssh.apply(_device(lab), SMALL, live=False, checkpoint=True)
     assert report.outcome == "reverted" and not report.changed, report.text()
-    assert report.revert == "configure replace disk0:ios-ssh-checkpoint force"
+    assert report.revert == f"configure replace {_checkpoint(report.protection)} force"
     assert device.running_body() == before  # `ip ssh version 2`, sent first, is gone again
 
 

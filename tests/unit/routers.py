@@ -152,6 +152,13 @@ class Router:
                 f"Directory of {DIRECTORY[self.family]}/\n\n"
                 "    1  -rw-    12345678  Nov 3 2026 10:00:00 +00:00  image.bin"
             ),
+            # 12.2(18)SXF7 has no revert timer, so no such command (ios-behaviour.md 8)
+            "show archive config rollback timer": (
+                "show archive config rollback timer\n                             ^\n"
+                "% Invalid input detected at '^' marker."
+                if self.family == "ios12.2sx"
+                else "%No Rollback Confirmed Change pending"
+            ),
         }
 
     def state(self) -> DeviceState:

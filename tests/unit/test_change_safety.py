@@ -105,8 +105,18 @@ def test_b4_archive_lines_are_removed_again_when_the_timer_is_refused() -> None:
     assert "archive lines removed again: the revert timer was refused" in report.notes
 
 
-def _confirm_with(reply: str, monkeypatch: pytest.MonkeyPatch) -> tuple[bool, list[str]]:
-    """`_confirm` over one recorded answer; what it hands on when the timer had fired."""
+NO_PENDING = "%No Rollback Confirmed Change pending\nr1#"
+PENDING = (
+    "Time configured(or reset): 10:16:19 UTC Tue Nov 24 2026\nTimer value: 5 min\n"
+    "Timer type: absolute\nUser: admin\nr1#"
+)
+
+
+def _confirm_with(
+    reply: str, monkeypatch: pytest.MonkeyPatch, timer: str = NO_PENDING, *after: tuple[str, str]
+) -> tuple[bool, list[str]]:
+    """`_confirm` over one recorded answer and the timer read in the same round trip; what
+    it hands on when the timer had fired."""
     from ios_ssh.flow import change as flow_change
 
     handed: list[str] = []
@@ -117,12 +127,14 @@ def _confirm_with(reply: str, monkeypatch: pytest.MonkeyPatch) -> tuple[bool, li
         yield  # a flow step: a generator that asks for nothing
 
     monkeypatch.setattr(flow_change, "after_expiry", after_expiry)
-    conv = Conversation(Replay([("configure confirm", reply)]))
+    script = [("configure confirm", reply), ("show archive config rollback timer", timer)]
+    conv = Conversation(Replay(script + list(after)))
     intent = SshIntent.from_dict({})
+    report = Report("r1")
     took = run_sync(
-        confirm(conv.dialog, PARAMS, "netmiko", intent, None, Report("r1"), 5, "12:00 UTC")  # type: ignore[arg-type]
+        confirm(conv.dialog, PARAMS, "netmiko", intent, None, report, 5, "12:00 UTC")  # type: ignore[arg-type]
     )
-    return took, handed
+    return took, handed + report.errors + [f"{report.outcome}: {report.revert}"] * (not took)
 
 
 def test_b5_an_expired_timer_at_confirm_is_read_back_not_taken_for_success(
@@ -130,7 +142,41 @@ def test_b5_an_expired_timer_at_confirm_is_read_back_not_taken_for_success(
 ) -> None:
     took, handed = _confirm_with("%No Rollback Confirmed Change pending\nr1#", monkeypatch)
     assert not took
-    assert handed == ["configure confirm: %No Rollback Confirmed Change pending"]
+    assert handed[0] == "configure confirm: %No Rollback Confirmed Change pending"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        f"configure confirm\n          ^\n{INVALID}r1#",
+        "%Only user ops can confirm the Rollback Confirmed Change\nr1#",
+        "r1#",  # answered nothing, yet the timer still runs: not a confirmation either
+    ],
+)
+def test_issue_20_a_confirm_that_left_the_timer_pending_is_undone_not_converged(
+    reply: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    took, said = _confirm_with(
+        reply, monkeypatch, PENDING, ("configure revert now", "Rollback Done\nr1#")
+    )
+    assert not took
+    assert said[0].startswith("configure confirm: ") and said[-1] == (
+        "reverted: configure revert now"
+    ), said
+
+
+def test_issue_20_a_confirm_not_taken_and_no_revert_now_is_reverting_with_the_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    took, said = _confirm_with(
+        f"configure confirm\n          ^\n{INVALID}r1#",
+        monkeypatch,
+        PENDING,
+        ("configure revert now", f"configure revert now\n          ^\n{INVALID}r1#"),
+    )
+    assert not took and said[-1] == (
+        "reverting: the router's revert timer rolls back at about 12:00 UTC"
+    ), said
 
 
 def test_b5_a_confirm_that_took_is_not_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
