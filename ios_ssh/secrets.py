@@ -10,6 +10,7 @@ from .errors import IntentError
 from .intent import SshIntent, cli_text_problem
 
 _TYPED = re.compile(r"^\d+\s")
+_TYPE7 = re.compile(r"^[0-9]{2}(?:[0-9A-Fa-f]{2})+$")
 
 
 def secret_key(env: str | None, username: str) -> str:
@@ -33,6 +34,17 @@ def secret_value_problem(value: str) -> str | None:
     return None
 
 
+def server_keys(intent: SshIntent) -> list[tuple[str, list]]:
+    """The intent's AAA servers by field name: where their keys come from."""
+    aaa = intent.aaa
+    if aaa is None:
+        return []
+    return [
+        ("tacacs_servers", list(aaa.tacacs_servers)),
+        ("radius_servers", list(aaa.radius_servers)),
+    ]
+
+
 def _source(name: str) -> str:
     return f"for {name[5:]!r}" if name.startswith("user:") else f"${name}"
 
@@ -51,10 +63,19 @@ def resolve_secrets(intent: SshIntent, given: Mapping[str, str] | None = None) -
         for i, line in enumerate(intent.lines)
         if line.password_env
     ]
+    typed7: set[str] = set()
+    for kind, servers in server_keys(intent):
+        for i, server in enumerate(servers):
+            if server.key_env:
+                wanted.append((f"aaa.{kind}[{i}].key_env", server.key_env))
+                if server.key_type == 7:
+                    typed7.add(server.key_env)
     for field, name in wanted:
         value = source.get(name) or (os.environ.get(name) if given is not None else None)
         if value:
             problem = secret_value_problem(value)
+            if problem is None and name in typed7 and not _TYPE7.match(value):
+                problem = "is not an IOS type 7 string (key_type: 7): two digits, then hex"
             if problem:  # the value itself is never shown
                 problems.append(f"{field}: the secret from {_source(name)} {problem}")
                 continue
