@@ -325,13 +325,16 @@ Ipv4 = Annotated[str, AfterValidator(_ipv4)]
 UdpTcpPort = Annotated[int, _in_range(1, 65535)]
 
 
-class _ServerKey(_Model):
-    """The shared key: from an environment variable, never inline, never shown."""
+def _key_env() -> Any:
+    return Field(None, description="environment variable holding the shared key (never shown)")
 
-    key_env: EnvName | None = Field(
-        None, description="environment variable holding the shared key (never shown)"
-    )
-    key_type: Literal[0, 7] = Field(0, description=_KEY_TYPE_DOC)
+
+def _key_type() -> Any:
+    return Field(0, description=_KEY_TYPE_DOC)
+
+
+class _ServerKey(_Model):
+    """A server's shared key comes from an environment variable: never inline, never shown."""
 
     @model_validator(mode="before")
     @classmethod
@@ -351,6 +354,8 @@ class TacacsServerIntent(_ServerKey):
     name: Word = Field(description="server name (tacacs server NAME)")
     address: Ipv4 = Field(description="address ipv4")
     port: UdpTcpPort | None = Field(None, description="TCP port; IOS default 49")
+    key_env: EnvName | None = _key_env()
+    key_type: Literal[0, 7] = _key_type()
 
 
 class RadiusServerIntent(_ServerKey):
@@ -360,6 +365,8 @@ class RadiusServerIntent(_ServerKey):
     address: Ipv4 = Field(description="address ipv4")
     auth_port: UdpTcpPort = Field(1812, description="UDP authentication port")
     acct_port: UdpTcpPort = Field(1813, description="UDP accounting port")
+    key_env: EnvName | None = _key_env()
+    key_type: Literal[0, 7] = _key_type()
 
 
 class ServerGroupIntent(_Model):
@@ -598,7 +605,9 @@ class SshIntent(_Model):
     domain_name: str | None = Field(None, description="ip domain-name; needed for unlabelled keys")
     rsa: RsaIntent | None = Field(None, description="crypto key generate rsa")
     ssh: SshServerIntent = Field(default_factory=SshServerIntent, description="ip ssh settings")
-    aaa: AaaIntent | None = Field(None, description="aaa new-model and method lists")
+    aaa: AaaIntent | None = Field(
+        None, description="aaa new-model, TACACS+/RADIUS servers and groups, method lists"
+    )
     users: list[UserIntent] = Field(default_factory=list, description="local users")
     scp: ScpIntent = Field(default_factory=ScpIntent, description="ip scp server enable")
     lines: list[LineIntent] = Field(default_factory=list, description="line blocks")
