@@ -189,3 +189,27 @@ def test_4_one_intent_sets_group_tacacs_local_with_its_server(
     assert "tacacs server TAC1\n address ipv4 127.0.0.1\n key 7 " in running
     assert "aaa authentication login default group tacacs+ local" in running
     assert TACACS_KEY not in running
+
+
+def test_the_tacacs_directory_file_and_the_aaa_down_fault_are_checked(tmp_path: Path) -> None:
+    from ios_ssh.lab import faults
+    from ios_ssh.lab.remote_aaa import load_tacacs_users
+
+    good = tmp_path / "users.yaml"
+    good.write_text("ops: {password: Ops-1, privilege: 15}\nro: {password: Ro-1}\n")
+    assert load_tacacs_users(good) == {
+        "ops": TacacsUser("Ops-1", 15),
+        "ro": TacacsUser("Ro-1", 1),
+    }
+    for text, why in (
+        ("ops: {password: 5}\n", "needs password"),
+        ("ops: {password: x, privilege: 16}\n", "0 to 15"),
+        ("ops: {password: x, secret: y}\n", "unknown field 'secret'"),
+    ):
+        bad = tmp_path / "bad.yaml"
+        bad.write_text(text)
+        with pytest.raises((TypeError, ValueError), match=why):
+            load_tacacs_users(bad)
+    faults.check("r1", {"aaa_down": True})
+    with pytest.raises(ValueError, match="aaa_down: true or false"):
+        faults.check("r1", {"aaa_down": "yes"})

@@ -202,3 +202,21 @@ def test_server_blocks_parse_as_ios_prints_them_and_keys_are_not_kept() -> None:
     }
     assert aaa["server_hosts"]["tacacs+"] == ["10.1.1.1"]
     assert "Clear-Text-Key" not in repr(aaa) and "070C285F4D06" not in repr(aaa)
+
+
+def test_a_server_key_is_masked_in_every_form_the_router_may_print() -> None:
+    from ios_ssh import redact
+    from ios_ssh.secrets import resolve_secrets
+
+    intent = SshIntent.from_dict(
+        {
+            "aaa": {
+                "new_model": True,
+                "tacacs_servers": [{"name": "T1", "address": "192.0.2.10", "key_env": "TK"}],
+            }
+        }
+    )
+    resolve_secrets(intent, {"TK": "cisco"})
+    # `cisco` as IOS's type 7 with seed 08 (a well-known public example)
+    shown = "tacacs server T1\n address ipv4 192.0.2.10\n key 7 0822455D0A16"
+    assert redact.redact(shown).endswith(" key 7 ***")
