@@ -59,6 +59,8 @@ SCENARIOS: list[tuple[str, dict[str, Any], str]] = [
     ("auth", {"auth": "fail"}, "login"),
     ("reset_after_kex", {"reset_after_kex": True}, "login"),
     ("drop-at-confirm", {"drop": r"^configure confirm"}, "after"),
+    # baseline routers log in locally (no aaa new-model): servers down change nothing
+    ("aaa_down", {"aaa_down": True}, "none"),
 ]
 SCENARIOS_BY_NAME = {s[0]: s for s in SCENARIOS}
 MID_CHANGE = {"change", "after"}  # needs a revert timer to come back exactly
