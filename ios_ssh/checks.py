@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .aaa_servers import server_checks
 from .capabilities import fit
 from .intent import SshIntent
+from .login_path import login_local_under_aaa
 from .report import Check
 from .state import DeviceState, KeyInfo
 
@@ -136,6 +138,7 @@ def _checks(state: DeviceState, intent: SshIntent) -> Iterator[Check]:
         aaa = cfg["aaa"]
         if intent.aaa.new_model:
             yield _eq("aaa new-model", True, aaa["new_model"], "running-config")
+        yield from server_checks(aaa, intent.aaa)
         for name, methods in intent.aaa.authentication_login.items():
             yield _eq(
                 f"aaa authentication login {name}",
@@ -186,7 +189,10 @@ def _line_checks(state: DeviceState, intent: SshIntent) -> Iterator[Check]:
             yield _eq(
                 f"{name} transport input", line.transport_input, block["transport_input"], where
             )
-        if line.login is not None:
+        under_aaa = login_local_under_aaa(state.config, intent, line)
+        if under_aaa:  # IOS ignores `login local` there: the method list is the login
+            yield Check(f"{name} login", True, "local", "aaa method list", under_aaa)
+        elif line.login is not None:
             yield _eq(f"{name} login", line.login, block["login"], where)
         if line.login_authentication is not None:
             yield _eq(

@@ -304,8 +304,101 @@ def _check_methods(value: dict[str, list[str]]) -> dict[str, list[str]]:
     return value
 
 
+_KEY_TYPE_DOC = (
+    "0: the variable holds the key in clear text (sent as `key 0 ...`); 7: it holds the "
+    "key's IOS type 7 form (sent as `key 7 ...`). The router shows it as `key 7 ...` "
+    "under service password-encryption."
+)
+
+
+def _ipv4(value: str) -> str:
+    try:
+        ipaddress.IPv4Address(value)
+    except ValueError:
+        raise PydanticCustomError(
+            "bad_server", "'{v}' is not an IPv4 address (address ipv4)", {"v": value}
+        ) from None
+    return value
+
+
+Ipv4 = Annotated[str, AfterValidator(_ipv4)]
+UdpTcpPort = Annotated[int, _in_range(1, 65535)]
+
+
+def _key_env() -> Any:
+    return Field(None, description="environment variable holding the shared key (never shown)")
+
+
+def _key_type() -> Any:
+    return Field(0, description=_KEY_TYPE_DOC)
+
+
+class _ServerKey(_Model):
+    """A server's shared key comes from an environment variable: never inline, never shown."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_inline_key(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "key" in data:
+            raise PydanticCustomError(
+                "inline_secret",
+                "key: inline keys are not allowed; name an environment variable in key_env",
+                {},
+            )
+        return data
+
+
+class TacacsServerIntent(_ServerKey):
+    """`tacacs server NAME` / ` address ipv4 A` / ` port P` / ` key ...`."""
+
+    name: Word = Field(description="server name (tacacs server NAME)")
+    address: Ipv4 = Field(description="address ipv4")
+    port: UdpTcpPort | None = Field(None, description="TCP port; IOS default 49")
+    key_env: EnvName | None = _key_env()
+    key_type: Literal[0, 7] = _key_type()
+
+
+class RadiusServerIntent(_ServerKey):
+    """`radius server NAME` / ` address ipv4 A auth-port P acct-port Q` / ` key ...`."""
+
+    name: Word = Field(description="server name (radius server NAME)")
+    address: Ipv4 = Field(description="address ipv4")
+    auth_port: UdpTcpPort = Field(1812, description="UDP authentication port")
+    acct_port: UdpTcpPort = Field(1813, description="UDP accounting port")
+    key_env: EnvName | None = _key_env()
+    key_type: Literal[0, 7] = _key_type()
+
+
+class ServerGroupIntent(_Model):
+    """`aaa group server tacacs+|radius NAME` / ` server name X` (named in `group NAME`)."""
+
+    name: Word = Field(description="group name, used as `group NAME` in method lists")
+    type: Literal["tacacs+", "radius"] = Field(description="tacacs+ or radius")
+    servers: list[Word] = Field(
+        min_length=1, description="server names, in the order IOS asks them"
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _not_builtin(cls, value: str) -> str:
+        if value in ("tacacs+", "radius", "ldap"):
+            raise PydanticCustomError(
+                "bad_list", "'{n}' is IOS's own group; name the group otherwise", {"n": value}
+            )
+        return value
+
+
 class AaaIntent(_Model):
     new_model: bool = Field(False, description="aaa new-model")
+    tacacs_servers: list[TacacsServerIntent] = Field(
+        default_factory=list, description="tacacs server blocks (asked by group tacacs+)"
+    )
+    radius_servers: list[RadiusServerIntent] = Field(
+        default_factory=list, description="radius server blocks (asked by group radius)"
+    )
+    server_groups: list[ServerGroupIntent] = Field(
+        default_factory=list, description="aaa group server blocks (asked by group NAME)"
+    )
     authentication_login: dict[str, list[str]] = Field(
         default_factory=dict, description="list name: methods (local, group tacacs+, ...)"
     )
@@ -324,7 +417,42 @@ class AaaIntent(_Model):
             raise PydanticCustomError(
                 "aaa", "method lists need new_model: true (aaa new-model)", {}
             )
+        if (self.tacacs_servers or self.radius_servers or self.server_groups) and not (
+            self.new_model
+        ):
+            raise PydanticCustomError(
+                "aaa", "servers and server groups need new_model: true (aaa new-model)", {}
+            )
+        problems = _server_problems(self)
+        if problems:
+            raise PydanticCustomError("aaa", "; ".join(problems), {})
         return self
+
+
+def _server_problems(aaa: AaaIntent) -> list[str]:
+    """Names given twice, and groups naming servers the intent does not declare."""
+    problems: list[str] = []
+    declared = {
+        "tacacs+": [s.name for s in aaa.tacacs_servers],
+        "radius": [s.name for s in aaa.radius_servers],
+    }
+    for field, names in (
+        ("tacacs_servers", declared["tacacs+"]),
+        ("radius_servers", declared["radius"]),
+        ("server_groups", [g.name for g in aaa.server_groups]),
+    ):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            problems.append(f"aaa.{field}: {', '.join(map(repr, twice))} appears more than once")
+    for index, group in enumerate(aaa.server_groups):
+        field = "tacacs_servers" if group.type == "tacacs+" else "radius_servers"
+        for server in group.servers:
+            if server not in declared[group.type]:
+                problems.append(
+                    f"aaa.server_groups[{index}] ({group.name}): server {server!r} is not in "
+                    f"aaa.{field}"
+                )
+    return problems
 
 
 class UserIntent(_Model):
@@ -477,7 +605,9 @@ class SshIntent(_Model):
     domain_name: str | None = Field(None, description="ip domain-name; needed for unlabelled keys")
     rsa: RsaIntent | None = Field(None, description="crypto key generate rsa")
     ssh: SshServerIntent = Field(default_factory=SshServerIntent, description="ip ssh settings")
-    aaa: AaaIntent | None = Field(None, description="aaa new-model and method lists")
+    aaa: AaaIntent | None = Field(
+        None, description="aaa new-model, TACACS+/RADIUS servers and groups, method lists"
+    )
     users: list[UserIntent] = Field(default_factory=list, description="local users")
     scp: ScpIntent = Field(default_factory=ScpIntent, description="ip scp server enable")
     lines: list[LineIntent] = Field(default_factory=list, description="line blocks")

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from . import login_path
+from .aaa_servers import server_lines
 from .capabilities import configured_version, file_system, fit
 from .intent import LineIntent, SshIntent
 from .render import ConfigLine, key_string_lines, keygen_command, plain, render_line, secret_line
@@ -143,6 +145,8 @@ def make_plan(
         have = cfg["aaa"]
         if intent.aaa.new_model and not have["new_model"]:
             aaa_lines.append(plain("aaa new-model"))
+        # servers and groups before the method lists that name them (aaa_servers.py)
+        aaa_lines += server_lines(have, intent.aaa, secrets, plan.notes)
         for table, word in (
             ("authentication_login", "authentication login"),
             ("authorization_exec", "authorization exec"),
@@ -150,7 +154,7 @@ def make_plan(
             for name, methods in getattr(intent.aaa, table).items():
                 if have[table].get(name) != methods:
                     aaa_lines.append(plain(f"aaa {word} {name} {' '.join(methods)}"))
-    add("aaa", "AAA new-model and method lists", aaa_lines)
+    add("aaa", "AAA new-model, servers and method lists", aaa_lines)
 
     # 4. keys
     keygen = _keygen_needed(state, intent, hostname, domain)
@@ -201,6 +205,10 @@ def make_plan(
 
     # 9. lines
     for line in intent.lines:
+        under_aaa = login_path.login_local_under_aaa(cfg, intent, line)
+        if under_aaa:  # IOS ignores `login local` under aaa new-model
+            plan.notes.append(under_aaa)
+            line = line.model_copy(update={"login": None})
         delta = _line_delta(cfg, line)
         if delta is not None:
             add("lines", f"line {line.ios_name}", render_line(delta, secrets))
@@ -397,23 +405,10 @@ def _refusals(state: DeviceState, intent: SshIntent, context: PlanContext, plan:
                 out.append(
                     f"{where}: access-class {line.access_class_in} names an ACL the router does not have"
                 )
-    final_new_model = (intent.aaa.new_model if intent.aaa else False) or cfg["aaa"]["new_model"]
-    if final_new_model:
-        lists = dict(cfg["aaa"]["authentication_login"])
-        if intent.aaa:
-            lists.update(intent.aaa.authentication_login)
-        default = lists.get("default", ["local"])
-        known_users = {u["name"] for u in cfg["users"]} | {u.name for u in intent.users}
-        if not {"local", "local-case"} & set(default):
-            out.append(
-                f"aaa new-model with 'aaa authentication login default {' '.join(default)}' has no "
-                "local fallback: a server outage would lock every login out"
-            )
-        elif context.username and context.username not in known_users:
-            out.append(
-                f"aaa new-model with local login, but user {context.username!r} (this session's) "
-                "is not a local user: add it to users"
-            )
+    # how the operator logs in: judged only when the plan changes it (login_path.py)
+    judged = login_path.judge(state, intent, plan, context.username, context.transport)
+    out += judged.refusals
+    plan.notes += judged.notes
     final_version = (
         intent.ssh.version if intent.ssh.version is not None else configured_version(state)
     )

@@ -82,7 +82,7 @@ def render_config(intent: SshIntent, secrets: Mapping[str, str] | None = None) -
                 secrets,
             )
         )
-    out.extend(_aaa_lines(intent))
+    out.extend(_aaa_lines(intent, secrets))
     keygen = keygen_command(intent)
     if keygen:
         out.append(plain(keygen, "keygen"))
@@ -107,11 +107,14 @@ def render_config(intent: SshIntent, secrets: Mapping[str, str] | None = None) -
     return out
 
 
-def _aaa_lines(intent: SshIntent) -> list[ConfigLine]:
+def _aaa_lines(intent: SshIntent, secrets: Mapping[str, str] | None = None) -> list[ConfigLine]:
+    from .aaa_servers import server_lines  # it builds on this module's ConfigLine
+
     aaa = intent.aaa
     if aaa is None or not aaa.new_model:
         return []
     out = [plain("aaa new-model")]
+    out += server_lines({}, aaa, secrets, [])
     for name, methods in aaa.authentication_login.items():
         out.append(plain(f"aaa authentication login {name} {' '.join(methods)}"))
     for name, methods in aaa.authorization_exec.items():

@@ -60,7 +60,18 @@ def _empty_state() -> dict[str, Any]:
             "pubkey_users": [],
             "pubkey_servers": [],
         },
-        "aaa": {"new_model": False, "authentication_login": {}, "authorization_exec": {}},
+        "aaa": {
+            "new_model": False,
+            "authentication_login": {},
+            "authorization_exec": {},
+            # `tacacs server NAME` / `radius server NAME` blocks, `aaa group server` blocks,
+            # and the older one-line `tacacs-server host A` / `radius-server host A` forms.
+            # A key is recorded by its type only ("7", "0", "6"), never its value.
+            "tacacs_servers": {},
+            "radius_servers": {},
+            "server_groups": {},
+            "server_hosts": {"tacacs+": [], "radius": []},
+        },
         "users": [],
         "enable_secret": False,
         "scp_server": False,
@@ -97,6 +108,15 @@ def _apply_top(state: dict[str, Any], node: Node, words: list[str]) -> bool:
         state["aaa"]["authentication_login"][words[3]] = _methods(words[4:])
     elif text.startswith("aaa authorization exec ") and len(words) >= 5:
         state["aaa"]["authorization_exec"][words[3]] = _methods(words[4:])
+    elif words[:2] in (["tacacs", "server"], ["radius", "server"]) and len(words) == 3:
+        table = "tacacs_servers" if words[0] == "tacacs" else "radius_servers"
+        state["aaa"][table][words[2]] = _aaa_server(node)
+    elif words[:3] == ["aaa", "group", "server"] and len(words) == 5:
+        state["aaa"]["server_groups"][words[4]] = _server_group(node, words[3])
+    elif words[0] in ("tacacs-server", "radius-server") and words[1:2] == ["host"]:
+        kind = "tacacs+" if words[0] == "tacacs-server" else "radius"
+        if len(words) >= 3:
+            state["aaa"]["server_hosts"][kind].append(words[2])
     elif words[0] == "username" and len(words) >= 2:
         state["users"].append(_user(words))
     elif text.startswith(("enable secret", "enable password")):
@@ -122,6 +142,42 @@ def _methods(words: list[str]) -> list[str]:
             methods.append(words[i])
             i += 1
     return methods
+
+
+def _aaa_server(node: Node) -> dict[str, Any]:
+    """A `tacacs server` / `radius server` block: address, ports, and the key's type."""
+    server: dict[str, Any] = {
+        "address": "",
+        "port": None,
+        "auth_port": None,
+        "acct_port": None,
+        "key_type": "",
+    }
+    for child in node.children:
+        words = child.text.split()
+        if words[:2] == ["address", "ipv4"] and len(words) >= 3:
+            server["address"] = words[2]
+            rest = words[3:]
+            for name, value in zip(rest[::2], rest[1::2], strict=False):
+                if name in ("auth-port", "acct-port") and value.isdigit():
+                    server[name.replace("-", "_")] = int(value)
+        elif words[:1] == ["port"] and len(words) == 2 and words[1].isdigit():
+            server["port"] = int(words[1])
+        elif words[:1] == ["key"] and len(words) >= 2:
+            # `key 7 0822...`, `key 0 text`, or `key text`: only the type is kept
+            server["key_type"] = words[1] if len(words) >= 3 and words[1].isdigit() else "0"
+    return server
+
+
+def _server_group(node: Node, kind: str) -> dict[str, Any]:
+    servers = []
+    for child in node.children:
+        words = child.text.split()
+        if words[:2] == ["server", "name"] and len(words) == 3:
+            servers.append(words[2])
+        elif words[:1] == ["server"] and len(words) >= 2:  # `server 10.1.1.1` (older form)
+            servers.append(words[1])
+    return {"kind": kind, "servers": servers}
 
 
 def _user(words: list[str]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from rich.console import Console
 
 from ..errors import IntentError
 from ..intent import SshIntent
-from ..secrets import secret_key, secret_value_problem
+from ..secrets import secret_key, secret_value_problem, server_keys
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -114,6 +114,7 @@ def ask_secrets(intent: SshIntent) -> dict[str, str]:
     found: dict[str, str] = {}
     wanted = [secret_key(u.secret_env, u.name) for u in intent.users]
     wanted += [line.password_env for line in intent.lines if line.password_env]
+    wanted += [s.key_env for _, servers in server_keys(intent) for s in servers if s.key_env]
     for name in wanted:
         value = os.environ.get(name)
         if not value and sys.stdin.isatty():

@@ -4,7 +4,8 @@ Prints `NAME 127.0.0.1:SSH_PORT telnet=127.0.0.1:TELNET_PORT image=IMAGE[ faults
 per router, then `ready` (after writing `--known-hosts FILE`, when given). With `--port P`,
 SSH ports are P..P+N-1 and telnet ports P+N..P+2N-1; `--port 0` picks free ones.
 `--image`, `--latency-ms`, `--keygen-seconds` and `--faults` set each router's family and
-operating conditions (README, "Images, latency and faults").
+operating conditions (README, "Images, latency and faults"); `--tacacs-users` is the
+TACACS+ directory every router asks (remote_aaa.py; RADIUS goes to a real server).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import random
 import signal
 from pathlib import Path
 
-from . import faults, loops
+from . import faults, loops, remote_aaa
 from .images import DEFAULT_IMAGE, IMAGES
 from .keypool import KeyPool
 from .latency import Latency
@@ -40,8 +41,10 @@ async def _serve(args: argparse.Namespace) -> None:
         )
         for spec in specs
     }
+    directory = remote_aaa.load_tacacs_users(args.tacacs_users) if args.tacacs_users else None
     for name, device in devices.items():
         device.faults = faults.for_router(name, fault_map, args.seed)
+        device.tacacs_users = directory  # one TACACS+ directory for the whole lab
     cable(specs, devices)  # console servers' lines lead to the other routers' consoles
     routers = []
     for index, spec in enumerate(specs):
@@ -130,6 +133,12 @@ def main(argv: list[str] | None = None) -> None:
         help="seconds an RSA key generation takes, or 'realistic' (the image's figure)",
     )
     serve.add_argument("--faults", type=Path, help="YAML or JSON map: router name -> faults")
+    serve.add_argument(
+        "--tacacs-users",
+        type=Path,
+        help="YAML map name -> {password, privilege}: the (simulated) TACACS+ server that "
+        "answers every router whose login list names a TACACS+ group",
+    )
     serve.add_argument("--seed", type=int, default=0, help="seed for fault rates and jitter")
     serve.add_argument(
         "--known-hosts",
@@ -139,7 +148,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     try:
         loops.run(_serve(args))
-    except (ValueError, TypeError) as exc:  # a bad faults file: say what, not a traceback
+    except (ValueError, TypeError) as exc:  # a bad faults or users file: say what
         parser.error(str(exc))
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import time
 
-from .config import Archive, SshPort, User
+from .config import AaaServer, Archive, ServerGroup, SshPort, User
 from .device import RsaKey
 from .ioshash import is_type9, type7, type9, untype7
 
+_EXITS = [("end", "end"), ("exit", "exit_mode"), ("do LINE", "do")]
+GROUP_KINDS = ("tacacs+", "radius")
 AAA_METHODS = ("local", "local-case", "enable", "line", "none", "if-authenticated", "krb5")
 
 SPECS = {
@@ -60,6 +62,12 @@ SPECS = {
         ("no aaa authentication login WORD", "no_aaa_login"),
         ("aaa authorization exec WORD LINE", "aaa_exec"),
         ("no aaa authorization exec WORD", "no_aaa_exec"),
+        ("aaa group server WORD WORD", "aaa_group"),
+        ("no aaa group server WORD WORD", "no_aaa_group"),
+        ("tacacs server WORD", "tacacs_server"),
+        ("no tacacs server WORD", "no_tacacs_server"),
+        ("radius server WORD", "radius_server"),
+        ("no radius server WORD", "no_radius_server"),
         ("ip scp server enable", "scp_on"),
         ("no ip scp server enable", "scp_off"),
         ("archive", "archive"),
@@ -75,7 +83,37 @@ SPECS = {
         ("end", "end"),
         ("exit", "exit_mode"),
         ("do LINE", "do"),
-    ]
+    ],
+    # `tacacs server NAME`, `radius server NAME` and `aaa group server KIND NAME` blocks
+    # (IOS 15 / IOS-XE named-server form; prompts as IOS prints them).
+    "config-server-tacacs": [
+        ("address ipv4 WORD", "server_address"),
+        ("no address ipv4", "server_no_address"),
+        ("port <1-65535>", "server_port"),
+        ("no port", "server_port"),
+        ("key LINE", "server_key"),
+        ("no key", "server_no_key"),
+        *_EXITS,
+    ],
+    "config-radius-server": [
+        ("address ipv4 WORD", "server_address"),
+        ("address ipv4 WORD auth-port <0-65535>", "server_address"),
+        ("address ipv4 WORD auth-port <0-65535> acct-port <0-65535>", "server_address"),
+        ("no address ipv4", "server_no_address"),
+        ("key LINE", "server_key"),
+        ("no key", "server_no_key"),
+        *_EXITS,
+    ],
+    "config-sg-tacacs+": [
+        ("server name WORD", "group_server"),
+        ("no server name WORD", "group_no_server"),
+        *_EXITS,
+    ],
+    "config-sg-radius": [
+        ("server name WORD", "group_server"),
+        ("no server name WORD", "group_no_server"),
+        *_EXITS,
+    ],
 }
 
 
@@ -374,6 +412,7 @@ class ConfigCommands:
         config.aaa_new_model = False
         config.aaa_login.clear()
         config.aaa_exec.clear()
+        config.server_groups.clear()
         return ""
 
     def _aaa_list(self, args: list, table: str) -> str:
@@ -430,3 +469,96 @@ class ConfigCommands:
         entry = f"{args[0]} {args[1]}"
         self.device.config.snmp_hosts = [h for h in self.device.config.snmp_hosts if h != entry]
         return ""
+
+    # -- AAA servers and server groups -----------------------------------------------------
+    def _server_block(self, table: str, name: str, mode: str) -> str:
+        getattr(self.device.config, table).setdefault(name, AaaServer())
+        self.aaa_entry = (table, name)
+        self.enter(mode)
+        return ""
+
+    def _tacacs_server(self, args: list) -> str:
+        return self._server_block("tacacs_servers", args[0], "config-server-tacacs")
+
+    def _radius_server(self, args: list) -> str:
+        return self._server_block("radius_servers", args[0], "config-radius-server")
+
+    def _no_tacacs_server(self, args: list) -> str:
+        self.device.config.tacacs_servers.pop(args[0], None)
+        return ""
+
+    def _no_radius_server(self, args: list) -> str:
+        self.device.config.radius_servers.pop(args[0], None)
+        return ""
+
+    def _server(self) -> AaaServer:
+        table, name = self.aaa_entry
+        return getattr(self.device.config, table).setdefault(name, AaaServer())
+
+    def _server_address(self, args: list) -> str:
+        if not _ipv4(args[0]):
+            return self.caret(self.current_line, args[0])
+        server = self._server()
+        server.address = args[0]
+        if self.aaa_entry[0] == "radius_servers":
+            server.auth_port = args[1] if len(args) > 1 else 1812
+            server.acct_port = args[2] if len(args) > 2 else 1813
+        return ""
+
+    def _server_no_address(self, args: list) -> str:
+        self._server().address = ""
+        return ""
+
+    def _server_port(self, args: list) -> str:
+        self._server().port = args[0] if args and args[0] != 49 else None
+        return ""
+
+    def _server_key(self, args: list) -> str:
+        kind, _, value = self._typed(args[0])
+        if kind == "0":
+            self._server().key7 = type7(value)
+        elif kind == "7" and untype7(value) is not None:
+            self._server().key7 = value
+        else:
+            return self.caret(self.current_line, args[0].split()[0])
+        return ""
+
+    def _server_no_key(self, args: list) -> str:
+        self._server().key7 = ""
+        return ""
+
+    def _aaa_group(self, args: list) -> str:
+        config = self.device.config
+        if not config.aaa_new_model:
+            return self.caret(self.current_line, self.current_line.split()[1])
+        kind, name = args[0].lower(), args[1]
+        if kind not in GROUP_KINDS:
+            return self.caret(self.current_line, args[0])
+        group = config.server_groups.get(name)
+        if group is not None and group.kind != kind:
+            return f"% Server group {name} is already defined as {group.kind}"  # [U] wording
+        config.server_groups.setdefault(name, ServerGroup(kind))
+        self.aaa_entry = ("server_groups", name)
+        self.enter(f"config-sg-{kind}")
+        return ""
+
+    def _no_aaa_group(self, args: list) -> str:
+        self.device.config.server_groups.pop(args[1], None)
+        return ""
+
+    def _group_server(self, args: list) -> str:
+        group = self.device.config.server_groups[self.aaa_entry[1]]
+        if args[0] not in group.servers:
+            group.servers.append(args[0])
+        return ""
+
+    def _group_no_server(self, args: list) -> str:
+        group = self.device.config.server_groups[self.aaa_entry[1]]
+        if args[0] in group.servers:
+            group.servers.remove(args[0])
+        return ""
+
+
+def _ipv4(text: str) -> bool:
+    parts = text.split(".")
+    return len(parts) == 4 and all(p.isdigit() and int(p) <= 255 for p in parts)

@@ -85,6 +85,26 @@ class SshPort:
 
 
 @dataclass
+class AaaServer:
+    """`tacacs server NAME` or `radius server NAME`: where the router asks, and the key
+    (kept as IOS keeps it under `service password-encryption`: type 7)."""
+
+    address: str = ""
+    port: int | None = None  # TACACS+ `port`; None: 49
+    auth_port: int = 1812  # RADIUS `address ipv4 A auth-port P acct-port Q`
+    acct_port: int = 1813
+    key7: str = ""
+
+
+@dataclass
+class ServerGroup:
+    """`aaa group server tacacs+|radius NAME` with its `server name X` lines, in order."""
+
+    kind: str  # "tacacs+" | "radius"
+    servers: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Archive:
     path: str = ""
     maximum: int | None = None
@@ -108,6 +128,9 @@ class Config:
     aaa_new_model: bool = False
     aaa_login: dict[str, list[str]] = field(default_factory=dict)
     aaa_exec: dict[str, list[str]] = field(default_factory=dict)
+    tacacs_servers: dict[str, AaaServer] = field(default_factory=dict)
+    radius_servers: dict[str, AaaServer] = field(default_factory=dict)
+    server_groups: dict[str, ServerGroup] = field(default_factory=dict)
     ssh_time_out: int = DEFAULT_TIMEOUT
     ssh_retries: int = DEFAULT_RETRIES
     ssh_version: int | None = None  # None: compatibility mode, 1.99
@@ -163,6 +186,7 @@ def render_running(config: Config, version: str = "17.15") -> list[str]:
         out += [f"enable secret 9 {config.enable_secret9}", "!"]
     if config.aaa_new_model:
         out += ["aaa new-model", "!", "!"]
+        out += _server_groups(config)
         out += [f"aaa authentication login {n} {' '.join(m)}" for n, m in config.aaa_login.items()]
         out += [f"aaa authorization exec {n} {' '.join(m)}" for n, m in config.aaa_exec.items()]
         out += ["!", "!", "aaa session-id common"]
@@ -197,6 +221,7 @@ def render_running(config: Config, version: str = "17.15") -> list[str]:
         out.append(f"snmp-server host {host}")
     if config.snmp_hosts:
         out.append("!")
+    out += _aaa_servers(config)
     out += ext.render_banners(config.extras)
     for line in config.lines:
         out.append(line.header())
@@ -231,4 +256,40 @@ def _ip_ssh(config: Config) -> list[str]:
         for name, hashes in config.pubkey_servers.items():
             out.append(f"  server {name}")
             out += [f"   key-hash ssh-rsa {h}" for h in hashes]
+    return out
+
+
+def _server_groups(config: Config) -> list[str]:
+    # After `aaa new-model`, before the method lists that name them (as IOS-XE prints).
+    out: list[str] = []
+    for name, group in config.server_groups.items():
+        out.append(f"aaa group server {group.kind} {name}")
+        out += [f" server name {server}" for server in group.servers]
+        out.append("!")
+    return out
+
+
+def _aaa_servers(config: Config) -> list[str]:
+    # Near the end, before the banners and lines; the key in its type 7 form, since
+    # `service password-encryption` is on (public configs: ` key 7 0822455D0A16`).
+    out: list[str] = []
+    for name, server in config.tacacs_servers.items():
+        out.append(f"tacacs server {name}")
+        if server.address:
+            out.append(f" address ipv4 {server.address}")
+        if server.port is not None:
+            out.append(f" port {server.port}")
+        if server.key7:
+            out.append(f" key 7 {server.key7}")
+        out.append("!")
+    for name, server in config.radius_servers.items():
+        out.append(f"radius server {name}")
+        if server.address:
+            out.append(
+                f" address ipv4 {server.address} auth-port {server.auth_port}"
+                f" acct-port {server.acct_port}"
+            )
+        if server.key7:
+            out.append(f" key 7 {server.key7}")
+        out.append("!")
     return out

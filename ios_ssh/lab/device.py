@@ -144,6 +144,10 @@ class Device:
         # IOS's invalid-input error; {"drop": regex} cuts the session when one is typed;
         # "hang", "slow_ms", "auth", "reset_after_kex" likewise.
         self.faults: dict[str, object] = {}
+        # Remote AAA (auth.py): the lab's TACACS+ directory (None: no TACACS+ server
+        # answers), and the exec level a server granted each remote user at login.
+        self.tacacs_users: dict | None = None
+        self.remote_levels: dict[str, int] = {}
         self.debug_ssh = False  # `debug ip ssh`: session events to monitor sessions
         self._ssh_connections = 0
         # Console cables: async line number -> the device whose console is on it.
@@ -301,6 +305,8 @@ class Device:
         return user is not None and check_secret(user.kind, user.stored, attempt)
 
     def privilege_of(self, username: str) -> int:
+        if username in self.remote_levels:  # a AAA server accepted this user
+            return self.remote_levels[username]
         user = self.config.users.get(username)
         return user.privilege if user is not None else 1
 

@@ -15,6 +15,8 @@ Kinds (each read where it acts: the CLI session, the SSH server, login checks):
 - slow_ms: N      every command's reply comes N ms late
 - auth: fail      every login refused (SSH and telnet)
 - reset_after_kex: true   the TCP connection is reset once key exchange is done
+- aaa_down: true  the router's TACACS+ and RADIUS servers stop answering (login lists
+                  fall through to their next method, `local` included)
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from typing import Any
 
 import yaml
 
-KINDS = ("reject", "drop", "hang", "slow_ms", "auth", "reset_after_kex")
+KINDS = ("reject", "drop", "hang", "slow_ms", "auth", "reset_after_kex", "aaa_down")
 
 
 class DropSession(Exception):
@@ -66,9 +68,9 @@ def check(name: str, faults: object) -> None:
         elif kind == "auth":
             if value != "fail":
                 raise ValueError(f"{name}.auth: only 'fail'")
-        elif kind == "reset_after_kex":
+        elif kind in ("reset_after_kex", "aaa_down"):
             if not isinstance(value, bool):
-                raise ValueError(f"{name}.reset_after_kex: true or false")
+                raise ValueError(f"{name}.{kind}: true or false")
         else:
             raise ValueError(f"{name}: unknown fault {kind!r}; one of {', '.join(KINDS)}")
 
@@ -106,3 +108,7 @@ def command_fault(faults: dict[str, Any], line: str, caret: Callable[[str, str],
 
 def login_refused(faults: dict[str, Any]) -> bool:
     return faults.get("auth") == "fail"
+
+
+def aaa_down(faults: dict[str, Any]) -> bool:
+    return faults.get("aaa_down") is True

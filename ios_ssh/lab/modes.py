@@ -16,6 +16,10 @@ PARENT = {
     "conf-ssh-pubkey-data": "conf-ssh-pubkey-user",
     "config-if": "config",
     "config-ext-nacl": "config",
+    "config-server-tacacs": "config",
+    "config-radius-server": "config",
+    "config-sg-tacacs+": "config",
+    "config-sg-radius": "config",
     "config-std-nacl": "config",
 }
 

@@ -73,6 +73,7 @@ class Session(
         self.current_line = ""
         self.line: LineConfig | None = None
         self.chain_entry: tuple[str, str] = ("pubkey_users", "")
+        self.aaa_entry: tuple[str, str] = ("tacacs_servers", "")  # the AAA block being edited
         self.key_data: list[str] = []
         self.acl: AccessList | None = None  # the list `ip access-list` opened
         self.iface: Interface | None = None  # the interface being configured

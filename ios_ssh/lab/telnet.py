@@ -107,7 +107,9 @@ async def _login(router: Router, term: _TelnetTerminal) -> str | None:
         if password is None:
             return None
         term.write("\r\n")
-        if not login_refused(device.faults) and authenticate(device, username, password):
+        if not login_refused(device.faults) and await asyncio.to_thread(
+            authenticate, device, username, password
+        ):
             return username
         term.write("% Login invalid\r\n\r\n" if style == "userpass" else "% Bad passwords\r\n")
     return None

@@ -61,6 +61,8 @@ SCENARIOS: list[tuple[str, dict[str, Any], str]] = [
     ("drop-at-confirm", {"drop": r"^configure confirm"}, "after"),
     # `configure confirm` refused: the change is still pending, never reported as kept
     ("reject-at-confirm", {"reject": r"^configure confirm"}, "after"),
+    # baseline routers log in locally (no aaa new-model): servers down change nothing
+    ("aaa_down", {"aaa_down": True}, "none"),
 ]
 SCENARIOS_BY_NAME = {s[0]: s for s in SCENARIOS}
 MID_CHANGE = {"change", "after"}  # needs a revert timer to come back exactly

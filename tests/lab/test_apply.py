@@ -160,7 +160,7 @@ def test_a_dropped_session_is_undone_by_the_router_timer(lab: Lab) -> None:
                 "ssh": {"version": 2},
                 "aaa": {"new_model": True, "authentication_login": {"default": ["group tacacs+"]}},
             },
-            "no local fallback",
+            "no way to log in",
         ),
         ({"ssh": {"version": 2, "keypair_name": "NOPE"}}, "keypair-name NOPE names no key"),
         ({"ssh": {"timeout": 30}}, "leaves SSH version 1 enabled"),

@@ -41,6 +41,15 @@ GOOD: dict[str, Any] = {
     "aaa.authentication_login{}[]": "local",
     "aaa.authorization_exec{}": "default",
     "aaa.authorization_exec{}[]": "local",
+    "aaa.tacacs_servers[].name": "TAC1",
+    "aaa.tacacs_servers[].address": "192.0.2.10",
+    "aaa.tacacs_servers[].key_env": "TACACS_KEY",
+    "aaa.radius_servers[].name": "RAD1",
+    "aaa.radius_servers[].address": "192.0.2.20",
+    "aaa.radius_servers[].key_env": "RADIUS_KEY",
+    "aaa.server_groups[].name": "TACGROUP",
+    "aaa.server_groups[].type": "tacacs+",
+    "aaa.server_groups[].servers[]": "TAC1",
     "users[].name": "netops",
     "users[].secret_env": "IOS_NETOPS_SECRET",
     "users[].secret_kind": "secret",
@@ -128,6 +137,8 @@ def _intent_with(path: str, value: Any) -> dict[str, Any]:
         }
     if path.startswith("ssh."):
         return {"ssh": {path[4:]: value, "allow_v1": True}}
+    if path.startswith(("aaa.tacacs_servers", "aaa.radius_servers", "aaa.server_groups")):
+        return {"aaa": _aaa_servers_with(path, value)}
     if path.startswith("aaa."):
         name = path.split(".")[1].split("{")[0]
         methods = {value: ["local"]} if path.endswith("{}") else {"default": [value]}
@@ -140,6 +151,25 @@ def _intent_with(path: str, value: Any) -> dict[str, Any]:
         line[field.rstrip("[]")] = [value] if field.endswith("[]") else value
         return {"lines": [line]}
     raise AssertionError(f"no builder for {path}")
+
+
+def _aaa_servers_with(path: str, value: Any) -> dict[str, Any]:
+    """Valid servers and a group, with `value` at `path` (a server name change is kept
+    consistent with the group that names it)."""
+    table, field = path.split(".")[1].split("[")[0], path.split("].")[1].rstrip("[]")
+    aaa: dict[str, Any] = {
+        "new_model": True,
+        "tacacs_servers": [{"name": "TAC1", "address": "192.0.2.10", "key_env": "TACACS_KEY"}],
+        "radius_servers": [{"name": "RAD1", "address": "192.0.2.20", "key_env": "RADIUS_KEY"}],
+        "server_groups": [{"name": "TACGROUP", "type": "tacacs+", "servers": ["TAC1"]}],
+    }
+    entry = aaa[table][0]
+    entry[field] = [value] if field == "servers" else value
+    if table == "tacacs_servers" and field == "name":
+        aaa["server_groups"][0]["servers"] = [value]
+    if table == "server_groups" and field == "type":
+        entry["servers"] = ["TAC1"] if value == "tacacs+" else ["RAD1"]
+    return aaa
 
 
 @pytest.mark.parametrize("path", sorted(GOOD))

@@ -46,6 +46,10 @@ def test_aaa_users_and_scp_without_secrets() -> None:
         "new_model": True,
         "authentication_login": {"default": ["local"], "CONSOLE": ["group tacacs+", "local"]},
         "authorization_exec": {"default": ["local", "if-authenticated"]},
+        "tacacs_servers": {},
+        "radius_servers": {},
+        "server_groups": {},
+        "server_hosts": {"tacacs+": [], "radius": []},
     }
     assert cfg["users"] == [
         {"name": "netops", "privilege": 15, "secret_type": "secret 9"},
