@@ -23,6 +23,10 @@ errors = Console(stderr=True)
 InventoryOpt = Annotated[
     Path, typer.Option("--inventory", "-i", help="Nornir SimpleInventory folder")
 ]
+IntentArg = Annotated[
+    Path,
+    typer.Argument(help="intent YAML file, or a shipped intent by name (ios-ssh intents)"),
+]
 HostOpt = Annotated[list[str] | None, typer.Option("--host", help="only these hosts (repeat)")]
 GroupOpt = Annotated[list[str] | None, typer.Option("--group", help="only hosts in these groups")]
 DriverOpt = Annotated[str, typer.Option("--driver", help="netmiko or scrapli")]
@@ -78,13 +82,21 @@ def bad_input(message: str) -> typer.Exit:
     return typer.Exit(EXIT_BAD_INPUT)
 
 
-def load_intent(path: Path) -> SshIntent:
+def load_intent(given: Path) -> SshIntent:
+    """The intent at a path, or the shipped one of that name (`hardening`)."""
+    from ..intents import IntentNotFound
+    from ..intents import path as intent_path
+
+    try:
+        path = intent_path(given)
+    except IntentNotFound as exc:
+        raise bad_input(f"intent: {exc}") from None
     try:
         return SshIntent.from_yaml(path)
     except IntentError as exc:
         if len(exc.problems) == 1 and exc.problems[0].startswith(f"{path}: "):
             raise bad_input(f"intent: {exc.problems[0]}") from None  # the file itself
-        raise bad_input(f"{path}: {exc}") from None
+        raise bad_input(f"{given}: {exc}") from None
 
 
 def check_driver(value: str) -> str:

@@ -12,6 +12,7 @@ from ..errors import IntentError
 from ..report import Report
 from .app import app
 from .common import (
+    IntentArg,
     EXIT_FAILED,
     AlgorithmsOpt,
     ConcurrencyOpt,
@@ -41,7 +42,7 @@ from .common import (
 
 @app.command()
 def apply(
-    intent: Annotated[Path, typer.Argument(help="intent YAML file")],
+    intent: IntentArg,
     inventory: InventoryOpt = Path("inventory/lab"),
     host: HostOpt = None,
     group: GroupOpt = None,
@@ -145,7 +146,7 @@ def apply(
 
 @app.command()
 def verify(
-    intent: Annotated[Path, typer.Argument(help="intent YAML file")],
+    intent: IntentArg,
     inventory: InventoryOpt = Path("inventory/lab"),
     host: HostOpt = None,
     group: GroupOpt = None,
