@@ -21,7 +21,13 @@ console = Console(stderr=False)
 errors = Console(stderr=True)
 
 InventoryOpt = Annotated[
-    Path, typer.Option("--inventory", "-i", help="Nornir SimpleInventory folder")
+    Path | None,
+    typer.Option(
+        "--inventory",
+        "-i",
+        help="Nornir SimpleInventory folder (default: ./inventory/lab, else the one "
+        "`ios-ssh lab up` wrote)",
+    ),
 ]
 IntentArg = Annotated[
     Path,
@@ -154,8 +160,24 @@ def connection_options(
     }
 
 
+LAB_INVENTORY = Path("inventory/lab")
+
+
+def default_inventory() -> Path:
+    """./inventory/lab (in a checkout), else the inventory `ios-ssh lab up` wrote."""
+    from ..labctl import inventory_dir
+
+    for candidate in (LAB_INVENTORY, inventory_dir()):
+        if (candidate / "hosts.yaml").is_file():
+            return candidate
+    raise bad_input(
+        f"inventory: no --inventory given, and neither ./{LAB_INVENTORY} nor "
+        f"{inventory_dir()} (written by `ios-ssh lab up`) exists"
+    )
+
+
 def inventory_nornir(
-    inventory: Path,
+    inventory: Path | None,
     hosts: list[str] | None,
     groups: list[str] | None,
     workers: int,
@@ -167,6 +189,8 @@ def inventory_nornir(
     from ..inventory import InventoryError, filter_hosts, load_inventory
     from ..nornir.host import preflight
 
+    if inventory is None:
+        inventory = default_inventory()
     try:
         nornir = filter_hosts(load_inventory(inventory, workers, connection), hosts, groups)
     except InventoryError as exc:

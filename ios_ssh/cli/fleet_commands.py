@@ -43,7 +43,7 @@ from .common import (
 @app.command()
 def apply(
     intent: IntentArg,
-    inventory: InventoryOpt = Path("inventory/lab"),
+    inventory: InventoryOpt = None,
     host: HostOpt = None,
     group: GroupOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="show the diff, send nothing")] = False,
@@ -147,7 +147,7 @@ def apply(
 @app.command()
 def verify(
     intent: IntentArg,
-    inventory: InventoryOpt = Path("inventory/lab"),
+    inventory: InventoryOpt = None,
     host: HostOpt = None,
     group: GroupOpt = None,
     driver: EngineDriverOpt = None,
@@ -202,7 +202,7 @@ def verify(
 
 @app.command()
 def state(
-    inventory: InventoryOpt = Path("inventory/lab"),
+    inventory: InventoryOpt = None,
     host: HostOpt = None,
     group: GroupOpt = None,
     driver: EngineDriverOpt = None,
