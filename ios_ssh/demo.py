@@ -18,7 +18,6 @@ from .labctl import LabProcess, LabRouter
 from .ports import free_port_block
 
 
-
 def intents_dir() -> Path:
     """The shipped intents: beside the package in a checkout, or packaged data."""
     return intents.directory()

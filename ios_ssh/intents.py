@@ -44,7 +44,7 @@ def path(name: str | Path) -> Path:
     if given.is_file():
         return given
     text = str(name)
-    stem = text[: -len(".yaml")] if text.endswith(".yaml") else text
+    stem = text.removesuffix(".yaml")
     if "/" not in text and stem:
         shipped = directory() / f"{stem}.yaml"
         if shipped.is_file():

@@ -12,7 +12,6 @@ from ..errors import IntentError
 from ..report import Report
 from .app import app
 from .common import (
-    IntentArg,
     EXIT_FAILED,
     AlgorithmsOpt,
     ConcurrencyOpt,
@@ -22,6 +21,7 @@ from .common import (
     HostKeyOpt,
     HostOpt,
     HostTimeoutOpt,
+    IntentArg,
     InventoryOpt,
     JsonOpt,
     KnownHostsOpt,
