@@ -29,6 +29,14 @@ InventoryOpt = Annotated[
         "`ios-ssh lab up` wrote)",
     ),
 ]
+NornirConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--nornir-config",
+        help="a Nornir configuration file: its inventory plugin (NetBox, Nautobot, "
+        "YAMLInventory, ...) instead of --inventory",
+    ),
+]
 IntentArg = Annotated[
     Path,
     typer.Argument(help="intent YAML file, or a shipped intent by name (ios-ssh intents)"),
@@ -183,16 +191,25 @@ def inventory_nornir(
     workers: int,
     intent: SshIntent | None = None,
     connection: dict[str, Any] | None = None,
+    nornir_config: Path | None = None,
 ) -> Any:
-    """The filtered inventory, with every host's device fields (and, given an intent, its
-    resolved intent) checked before any connection: all problems at once, exit 2."""
-    from ..inventory import InventoryError, filter_hosts, load_inventory
+    """The filtered inventory (a SimpleInventory folder, or any inventory plugin through
+    a Nornir configuration file), with every host's device fields (and, given an intent,
+    its resolved intent) checked before any connection: all problems at once, exit 2."""
+    from ..inventory import InventoryError, filter_hosts, load_inventory, load_nornir_config
     from ..nornir.host import preflight
 
-    if inventory is None:
+    if nornir_config is not None and inventory is not None:
+        raise bad_input("--nornir-config and --inventory: give one of them, not both")
+    if nornir_config is None and inventory is None:
         inventory = default_inventory()
     try:
-        nornir = filter_hosts(load_inventory(inventory, workers, connection), hosts, groups)
+        if nornir_config is not None:
+            loaded = load_nornir_config(nornir_config, workers, connection)
+        else:
+            assert inventory is not None
+            loaded = load_inventory(inventory, workers, connection)
+        nornir = filter_hosts(loaded, hosts, groups)
     except InventoryError as exc:
         raise bad_input(f"inventory: {exc}") from None
     if not nornir.inventory.hosts:

@@ -11,6 +11,7 @@ from ..intent import SshIntent
 from ..session import Driver
 from ..tasks import apply
 from .host import allows_unprotected, conversation, device_params, host_intent
+from .result import report_result
 
 
 def apply_ssh(
@@ -40,10 +41,4 @@ def apply_ssh(
             checkpoint=checkpoint,
             reload_minutes=reload_minutes,
         )
-    return Result(
-        host=task.host,
-        result=report,
-        changed=report.changed,
-        diff=report.diff,
-        failed=not report.ok,
-    )
+    return report_result(task, report, changed=report.changed)

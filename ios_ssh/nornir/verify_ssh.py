@@ -11,6 +11,7 @@ from ..intent import SshIntent
 from ..session import Driver
 from ..tasks import verify
 from .host import conversation, device_params, host_intent
+from .result import report_result
 
 
 def verify_ssh(
@@ -29,4 +30,4 @@ def verify_ssh(
             live=live,
             session=conv,
         )
-    return Result(host=task.host, result=report, changed=False, failed=not report.ok)
+    return report_result(task, report, changed=False)
