@@ -90,3 +90,48 @@ def test_the_installed_wheel_does_the_main_job(installed: Path, tmp_path: Path) 
         down = _run([exe, "lab", "down"], elsewhere, env)
     assert "stopped" in down
     assert not (tmp_path / "state" / "lab-inventory").exists()
+
+
+def test_mypy_strict_sees_the_installed_wheels_types(installed: Path, tmp_path: Path) -> None:
+    """py.typed travels in the wheel: a user's script type-checks against the installed
+    package (not this checkout) and its results have real types, not Any."""
+    script = tmp_path / "user_script.py"
+    script.write_text((Path(__file__).parent / "typed" / "user_script.py").read_text())
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    env["MYPYPATH"] = ""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--python-executable",
+            str(installed / "bin" / "python"),
+            script.name,
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    out = done.stdout + done.stderr
+    assert done.returncode == 0 and "Success: no issues found" in out, out
+    for revealed in (
+        '"ios_ssh.report.Report"',
+        '"list[ios_ssh.report.Check]"',
+        "Literal['converged']",
+        '"ios_ssh.image.Image"',
+        '"list[str]"',
+        '"dict[str, ios_ssh.engine.jobs.Outcome]"',
+        "-> nornir.core.task.Result",
+        "-> nornir.core.Nornir",
+    ):
+        assert f"Revealed type is {revealed}" in out or revealed in out, (revealed, out)
+    assert "Any" not in "".join(
+        line
+        for line in out.splitlines()
+        if "Revealed type" in line and "dict[str, Any]" not in line
+    ), out
