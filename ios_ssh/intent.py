@@ -305,6 +305,9 @@ def _check_methods(value: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 class AaaIntent(_Model):
+    """AAA: `aaa new-model`, login and exec method lists (the plan refuses a login list
+    that would lock the operator out)."""
+
     new_model: bool = Field(False, description="aaa new-model")
     authentication_login: dict[str, list[str]] = Field(
         default_factory=dict, description="list name: methods (local, group tacacs+, ...)"
@@ -455,6 +458,8 @@ class ReverseSshIntent(_Model):
 
 
 class ScpIntent(_Model):
+    """The SCP server (`ip scp server enable`)."""
+
     enabled: bool = Field(False, description="needs exec authorization and a privilege-15 user")
 
 
@@ -521,6 +526,7 @@ class SshIntent(_Model):
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SshIntent:
+        """Validate a mapping (as read from YAML); IntentError lists every problem."""
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
@@ -542,6 +548,7 @@ class SshIntent(_Model):
 
     @classmethod
     def json_schema(cls) -> dict[str, Any]:
+        """The intent's JSON schema (`ios-ssh schema`), for editors and validators."""
         return cls.model_json_schema()
 
 

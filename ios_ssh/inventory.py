@@ -367,6 +367,8 @@ def nornir_from_hosts(hosts: dict[str, dict[str, Any]], workers: int = 4) -> Nor
 
 
 def filter_hosts(nornir: Nornir, hosts: list[str] | None, groups: list[str] | None) -> Nornir:
+    """Only the named hosts (InventoryError naming any the inventory lacks), then only
+    those in any of `groups`."""
     if hosts:
         unknown = sorted(set(hosts) - set(nornir.inventory.hosts))
         if unknown:
