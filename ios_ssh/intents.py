@@ -39,9 +39,13 @@ def names() -> list[str]:
 
 def path(name: str | Path) -> Path:
     """The file for `name`: an existing path as given, else the shipped intent of that
-    name (`hardening` or `hardening.yaml`). Raises IntentNotFound naming both places."""
+    name (`hardening` or `hardening.yaml`).
+
+    Raises:
+        IntentNotFound: Neither exists; the message names the shipped intents.
+    """
     given = Path(name).expanduser()
-    if given.is_file():
+    if given.exists():  # a path wins (and a directory says so when it is read)
         return given
     text = str(name)
     stem = text.removesuffix(".yaml")
