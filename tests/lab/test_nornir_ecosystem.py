@@ -231,6 +231,11 @@ def test_the_cli_converges_a_yaml_inventory_from_a_nornir_config(
     )
     assert verified.exit_code == 0, verified.output
 
+    online = ["--nornir-config", str(config), "--host", "r1", "--host", "r2"]
+    audited = runner.invoke(app, ["audit", *online, "--rules", "cis", "--json"])
+    assert audited.exit_code in (0, 1), audited.output  # compliant or not: never bad input
+    assert set(json.loads(audited.output)) == {"r1", "r2"}, audited.output
+
     both = runner.invoke(app, ["state", *strict, "--inventory", str(tmp_path)])
     assert both.exit_code == 2 and "give one of them, not both" in both.output
     broken = tmp_path / "broken.yaml"
