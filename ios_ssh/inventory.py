@@ -307,7 +307,7 @@ def load_nornir_config(
     try:
         data = yamlfile.load(config_file)
     except yamlfile.YamlProblem as exc:
-        raise InventoryError(f"--nornir-config: {exc}") from None
+        raise InventoryError(str(exc)) from None
     if not isinstance(data, dict) or not isinstance(data.get("inventory"), dict):
         raise InventoryError(
             f"{config_file}: expected a Nornir configuration (a mapping with an `inventory` "
