@@ -98,7 +98,9 @@ def test_the_netbox_example_runs_with_another_inventory_plugin(lab_inventory: Pa
     function by its entry-point name, credentials from the environment)."""
     script = next(block for block in _blocks("python") if "NetBoxInventory2" in block)
     plugin = '"plugin": "NetBoxInventory2"'
-    options = '"options": {"nb_url": "https://netbox.example.com", "nb_token": "..."}'
+    options = (
+        '"options": {"nb_url": "https://netbox.example.com", "nb_token": os.environ["NB_TOKEN"]}'
+    )
     assert plugin in script and options in script
     files = {
         "host_file": str(lab_inventory / "hosts.yaml"),

@@ -52,7 +52,7 @@ def test_the_installed_wheel_does_the_main_job(installed: Path, tmp_path: Path) 
         [
             python,
             "-c",
-            "import ios_ssh, ios_ssh.intents as i; print(ios_ssh.__file__);"
+            "import ios_ssh; i = ios_ssh.intents; print(ios_ssh.__file__);"
             + "print(i.path('hardening')); print(i.names())",
         ],
         elsewhere,
