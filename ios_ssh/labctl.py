@@ -142,6 +142,19 @@ def inventory_dir() -> Path:
     return INVENTORY
 
 
+def running_inventory() -> Path | None:
+    """The inventory of the lab `lab up` started, while that lab's process lives (a lab
+    that died leaves none: its ports are gone)."""
+    if not (INVENTORY / "hosts.yaml").is_file():
+        return None
+    try:
+        os.kill(json.loads(STATE_FILE.read_text())["pid"], 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        shutil.rmtree(INVENTORY, ignore_errors=True)
+        return None
+    return INVENTORY
+
+
 def write_inventory(routers: Sequence[LabRouter], folder: Path, known_hosts: Path) -> None:
     """A SimpleInventory folder for the demo lab as it runs (as inventory/lab, with the
     real ports): strict host keys against the lab's own known_hosts file."""

@@ -173,14 +173,16 @@ LAB_INVENTORY = Path("inventory/lab")
 
 def default_inventory() -> Path:
     """./inventory/lab (in a checkout), else the inventory `ios-ssh lab up` wrote."""
-    from ..labctl import inventory_dir
+    from ..labctl import inventory_dir, running_inventory
 
-    for candidate in (LAB_INVENTORY, inventory_dir()):
-        if (candidate / "hosts.yaml").is_file():
-            return candidate
+    if (LAB_INVENTORY / "hosts.yaml").is_file():
+        return LAB_INVENTORY
+    written = running_inventory()
+    if written is not None:
+        return written
     raise bad_input(
         f"inventory: no --inventory given, and neither ./{LAB_INVENTORY} nor "
-        f"{inventory_dir()} (written by `ios-ssh lab up`) exists"
+        f"{inventory_dir()} (written by `ios-ssh lab up` while its lab runs) exists"
     )
 
 

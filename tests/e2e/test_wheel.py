@@ -66,7 +66,7 @@ def test_the_installed_wheel_does_the_main_job(installed: Path, tmp_path: Path) 
 
     # Before any lab: one line naming what was looked for, exit 2, no traceback.
     for args, looked_for in (
-        (["state"], "lab-inventory (written by `ios-ssh lab up`) exists"),
+        (["state"], "lab-inventory (written by `ios-ssh lab up` while its lab runs) exists"),
         (["apply", "no-such-intent", "--dry-run"], "no-such-intent: no such file"),
     ):
         done = subprocess.run(

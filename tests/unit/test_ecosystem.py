@@ -4,6 +4,8 @@ the transform function, and a report's truth."""
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -53,16 +55,27 @@ def test_the_inventory_lab_up_writes_is_the_default(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder, known_hosts = tmp_path / "state" / "lab-inventory", tmp_path / "lab.known_hosts"
+    state = tmp_path / "state" / "lab.json"
     monkeypatch.setattr(labctl, "INVENTORY", folder)
+    monkeypatch.setattr(labctl, "STATE_FILE", state)
     monkeypatch.chdir(tmp_path)  # no ./inventory/lab here
     missing = runner.invoke(app, ["state"])
     assert missing.exit_code == 2
-    assert missing.output.strip() == (
+    one_line = (
         "inventory: no --inventory given, and neither ./inventory/lab nor "
-        f"{folder} (written by `ios-ssh lab up`) exists"
+        f"{folder} (written by `ios-ssh lab up` while its lab runs) exists"
     )
+    assert missing.output.strip() == one_line
+
+    # A lab that died (no such process) leaves no default: its inventory goes.
+    labctl.write_inventory(_routers(20001), folder, known_hosts)
+    dead = int(Path("/proc/sys/kernel/pid_max").read_text()) + 1
+    state.write_text(json.dumps({"pid": dead, "routers": []}))
+    assert runner.invoke(app, ["state"]).output.strip() == one_line
+    assert not folder.exists()
 
     labctl.write_inventory(_routers(20001), folder, known_hosts)
+    state.write_text(json.dumps({"pid": os.getpid(), "routers": []}))  # a live process
     nornir = load_inventory(folder)
     assert sorted(nornir.inventory.hosts) == ["cs1", "r1", "r2", "r3"]
     r1, r3, cs1 = (nornir.inventory.hosts[n] for n in ("r1", "r3", "cs1"))
