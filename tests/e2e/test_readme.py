@@ -112,7 +112,7 @@ def test_the_netbox_example_runs_with_another_inventory_plugin(lab_inventory: Pa
     env = dict(os.environ, IOS_USERNAME="admin", IOS_PASSWORD="admin", IOS_ENABLE_SECRET="admin")
     result = subprocess.run(
         [sys.executable, "-c", script],
-        cwd=REPO,
+        cwd=lab_inventory,  # InitNornir writes nornir.log where it runs
         env=env,
         capture_output=True,
         text=True,
