@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import intents
 from .areas import (
     configure_lines,
     configure_pubkey_chain,
@@ -42,6 +43,7 @@ __all__ = [
     "configure_ssh_server",
     "enable_scp",
     "generate_rsa_keys",
+    "intents",
     "make_plan",
     "parse",
     "parse_running_config",

@@ -13,18 +13,14 @@ from typing import Any
 
 from nornir.core import Nornir
 
+from . import intents
 from .labctl import LabProcess, LabRouter
 from .ports import free_port_block
-
-INTENTS = Path(__file__).resolve().parent.parent / "inventory" / "intents"
 
 
 def intents_dir() -> Path:
     """The shipped intents: beside the package in a checkout, or packaged data."""
-    for candidate in (INTENTS, Path(__file__).resolve().parent / "_intents"):
-        if (candidate / "hardening.yaml").exists():
-            return candidate
-    raise FileNotFoundError("the shipped intents (inventory/intents) are missing")
+    return intents.directory()
 
 
 def lab_hosts(

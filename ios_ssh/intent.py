@@ -389,6 +389,9 @@ class ServerGroupIntent(_Model):
 
 
 class AaaIntent(_Model):
+    """AAA: `aaa new-model`, login and exec method lists (the plan refuses a login list
+    that would lock the operator out)."""
+
     new_model: bool = Field(False, description="aaa new-model")
     tacacs_servers: list[TacacsServerIntent] = Field(
         default_factory=list, description="tacacs server blocks (asked by group tacacs+)"
@@ -583,6 +586,8 @@ class ReverseSshIntent(_Model):
 
 
 class ScpIntent(_Model):
+    """The SCP server (`ip scp server enable`)."""
+
     enabled: bool = Field(False, description="needs exec authorization and a privilege-15 user")
 
 
@@ -651,6 +656,7 @@ class SshIntent(_Model):
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SshIntent:
+        """Validate a mapping (as read from YAML); IntentError lists every problem."""
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
@@ -672,6 +678,7 @@ class SshIntent(_Model):
 
     @classmethod
     def json_schema(cls) -> dict[str, Any]:
+        """The intent's JSON schema (`ios-ssh schema`), for editors and validators."""
         return cls.model_json_schema()
 
 

@@ -114,9 +114,21 @@ def _session_params(host: Host, options: dict[str, dict[str, Any]]) -> DevicePar
         raise InventoryError(f"host {host.name}: {'; '.join(exc.problems)}") from None
 
 
-def _finish_host(host: Host) -> None:
-    """Credentials from the environment; the per-driver connection options."""
+def finish_host(host: Host) -> None:
+    """ios_ssh's host handling, for a host of any inventory: credentials from the
+    environment (`username_env`, `password_env`, `secret_env`), and the per-driver
+    connection options (nornir_netmiko's and nornir_scrapli's) with the host-key check,
+    known_hosts pinning and algorithm policy of `host_key_check`, `known_hosts` and
+    `ssh_algorithms`, then the user's driver extras. Safe to call again (a setting
+    changed since): it starts from the inventory's own connection options each time.
+
+    Raises InventoryError naming the host and field."""
     data = host.data  # merged with groups and defaults by Nornir
+    # The inventory's own options, kept on the first call: a second call (the CLI's
+    # options over a config's transform) starts from them, not from ours.
+    host.connection_options = dict(
+        data.setdefault(_INVENTORY_OPTIONS, dict(host.connection_options))
+    )
     problems = []
     values: dict[str, str] = {}
     for key in CREDENTIAL_ENVS:
@@ -148,6 +160,58 @@ def _finish_host(host: Host) -> None:
     }
     for name, option in user.items():
         host.connection_options.setdefault(name, option)
+
+
+_finish_host = finish_host  # the name it had before it was public
+_INVENTORY_OPTIONS = "_inventory_connection_options"
+
+
+def transform(
+    host: Host,
+    *,
+    username_env: str | None = None,
+    password_env: str | None = None,
+    secret_env: str | None = None,
+    host_key_check: str | None = None,
+    known_hosts: str | None = None,
+    ssh_algorithms: str | None = None,
+) -> None:
+    """A Nornir transform function (registered as `ios_ssh` under the
+    `nornir.plugins.transform_function` entry point): ios_ssh's host handling for ANY
+    inventory plugin (NetBox, Nautobot, YAMLInventory, your own), as `load_inventory`
+    gives it to a SimpleInventory folder.
+
+    The options (`transform_function_options` in the Nornir configuration) fill in what
+    the host, its groups and the defaults do not set: the names of the environment
+    variables holding the credentials, and how every session checks the host.
+
+        nr = InitNornir(
+            inventory={
+                "plugin": "NetBoxInventory2",
+                "options": {...},
+                "transform_function": "ios_ssh",
+                "transform_function_options": {
+                    "username_env": "IOS_USERNAME",
+                    "password_env": "IOS_PASSWORD",
+                    "host_key_check": "strict",
+                },
+            },
+        )
+
+    Raises InventoryError naming the host and field (a variable that is not set, a bad
+    setting, driver extras that would weaken the host-key check)."""
+    given = {
+        "username_env": username_env,
+        "password_env": password_env,
+        "secret_env": secret_env,
+        "host_key_check": host_key_check,
+        "known_hosts": known_hosts,
+        "ssh_algorithms": ssh_algorithms,
+    }
+    for key, value in given.items():
+        if value is not None and host.get(key) is None:
+            host.data[key] = value
+    finish_host(host)
 
 
 def _with_user_fields(ours: ConnectionOptions, user: ConnectionOptions | None) -> ConnectionOptions:
@@ -221,8 +285,52 @@ def load_inventory(
         raise InventoryError(f"{path}: {exc}") from None
     for host in nornir.inventory.hosts.values():
         host.data.update({k: v for k, v in (connection or {}).items() if v is not None})
-        _finish_host(host)
+        finish_host(host)
         host.data["_inventory_dir"] = str(path.resolve())
+    return nornir
+
+
+# The sections of a Nornir configuration file (nornir.core.configuration.Config).
+CONFIG_SECTIONS = frozenset({"inventory", "ssh", "logging", "core", "runner", "user_defined"})
+
+
+def load_nornir_config(
+    config_file: Path, workers: int = 4, connection: dict[str, Any] | None = None
+) -> Nornir:
+    """A Nornir from a Nornir configuration file: any inventory plugin (NetBoxInventory2,
+    Nautobot, YAMLInventory, ...), each host finished as `transform` does (whether or not
+    the file names it as its transform function). `connection` (the CLI's options) wins
+    over the inventory; `workers` threads run the hosts (the file's runner is replaced).
+
+    The file is read as ios_ssh reads every YAML file (no aliases, one line per problem);
+    a plugin's failure is one line naming the file."""
+    try:
+        data = yamlfile.load(config_file)
+    except yamlfile.YamlProblem as exc:
+        raise InventoryError(str(exc)) from None
+    if not isinstance(data, dict) or not isinstance(data.get("inventory"), dict):
+        raise InventoryError(
+            f"{config_file}: expected a Nornir configuration (a mapping with an `inventory` "
+            "section naming its plugin)"
+        )
+    unknown = sorted(set(data) - CONFIG_SECTIONS)
+    if unknown:
+        raise InventoryError(
+            f"{config_file}: {unknown[0]}: not a Nornir configuration section "
+            f"(allowed: {', '.join(sorted(CONFIG_SECTIONS))})"
+        )
+    settings = {**data, "runner": _runner(workers), "logging": {"enabled": False}}
+    try:
+        nornir = InitNornir(**settings)
+    except InventoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a plugin's own error (a missing file, an unknown plugin)
+        cause = " ".join(str(exc).split()) or type(exc).__name__
+        raise InventoryError(f"{config_file}: inventory: {cause}") from None
+    for host in nornir.inventory.hosts.values():
+        host.data.update({k: v for k, v in (connection or {}).items() if v is not None})
+        finish_host(host)  # again if the file's transform did: the CLI's options win
+        host.data.setdefault("_inventory_dir", str(config_file.resolve().parent))
     return nornir
 
 
@@ -244,7 +352,7 @@ def nornir_from_hosts(hosts: dict[str, dict[str, Any]], workers: int = 4) -> Nor
         )
         if spec:
             raise InventoryError(f"host {name}: unknown fields {sorted(spec)}")
-        _finish_host(host)
+        finish_host(host)
         built[name] = host
     RunnersPluginRegister.auto_register()
     ConnectionPluginRegister.auto_register()
@@ -259,6 +367,8 @@ def nornir_from_hosts(hosts: dict[str, dict[str, Any]], workers: int = 4) -> Nor
 
 
 def filter_hosts(nornir: Nornir, hosts: list[str] | None, groups: list[str] | None) -> Nornir:
+    """Only the named hosts (InventoryError naming any the inventory lacks), then only
+    those in any of `groups`."""
     if hosts:
         unknown = sorted(set(hosts) - set(nornir.inventory.hosts))
         if unknown:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -17,6 +18,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DEFAULT_PORT = 10001
 STATE_FILE = Path(
@@ -24,6 +26,9 @@ STATE_FILE = Path(
 )
 # The background lab's host keys, for strict checking (inventory/lab/defaults.yaml names it).
 KNOWN_HOSTS = STATE_FILE.with_suffix(".known_hosts")
+# The inventory `lab up` writes for the lab it started (its real ports, its known_hosts):
+# `state`, `verify` and `apply` use it when given no --inventory and ./inventory/lab is absent.
+INVENTORY = STATE_FILE.with_name(f"{STATE_FILE.stem}-inventory")
 
 
 @dataclass(frozen=True)
@@ -128,7 +133,61 @@ def up(port: int = DEFAULT_PORT, state_dir: Path | None = None) -> list[LabRoute
     STATE_FILE.write_text(
         json.dumps({"pid": lab.proc.pid, "routers": [r.__dict__ for r in lab.routers]})
     )
+    write_inventory(lab.routers, INVENTORY, KNOWN_HOSTS)
     return lab.routers
+
+
+def inventory_dir() -> Path:
+    """Where `lab up` writes the running lab's inventory (`lab down` removes it)."""
+    return INVENTORY
+
+
+def running_inventory() -> Path | None:
+    """The inventory of the lab `lab up` started, while that lab's process lives (a lab
+    that died leaves none: its ports are gone)."""
+    if not (INVENTORY / "hosts.yaml").is_file():
+        return None
+    try:
+        os.kill(json.loads(STATE_FILE.read_text())["pid"], 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        shutil.rmtree(INVENTORY, ignore_errors=True)
+        return None
+    return INVENTORY
+
+
+def write_inventory(routers: Sequence[LabRouter], folder: Path, known_hosts: Path) -> None:
+    """A SimpleInventory folder for the demo lab as it runs (as inventory/lab, with the
+    real ports): strict host keys against the lab's own known_hosts file."""
+    import yaml
+
+    hosts: dict[str, Any] = {}
+    for router in routers:
+        data: dict[str, Any] = {"telnet_port": router.telnet_port}
+        host: dict[str, Any] = {"hostname": router.host, "port": router.ssh_port}
+        groups = ["lab"]
+        if router.name == "r3":  # factory-fresh: telnet only, the intent names it
+            groups.append("factory")
+            host["port"] = router.telnet_port
+            data.update(transport="telnet", ssh_port=router.ssh_port)
+            data["ssh_intent"] = {"hostname": "r3", "domain_name": "lab.example.com"}
+        if router.name.startswith("cs"):
+            groups.append("console-servers")
+            data["ssh_intent_file"] = "console-server"  # the shipped intent, by name
+        hosts[router.name] = {**host, "groups": groups, "data": data}
+    groups_data = {
+        "lab": {"username": "admin", "password": "admin", "data": {"secret": "admin"}},
+        "factory": {},
+        "console-servers": {},
+    }
+    defaults = {"data": {"host_key_check": "strict", "known_hosts": str(known_hosts)}}
+    folder.mkdir(parents=True, exist_ok=True)
+    header = "# Written by `ios-ssh lab up` for the lab it started; `lab down` removes it.\n"
+    for name, content in (
+        ("hosts.yaml", hosts),
+        ("groups.yaml", groups_data),
+        ("defaults.yaml", defaults),
+    ):
+        (folder / name).write_text(header + yaml.safe_dump(content, sort_keys=False))
 
 
 def known_hosts_file() -> Path:
@@ -142,8 +201,9 @@ def status() -> list[tuple[LabRouter, bool]] | None:
     data = json.loads(STATE_FILE.read_text())
     try:
         os.kill(data["pid"], 0)
-    except OSError:
+    except OSError:  # the lab died: its state and inventory are stale
         STATE_FILE.unlink()
+        shutil.rmtree(INVENTORY, ignore_errors=True)
         return None
     out = []
     for item in data["routers"]:
@@ -162,6 +222,7 @@ def down() -> bool:
         return False
     data = json.loads(STATE_FILE.read_text())
     STATE_FILE.unlink()
+    shutil.rmtree(INVENTORY, ignore_errors=True)
     try:
         os.kill(data["pid"], signal.SIGTERM)
     except OSError:

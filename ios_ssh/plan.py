@@ -54,6 +54,9 @@ class PlanContext:
 
 @dataclass
 class Plan:
+    """What apply would do: the steps (each with its configuration lines), what it
+    refuses, and notes (settings this image cannot take, left out)."""
+
     steps: list[Step] = field(default_factory=list)
     refusals: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -67,6 +70,7 @@ class Plan:
         return not self.refusals
 
     def lines(self) -> list[ConfigLine]:
+        """Every configuration line of every step, in order."""
         return [line for step in self.steps for line in step.lines]
 
     def diff(self) -> str:
@@ -92,6 +96,9 @@ def make_plan(
     context: PlanContext | None = None,
     secrets: Mapping[str, str] | None = None,
 ) -> Plan:
+    """The plan that takes a router in `state` to `intent` (pure: no I/O): only what
+    differs, in a safe order, with the refusals that protect the operator's own access
+    (`context`: how we reach the router) and the notes of what this image cannot do."""
     context = context or PlanContext()
     plan = Plan()
     cfg = state.config

@@ -30,6 +30,8 @@ _DIRECTORY = re.compile(r"^Directory of (?P<fs>[A-Za-z][\w-]*:)", re.MULTILINE)
 
 @dataclass(frozen=True)
 class KeyInfo:
+    """An RSA key pair on the router (`show crypto key mypubkey rsa`)."""
+
     name: str
     modulus: int
     usage: str
@@ -39,6 +41,8 @@ class KeyInfo:
 
 @dataclass(frozen=True)
 class SshSession:
+    """An incoming SSH session (`show ssh`)."""
+
     connection: str
     version: str
     encryption: str
@@ -78,6 +82,7 @@ class DeviceState:
         return next((u for u in self.users_online if u.get("active") == "*"), None)
 
     def key(self, name: str) -> KeyInfo | None:
+        """The key pair called `name`, if the router has it."""
         return next((k for k in self.keys if k.name == name), None)
 
     @property
@@ -85,6 +90,7 @@ class DeviceState:
         return self.config["ip_ssh"]
 
     def summary(self) -> str:
+        """One line: names, image, SSH version and settings, key, users and sessions."""
         key = f"{self.ssh_key_name} {self.ssh_key_modulus} bits" if self.ssh_key_name else "none"
         return (
             f"{self.hostname}.{self.domain} ({self.image}): "

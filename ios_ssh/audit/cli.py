@@ -43,21 +43,37 @@ def run_audit(
     junit: Path | None,
     html: Path | None,
     emit_intent: Path | None,
+    nornir_config: Path | None = None,
 ) -> int:
     try:
         rules, wants_intent = rule_sets(rule_names)
         intent = _intent(intent_file, wants_intent)
-        if paths and inventory is not None:
-            raise _Bad("give saved configs or --inventory, not both")
-        if not paths and inventory is None:
-            raise _Bad("nothing to audit: give config files/directories, or --inventory")
+        if inventory is not None and nornir_config is not None:
+            raise _Bad("--nornir-config and --inventory: give one of them, not both")
+        online = inventory or nornir_config
+        if paths and online is not None:
+            raise _Bad("give saved configs or --inventory (--nornir-config), not both")
+        if not paths and online is None:
+            raise _Bad(
+                "nothing to audit: give config files/directories, or --inventory "
+                "(or --nornir-config)"
+            )
         if paths:
             results = audit_paths(paths, rules, intent)
             where = "offline"
         else:
             results = _online(
-                console, inventory, hosts, groups, driver, workers, rules, intent, as_json
-            )  # type: ignore[arg-type]
+                console,
+                inventory,
+                hosts,
+                groups,
+                driver,
+                workers,
+                rules,
+                intent,
+                as_json,
+                nornir_config,
+            )
             where = "online"
     except (_Bad, RuleSetError, InputError) as exc:
         print(f"audit: {exc}", file=sys.stderr)
@@ -93,7 +109,7 @@ def _intent(path: Path | None, wanted: bool) -> SshIntent | None:
 
 def _online(
     console: Console,
-    inventory: Path,
+    inventory: Path | None,
     hosts: list[str] | None,
     groups: list[str] | None,
     driver: str,
@@ -101,17 +117,23 @@ def _online(
     rules: list[Rule],
     intent: SshIntent | None,
     quiet: bool,
+    nornir_config: Path | None = None,
 ) -> Results:
     """Read each router the way `ios-ssh state` does (read-only), then evaluate."""
     from ..cli.runs import HostFailure, report_of, run_with_progress
-    from ..inventory import InventoryError, filter_hosts, load_inventory
+    from ..inventory import InventoryError, filter_hosts, load_inventory, load_nornir_config
     from ..nornir import read_ssh_state
     from ..nornir.host import intent_for_host
 
     if driver not in ("netmiko", "scrapli"):
         raise _Bad(f"--driver: {driver!r} is not allowed; use netmiko or scrapli")
     try:
-        nornir = filter_hosts(load_inventory(inventory, workers), hosts, groups)
+        if nornir_config is not None:  # any inventory plugin, through Nornir's own file
+            loaded = load_nornir_config(nornir_config, workers)
+        else:
+            assert inventory is not None
+            loaded = load_inventory(inventory, workers)
+        nornir = filter_hosts(loaded, hosts, groups)
     except InventoryError as exc:
         raise _Bad(f"inventory: {exc}") from None
     if not nornir.inventory.hosts:

@@ -11,7 +11,13 @@ import sys
 import warnings
 
 from ..errors import IosSshError
-from . import audit_command, fleet_commands, lab_commands, tools  # noqa: F401 - registers
+from . import (  # noqa: F401 - registers
+    audit_command,
+    fleet_commands,
+    intents_command,
+    lab_commands,
+    tools,
+)
 from .app import app, lab_app
 from .common import EXIT_BAD_INPUT, EXIT_FAILED, console, errors
 

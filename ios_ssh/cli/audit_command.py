@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .common import DriverOpt, GroupOpt, HostOpt, JsonOpt, WorkersOpt, console
+from .common import (
+    DriverOpt,
+    GroupOpt,
+    HostOpt,
+    JsonOpt,
+    NornirConfigOpt,
+    WorkersOpt,
+    console,
+)
 
 
 @app.command()
@@ -23,6 +31,7 @@ def audit(
     inventory: Annotated[
         Path | None, typer.Option("--inventory", "-i", help="audit these routers online")
     ] = None,
+    nornir_config: NornirConfigOpt = None,
     intent: Annotated[
         Path | None, typer.Option("--intent", help="intent YAML for --rules intent")
     ] = None,
@@ -54,5 +63,6 @@ def audit(
         junit=junit,
         html=html,
         emit_intent=emit_intent,
+        nornir_config=nornir_config,
     )
     raise typer.Exit(code)

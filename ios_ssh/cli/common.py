@@ -21,7 +21,25 @@ console = Console(stderr=False)
 errors = Console(stderr=True)
 
 InventoryOpt = Annotated[
-    Path, typer.Option("--inventory", "-i", help="Nornir SimpleInventory folder")
+    Path | None,
+    typer.Option(
+        "--inventory",
+        "-i",
+        help="Nornir SimpleInventory folder (default: ./inventory/lab, else the one "
+        "`ios-ssh lab up` wrote)",
+    ),
+]
+NornirConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--nornir-config",
+        help="a Nornir configuration file: its inventory plugin (NetBox, Nautobot, "
+        "YAMLInventory, ...) instead of --inventory",
+    ),
+]
+IntentArg = Annotated[
+    Path,
+    typer.Argument(help="intent YAML file, or a shipped intent by name (ios-ssh intents)"),
 ]
 HostOpt = Annotated[list[str] | None, typer.Option("--host", help="only these hosts (repeat)")]
 GroupOpt = Annotated[list[str] | None, typer.Option("--group", help="only hosts in these groups")]
@@ -78,13 +96,21 @@ def bad_input(message: str) -> typer.Exit:
     return typer.Exit(EXIT_BAD_INPUT)
 
 
-def load_intent(path: Path) -> SshIntent:
+def load_intent(given: Path) -> SshIntent:
+    """The intent at a path, or the shipped one of that name (`hardening`)."""
+    from ..intents import IntentNotFound
+    from ..intents import path as intent_path
+
+    try:
+        path = intent_path(given)
+    except IntentNotFound as exc:
+        raise bad_input(f"intent: {exc}") from None
     try:
         return SshIntent.from_yaml(path)
     except IntentError as exc:
         if len(exc.problems) == 1 and exc.problems[0].startswith(f"{path}: "):
             raise bad_input(f"intent: {exc.problems[0]}") from None  # the file itself
-        raise bad_input(f"{path}: {exc}") from None
+        raise bad_input(f"{given}: {exc}") from None
 
 
 def check_driver(value: str) -> str:
@@ -143,21 +169,50 @@ def connection_options(
     }
 
 
+LAB_INVENTORY = Path("inventory/lab")
+
+
+def default_inventory() -> Path:
+    """./inventory/lab (in a checkout), else the inventory `ios-ssh lab up` wrote."""
+    from ..labctl import inventory_dir, running_inventory
+
+    if (LAB_INVENTORY / "hosts.yaml").is_file():
+        return LAB_INVENTORY
+    written = running_inventory()
+    if written is not None:
+        return written
+    raise bad_input(
+        f"inventory: no --inventory given, and neither ./{LAB_INVENTORY} nor "
+        f"{inventory_dir()} (written by `ios-ssh lab up` while its lab runs) exists"
+    )
+
+
 def inventory_nornir(
-    inventory: Path,
+    inventory: Path | None,
     hosts: list[str] | None,
     groups: list[str] | None,
     workers: int,
     intent: SshIntent | None = None,
     connection: dict[str, Any] | None = None,
+    nornir_config: Path | None = None,
 ) -> Any:
-    """The filtered inventory, with every host's device fields (and, given an intent, its
-    resolved intent) checked before any connection: all problems at once, exit 2."""
-    from ..inventory import InventoryError, filter_hosts, load_inventory
+    """The filtered inventory (a SimpleInventory folder, or any inventory plugin through
+    a Nornir configuration file), with every host's device fields (and, given an intent,
+    its resolved intent) checked before any connection: all problems at once, exit 2."""
+    from ..inventory import InventoryError, filter_hosts, load_inventory, load_nornir_config
     from ..nornir.host import preflight
 
+    if nornir_config is not None and inventory is not None:
+        raise bad_input("--nornir-config and --inventory: give one of them, not both")
+    if nornir_config is None and inventory is None:
+        inventory = default_inventory()
     try:
-        nornir = filter_hosts(load_inventory(inventory, workers, connection), hosts, groups)
+        if nornir_config is not None:
+            loaded = load_nornir_config(nornir_config, workers, connection)
+        else:
+            assert inventory is not None
+            loaded = load_inventory(inventory, workers, connection)
+        nornir = filter_hosts(loaded, hosts, groups)
     except InventoryError as exc:
         raise bad_input(f"inventory: {exc}") from None
     if not nornir.inventory.hosts:

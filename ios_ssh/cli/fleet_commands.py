@@ -21,9 +21,11 @@ from .common import (
     HostKeyOpt,
     HostOpt,
     HostTimeoutOpt,
+    IntentArg,
     InventoryOpt,
     JsonOpt,
     KnownHostsOpt,
+    NornirConfigOpt,
     ProcessesOpt,
     WorkersOpt,
     ask_secrets,
@@ -41,8 +43,9 @@ from .common import (
 
 @app.command()
 def apply(
-    intent: Annotated[Path, typer.Argument(help="intent YAML file")],
-    inventory: InventoryOpt = Path("inventory/lab"),
+    intent: IntentArg,
+    inventory: InventoryOpt = None,
+    nornir_config: NornirConfigOpt = None,
     host: HostOpt = None,
     group: GroupOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="show the diff, send nothing")] = False,
@@ -102,7 +105,7 @@ def apply(
     per_host = host_timeout_of(host_timeout, driver)
     loaded = load_intent(intent)
     connection = connection_options(host_key_check, known_hosts, ssh_algorithms)
-    nornir = inventory_nornir(inventory, host, group, workers, loaded, connection)
+    nornir = inventory_nornir(inventory, host, group, workers, loaded, connection, nornir_config)
     secrets = ask_secrets(loaded)
     if driver is None:  # the async engine
         options = {"dry_run": dry_run, "secrets": secrets, "save": save}
@@ -145,8 +148,9 @@ def apply(
 
 @app.command()
 def verify(
-    intent: Annotated[Path, typer.Argument(help="intent YAML file")],
-    inventory: InventoryOpt = Path("inventory/lab"),
+    intent: IntentArg,
+    inventory: InventoryOpt = None,
+    nornir_config: NornirConfigOpt = None,
     host: HostOpt = None,
     group: GroupOpt = None,
     driver: EngineDriverOpt = None,
@@ -170,7 +174,7 @@ def verify(
     per_host = host_timeout_of(host_timeout, driver)
     loaded = load_intent(intent)
     connection = connection_options(host_key_check, known_hosts, ssh_algorithms)
-    nornir = inventory_nornir(inventory, host, group, workers, loaded, connection)
+    nornir = inventory_nornir(inventory, host, group, workers, loaded, connection, nornir_config)
     secrets = {k: v for k, v in os.environ.items() if k in {u.secret_env for u in loaded.users}}
     if driver is None:  # the async engine
         reports = run_engine(
@@ -201,7 +205,8 @@ def verify(
 
 @app.command()
 def state(
-    inventory: InventoryOpt = Path("inventory/lab"),
+    inventory: InventoryOpt = None,
+    nornir_config: NornirConfigOpt = None,
     host: HostOpt = None,
     group: GroupOpt = None,
     driver: EngineDriverOpt = None,
@@ -221,7 +226,9 @@ def state(
 
     per_host = host_timeout_of(host_timeout, driver)
     connection = connection_options(host_key_check, known_hosts, ssh_algorithms)
-    nornir = inventory_nornir(inventory, host, group, workers, connection=connection)
+    nornir = inventory_nornir(
+        inventory, host, group, workers, connection=connection, nornir_config=nornir_config
+    )
     if driver is None:  # the async engine: a DeviceState, or a Report saying why not
         read = run_engine(
             nornir,

@@ -82,7 +82,13 @@ def lab_up(port: Annotated[int, typer.Option(help="first port")] = 10001) -> Non
         console.print(
             f"{router.name} {router.host}:{router.ssh_port} telnet={router.host}:{router.telnet_port}"
         )
-    console.print(f"host keys: {labctl.known_hosts_file()} (inventory/lab checks them strictly)")
+    console.print(f"host keys: {labctl.known_hosts_file()} (checked strictly)", soft_wrap=True)
+    console.print(
+        f"inventory: {labctl.inventory_dir()} (the default of state, verify and apply "
+        "when there is no ./inventory/lab)",
+        soft_wrap=True,
+        markup=False,
+    )
     console.print("ready (ios-ssh lab down to stop)")
 
 

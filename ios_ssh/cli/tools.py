@@ -15,18 +15,18 @@ from ..parse import parse
 from ..render import render_text
 from ..yamlfile import YamlProblem, read_text
 from .app import app
-from .common import EXIT_FAILED, bad_input, load_intent
+from .common import EXIT_FAILED, IntentArg, bad_input, load_intent
 
 
 @app.command()
-def validate(intent: Annotated[Path, typer.Argument(help="intent YAML file")]) -> None:
+def validate(intent: IntentArg) -> None:
     """Check an intent against IOS limits and the guide's rules; touches no device."""
     load_intent(intent)
     typer.echo(f"{intent}: valid")
 
 
 @app.command()
-def render(intent: Annotated[Path, typer.Argument(help="intent YAML file")]) -> None:
+def render(intent: IntentArg) -> None:
     """Print the IOS configuration lines an intent stands for (secrets shown by source)."""
     typer.echo(render_text(load_intent(intent)), nl=False)
 

@@ -11,6 +11,7 @@ from ..intent import SshIntent
 from ..session import Driver
 from ..tasks import apply
 from .host import allows_unprotected, conversation, device_params, host_intent
+from .result import report_result
 
 
 def apply_ssh(
@@ -25,7 +26,27 @@ def apply_ssh(
     checkpoint: bool = False,
     reload_minutes: int | None = None,
 ) -> Result:
-    """Result: `changed`, `diff` and `failed` from the Report, which is `result`."""
+    """Converge the task's host to an SSH intent, safely, and verify (`ios_ssh.apply` over
+    the host's nornir_netmiko or nornir_scrapli connection).
+
+    Args:
+        task: The Nornir task (its host's data gives `ssh_intent`, `ssh_intent_file`,
+            `allow_unprotected` and the connection settings).
+        intent: The intent (a model or a YAML path); None: the host's `ssh_intent_file`.
+            The host's `ssh_intent` data is merged over it (defaults < groups < host).
+        driver: `netmiko` or `scrapli`.
+        dry_run: Plan and show the diff, send nothing (None: Nornir's own dry_run).
+        secrets: The values of the secrets the intent names (default: the environment).
+        save: `write memory` after the change is confirmed.
+        revert_minutes: The revert timer while the change is tried, 1-120.
+        allow_unprotected: Change a router that has no revert timer, unprotected.
+        checkpoint: Without a revert timer: restore a running-config copy on a failure.
+        reload_minutes: With `checkpoint`: `reload in N` unless the fresh login works.
+
+    Returns:
+        A Result whose `result` is the Report, with its `changed`, `diff` and
+            `failed` (and, for print_result, the failures as `stdout`, severity ERROR).
+    """
     with conversation(task, driver, device_params(task)) as (conv, params):
         report = apply(
             params,
@@ -40,10 +61,4 @@ def apply_ssh(
             checkpoint=checkpoint,
             reload_minutes=reload_minutes,
         )
-    return Result(
-        host=task.host,
-        result=report,
-        changed=report.changed,
-        diff=report.diff,
-        failed=not report.ok,
-    )
+    return report_result(task, report, changed=report.changed)

@@ -11,6 +11,7 @@ from typing import Any
 from nornir.core.inventory import Host
 from nornir.core.task import Task
 
+from .. import intents
 from ..errors import ConnectError, IntentError
 from ..intent import SshIntent
 from ..session import Conversation, DeviceParams, Driver, establish, failures, open_session
@@ -125,17 +126,21 @@ def preflight(hosts: Iterable[Host], intent: SshIntent | str | Path | None) -> l
 
 
 def _find(path: Path, inventory_dir: str | None) -> Path:
-    """An intent file named in the inventory: as given, else beside the inventory."""
-    if path.is_absolute() or path.exists() or inventory_dir is None:
+    """An intent file named in the inventory: as given, else beside the inventory, else
+    the shipped intent of that name (`console-server`)."""
+    if path.is_absolute() or path.exists():
         return path
     for base in (
-        Path(inventory_dir),
-        Path(inventory_dir).parent,
-        Path(inventory_dir).parent.parent,
+        (Path(inventory_dir), Path(inventory_dir).parent, Path(inventory_dir).parent.parent)
+        if inventory_dir is not None
+        else ()
     ):
         if (base / path).exists():
             return base / path
-    return path
+    try:
+        return intents.path(path)
+    except intents.IntentNotFound:
+        return path  # loading it says "no such file"
 
 
 @contextmanager

@@ -11,6 +11,7 @@ from ..intent import SshIntent
 from ..session import Driver
 from ..tasks import verify
 from .host import conversation, device_params, host_intent
+from .result import report_result
 
 
 def verify_ssh(
@@ -20,6 +21,19 @@ def verify_ssh(
     secrets: Mapping[str, str] | None = None,
     live: bool = True,
 ) -> Result:
+    """Check the task's host against an SSH intent (configuration and, when `live`, the
+    wire: logins, algorithms, refused transports); changes nothing.
+
+    Args:
+        task: The Nornir task.
+        intent: The intent (a model or a YAML path); None: the host's `ssh_intent_file`.
+        driver: `netmiko` or `scrapli`.
+        secrets: The values of the secrets the intent names, for the login probes.
+        live: Also probe on the wire (fresh logins, SCP, reverse SSH).
+
+    Returns:
+        A Result whose `result` is the Report (`failed` when it is not ok).
+    """
     with conversation(task, driver, device_params(task)) as (conv, params):
         report = verify(
             params,
@@ -29,4 +43,4 @@ def verify_ssh(
             live=live,
             session=conv,
         )
-    return Result(host=task.host, result=report, changed=False, failed=not report.ok)
+    return report_result(task, report, changed=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ios_ssh.intent_doc import intent_reference
+from ios_ssh.labctl import LabProcess
 
 pytestmark = pytest.mark.timeout(300)
 REPO = Path(__file__).resolve().parents[2]
@@ -66,3 +68,59 @@ def test_the_nornir_script_runs_twice_without_a_second_change(lab_inventory: Pat
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "'r1': (True, True)" in result.stdout and "'r3': (True, True)" in result.stdout
+    printed = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)  # print_result's colours
+    assert printed.startswith("apply_ssh*") and "* cs1 ** changed : True" in printed
+    assert printed.count("outcome='converged', changed=True") == 4, printed[-3000:]
+
+
+def test_the_python_example_runs_against_the_lab(lab_process: LabProcess) -> None:
+    script = next(block for block in _blocks("python") if "ios_ssh.apply(device" in block)
+    r1 = next(r for r in lab_process.routers if r.name == "r1")
+    assert '"port": 10001' in script
+    script = script.replace('"port": 10001', f'"port": {r1.ssh_port}')
+    script += "\nprint('RESULT', report.ok, report.outcome, len(report.checks))\n"
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=280,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "+ ip ssh time-out 60" in result.stdout  # the dry run's diff
+    assert "RESULT True converged" in result.stdout, result.stdout[-2000:]
+
+
+def test_the_netbox_example_runs_with_another_inventory_plugin(lab_inventory: Path) -> None:
+    """nornir_netbox is not a dependency: the README's example runs with nornir_utils'
+    YAMLInventory in NetBoxInventory2's place, everything else as written (the transform
+    function by its entry-point name, credentials from the environment)."""
+    script = next(block for block in _blocks("python") if "NetBoxInventory2" in block)
+    plugin = '"plugin": "NetBoxInventory2"'
+    options = (
+        '"options": {"nb_url": "https://netbox.example.com", "nb_token": os.environ["NB_TOKEN"]}'
+    )
+    assert plugin in script and options in script
+    files = {
+        "host_file": str(lab_inventory / "hosts.yaml"),
+        "group_file": str(lab_inventory / "groups.yaml"),
+        "defaults_file": str(lab_inventory / "defaults.yaml"),
+    }
+    script = script.replace(plugin, '"plugin": "YAMLInventory"')
+    script = script.replace(options, f'"options": {files!r}')
+    env = dict(os.environ, IOS_USERNAME="admin", IOS_PASSWORD="admin", IOS_ENABLE_SECRET="admin")
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=lab_inventory,  # InitNornir writes nornir.log where it runs
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=280,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    printed = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+    for name in ("r1", "r2", "r3", "cs1"):
+        assert f"* {name} ** changed : False" in printed, printed[-3000:]
+    assert "+ ip ssh time-out 60" in printed and "ok=True, outcome='unchanged'" in printed

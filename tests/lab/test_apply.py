@@ -17,6 +17,8 @@ from ios_ssh.demo import free_reverse_offset
 from ios_ssh.lab import Lab
 from ios_ssh.lab.fleet import baseline_device
 
+from .devices import lab_device
+
 pytestmark = pytest.mark.timeout(180)
 REPO = Path(__file__).resolve().parents[2]
 MINUTE = 5.0  # apply's 5-minute window is 25 s; the drop test waits one minute
@@ -58,17 +60,8 @@ def lab() -> Iterator[Lab]:
         lab.close()
 
 
-def _device(lab: Lab, **extra: object) -> dict:
-    address = lab.addresses["r1"]
-    return {
-        "host": address.host,
-        "port": address.port,
-        "username": "admin",
-        "password": "admin",
-        "secret": "admin",
-        "reverse_port_offset": lab.routers["r1"].reverse_offset,
-        **extra,
-    }
+def _device(lab: Lab, **extra: object) -> dict[str, object]:
+    return lab_device(lab, **{"reverse_port_offset": lab.routers["r1"].reverse_offset, **extra})
 
 
 @pytest.mark.parametrize("driver", ["netmiko", "scrapli"])

@@ -24,6 +24,8 @@ from ios_ssh.lab import Lab, baseline_device, factory_device
 from ios_ssh.nornir import apply_ssh
 from ios_ssh.session import open_session
 
+from .devices import lab_device
+
 pytestmark = pytest.mark.timeout(180)
 DRIVERS = ["netmiko", "scrapli"]
 REPO = Path(__file__).resolve().parents[2]
@@ -81,16 +83,7 @@ def _closed_port() -> int:
 
 
 def _device(lab: Lab, **extra: object) -> dict[str, object]:
-    address = lab.addresses["r1"]
-    return {
-        "host": address.host,
-        "port": address.port,
-        "username": "admin",
-        "password": "admin",
-        "secret": "admin",
-        "timeout": 4,
-        **extra,
-    }
+    return lab_device(lab, **{"timeout": 4, **extra})
 
 
 def _refused(device: dict[str, object], driver: str) -> ConnectError:

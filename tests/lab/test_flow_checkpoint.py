@@ -16,6 +16,8 @@ from ios_ssh import SshIntent
 from ios_ssh.lab import Lab
 from ios_ssh.lab.fleet import baseline_device
 
+from .devices import lab_device as _device
+
 pytestmark = pytest.mark.timeout(180)
 SMALL = SshIntent.from_dict({"ssh": {"version": 2, "timeout": 45}})
 
@@ -28,17 +30,6 @@ def lab() -> Iterator[Lab]:
         yield lab
     finally:
         lab.close()
-
-
-def _device(lab: Lab) -> dict[str, object]:
-    address = lab.addresses["r1"]
-    return {
-        "host": address.host,
-        "port": address.port,
-        "username": "admin",
-        "password": "admin",
-        "secret": "admin",
-    }
 
 
 def test_without_a_protection_the_change_is_refused(lab: Lab) -> None:

@@ -20,6 +20,7 @@ from ios_ssh.probes import login_probe, pubkey_probe, reverse_probe, scp_probe
 from ios_ssh.session import DeviceParams, open_session
 from ios_ssh.session.known_hosts import HostKey, KnownHosts
 
+from .devices import lab_device as _device
 from .fake_ssh import FakeServer, fake_ssh_server
 
 pytestmark = pytest.mark.timeout(180)
@@ -139,18 +140,6 @@ def lab() -> Iterator[Lab]:
         yield lab
     finally:
         lab.close()
-
-
-def _device(lab: Lab, **extra: object) -> dict:
-    address = lab.addresses["r1"]
-    return {
-        "host": address.host,
-        "port": address.port,
-        "username": "admin",
-        "password": "admin",
-        "secret": "admin",
-        **extra,
-    }
 
 
 @pytest.mark.parametrize("driver", DRIVERS)

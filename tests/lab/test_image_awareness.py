@@ -14,6 +14,8 @@ from ios_ssh.lab import Lab
 from ios_ssh.lab.device import Device
 from ios_ssh.lab.fleet import baseline_config, baseline_device
 
+from .devices import lab_device as _device
+
 pytestmark = pytest.mark.timeout(180)
 REPO = Path(__file__).resolve().parents[2]
 HARDENING = SshIntent.from_yaml(REPO / "inventory/intents/hardening.yaml")
@@ -26,17 +28,6 @@ def lab() -> Iterator[Lab]:
         yield lab
     finally:
         lab.close()
-
-
-def _device(lab: Lab) -> dict:
-    address = lab.addresses["r1"]
-    return {
-        "host": address.host,
-        "port": address.port,
-        "username": "admin",
-        "password": "admin",
-        "secret": "admin",
-    }
 
 
 def test_state_names_the_image_and_the_file_system(lab: Lab) -> None:

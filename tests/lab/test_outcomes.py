@@ -13,6 +13,8 @@ from ios_ssh import SshIntent
 from ios_ssh.lab import Lab
 from ios_ssh.lab.fleet import baseline_device
 
+from .devices import lab_device as _device
+
 pytestmark = pytest.mark.timeout(180)
 REPO = Path(__file__).resolve().parents[2]
 HARDENING = SshIntent.from_yaml(REPO / "inventory/intents/hardening.yaml")
@@ -34,18 +36,6 @@ def lab() -> Iterator[Lab]:
         yield lab
     finally:
         lab.close()
-
-
-def _device(lab: Lab, **extra: object) -> dict[str, object]:
-    address = lab.addresses["r1"]
-    return {
-        "host": address.host,
-        "port": address.port,
-        "username": "admin",
-        "password": "admin",
-        "secret": "admin",
-        **extra,
-    }
 
 
 def test_converged_then_unchanged(lab: Lab) -> None:

@@ -18,6 +18,8 @@ from ios_ssh.lab import Lab
 from ios_ssh.lab.fleet import running_lab
 from ios_ssh.nornir import apply_ssh
 
+from .devices import lab_device as _device
+
 pytestmark = pytest.mark.timeout(300)
 THREADS = 16
 SECRET = "Zq8-unique-Secret-Value"
@@ -59,17 +61,6 @@ def debug_logging() -> Iterator[_Collect]:
 def fleet() -> Iterator[Lab]:
     with running_lab(THREADS, bits=1024) as lab:
         yield lab
-
-
-def _device(lab: Lab, name: str) -> dict[str, object]:
-    address = lab.addresses[name]
-    return {
-        "host": address.host,
-        "port": address.port,
-        "username": "admin",
-        "password": "admin",
-        "secret": "admin",
-    }
 
 
 def test_sixteen_threads_applying_secrets_under_debug_log_no_secret(

@@ -34,6 +34,7 @@ def test_public_surface_is_listed() -> None:
             "configure_ssh_server",
             "enable_scp",
             "generate_rsa_keys",
+            "intents",
             "make_plan",
             "read_state",
             "verify",

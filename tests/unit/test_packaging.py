@@ -18,3 +18,21 @@ def test_wheel_ships_the_templates(tmp_path: Path) -> None:
     for template in (REPO / "parsers").glob("*.textfsm"):
         assert f"ios_ssh/_parsers/{template.name}" in names
     assert "ios_ssh/parse.py" in names
+
+
+def test_the_pinned_dependency_lines_are_installed() -> None:
+    """paramiko 4 (5 dropped the SHA-1 key exchanges and ssh-rsa that older IOS needs),
+    scrapli 1.x (2026.10 is the 2.x rewrite), and a nornir-scrapli that stays on 1.x."""
+    from importlib.metadata import requires, version
+
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    assert Version(version("paramiko")).major == 4
+    assert Version(version("scrapli")) < Version("2026.10")
+    (scrapli,) = [
+        Requirement(r)
+        for r in requires("nornir_scrapli") or []
+        if Requirement(r).name == "scrapli" and not Requirement(r).marker
+    ]
+    assert not scrapli.specifier.contains("2026.10.3")  # nornir-scrapli refuses scrapli 2.x
