@@ -15,6 +15,8 @@ from ios_ssh.lab import Lab
 from ios_ssh.lab.fleet import baseline_device
 from ios_ssh.session import DeviceParams
 
+from .devices import lab_device
+
 pytestmark = pytest.mark.timeout(180)
 SMALL = SshIntent.from_dict(
     {"ssh": {"version": 2, "timeout": 45}, "archive": {"path": "flash:archive"}}
@@ -33,15 +35,7 @@ def lab() -> Iterator[Lab]:
 
 
 def _device(lab: Lab) -> dict[str, object]:
-    address = lab.addresses["r1"]
-    return {
-        "host": address.host,
-        "port": address.port,
-        "username": "admin",
-        "password": "admin",
-        "secret": "admin",
-        "timeout": 5,
-    }
+    return lab_device(lab, timeout=5)
 
 
 def test_a_refused_confirm_is_undone_and_reported_so_on_both_runners(lab: Lab) -> None:
