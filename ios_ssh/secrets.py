@@ -45,6 +45,18 @@ def resolve_secrets(intent: SshIntent, given: Mapping[str, str] | None = None) -
     wanted = [
         (f"users[{i}].secret_env", secret_key(u.secret_env, u.name))
         for i, u in enumerate(intent.users)
+        if u.state == "present"
+    ]
+    # An absent user's secret_env is its OLD secret, only to prove it is refused: optional.
+    optional = {
+        secret_key(u.secret_env, u.name)
+        for u in intent.users
+        if u.state == "absent" and u.secret_env
+    }
+    wanted += [
+        (f"users[{i}].secret_env", secret_key(u.secret_env, u.name))
+        for i, u in enumerate(intent.users)
+        if u.state == "absent" and u.secret_env
     ]
     wanted += [
         (f"lines[{i}].password_env", line.password_env)
@@ -59,6 +71,8 @@ def resolve_secrets(intent: SshIntent, given: Mapping[str, str] | None = None) -
                 problems.append(f"{field}: the secret from {_source(name)} {problem}")
                 continue
             found[name] = value
+        elif name in optional:
+            continue
         elif name.startswith("user:"):
             problems.append(f"{field}: not set, and no secret given for {name!r}")
         else:

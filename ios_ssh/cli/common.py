@@ -112,8 +112,13 @@ def host_timeout_of(value: float | None, driver: str | None) -> float:
 def ask_secrets(intent: SshIntent) -> dict[str, str]:
     """Each secret the intent names: from the environment, else asked for (never echoed)."""
     found: dict[str, str] = {}
-    wanted = [secret_key(u.secret_env, u.name) for u in intent.users]
+    wanted = [secret_key(u.secret_env, u.name) for u in intent.present_users]
     wanted += [line.password_env for line in intent.lines if line.password_env]
+    # an absent user's old secret (to prove it refused) is taken when set, never asked for
+    for user in intent.users:
+        old = os.environ.get(user.secret_env or "") if user.state == "absent" else None
+        if old and not secret_value_problem(old):
+            found[secret_key(user.secret_env, user.name)] = old
     for name in wanted:
         value = os.environ.get(name)
         if not value and sys.stdin.isatty():
