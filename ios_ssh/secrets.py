@@ -79,4 +79,9 @@ def resolve_secrets(intent: SshIntent, given: Mapping[str, str] | None = None) -
             problems.append(f"{field}: environment variable {name} is not set")
     if problems:
         raise IntentError(problems)
+    # A user's secret by name (`user:NAME`) or its previous one (`old:NAME`), given
+    # explicitly: what verify proves on the wire (revocation.py), kept as given.
+    for name, value in (given or {}).items():
+        if name.startswith(("user:", "old:")) and value and name not in found:
+            found[name] = value
     return found

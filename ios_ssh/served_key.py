@@ -136,8 +136,8 @@ def _pin_reason(state: DeviceState, now: Served, target: str, generating: bool) 
         return ""  # already served, and it stays
     shown = (serving or "another key") if now.key is not None else "the first key generated"
     return (
-        f"SSH serves {shown}, and IOS keeps serving the first RSA keys generated unless "
-        f"told otherwise (guide: ip ssh rsa keypair-name): make SSH serve {target}"
+        f"SSH serves {shown}, and IOS keeps serving the first keys generated unless "
+        f"ip ssh rsa keypair-name says otherwise: make SSH serve {target}"
     )
 
 

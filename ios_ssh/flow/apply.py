@@ -5,12 +5,14 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from .. import redact
 from ..errors import DeviceError, SessionLogError, SessionLost
 from ..intent import SshIntent
 from ..plan import PlanContext, make_plan
 from ..report import Report
+from ..rotate import Rotate
 from ..secrets import resolve_secrets
 from ..session.conversation import Dialog, Steps
 from ..session.params import DeviceParams, Driver
@@ -36,10 +38,15 @@ def apply(
     session: Dialog | None = None,
     checkpoint: bool = False,
     reload_minutes: int | None = None,
+    rotate: Rotate | Mapping[str, Any] | None = None,
 ) -> Steps[Report]:
-    """Converge the router to `intent`, safely, then verify (flow.change)."""
+    """Converge the router to `intent`, safely, then verify (flow.change). With `rotate`
+    the intent is the rotation's, shaped by the router as read (ios_ssh.rotate)."""
     started = time.monotonic()
+    rotation = Rotate.coerce(rotate) if rotate is not None else None
     found_secrets = resolve_secrets(intent, secrets)  # before any device is touched
+    if rotation is not None:
+        found_secrets.update(rotation.old_secrets(params))
     redact.register(found_secrets.values())
     report = Report(params.host)
     conv = session or (yield from connect(params, driver, report))
@@ -50,9 +57,13 @@ def apply(
     try:
         try:
             state = yield from read_state(conv)
+            refused: list[str] = []
+            if rotation is not None:
+                intent, refused = rotation.shape(state, intent)
             # The session may have fallen back from telnet to SSH: plan for the one in use.
             context = PlanContext(conv.params.transport, conv.params.username)
             plan = make_plan(state, intent, context, found_secrets)
+            plan.refusals = refused + plan.refusals
             report.diff = plan.diff()
             report.notes = (conv.identity.notes() if conv.identity else []) + list(plan.notes)
             if plan.refusals:

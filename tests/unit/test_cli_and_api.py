@@ -36,6 +36,8 @@ def test_public_surface_is_listed() -> None:
             "generate_rsa_keys",
             "make_plan",
             "read_state",
+            "rotate_host_key",
+            "rotate_password",
             "verify",
             "IntentError",
             "IosSshError",
