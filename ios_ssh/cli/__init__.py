@@ -3,7 +3,7 @@
 One module per group of commands, each registering on `app`: `fleet_commands` (apply,
 verify, state), `audit_command`, `lab_commands` (demo, lab), `tools` (validate, render,
 schema, parse); `common` holds the shared options and checks, `runs` the progress bars,
-tables and JSON of a fleet run."""
+tables and JSON of a fleet run; `rotate` (rotate password, rotate host-key)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sys
 import warnings
 
 from ..errors import IosSshError
-from . import audit_command, fleet_commands, lab_commands, tools  # noqa: F401 - registers
+from . import audit_command, fleet_commands, lab_commands, rotate, tools  # noqa: F401 - registers
 from .app import app, lab_app
 from .common import EXIT_BAD_INPUT, EXIT_FAILED, console, errors
 

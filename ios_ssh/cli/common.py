@@ -73,6 +73,54 @@ AlgorithmsOpt = Annotated[
 ]
 
 
+PrivateKeyOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--private-key",
+        metavar="USER=FILE",
+        help="verify logs in as USER with this key: it must work if the intent keeps the key, "
+        "and be refused if the intent removes it (repeat)",
+    ),
+]
+RevokedSecretOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--revoked-secret-env",
+        metavar="USER=VAR",
+        help="the old secret of a user the intent removes is in $VAR: verify proves the "
+        "router refuses it (repeat)",
+    ),
+]
+
+
+def proof_inputs(
+    private_key: list[str] | None, revoked: list[str] | None, intent: SshIntent
+) -> tuple[dict[str, str], dict[str, str]]:
+    """`--private-key USER=FILE` and `--revoked-secret-env USER=VAR`, checked before any
+    connection: (private keys by user, secrets by `user:NAME`)."""
+    keys: dict[str, str] = {}
+    for item in private_key or []:
+        user, _, path = item.partition("=")
+        if not user or not path:
+            raise bad_input(f"--private-key: {item!r}: use USER=FILE")
+        if not Path(path).expanduser().is_file():
+            raise bad_input(f"--private-key: {path}: no such file")
+        keys[user] = str(Path(path).expanduser())
+    found: dict[str, str] = {}
+    kept = {u.name for u in intent.present_users}
+    for item in revoked or []:
+        user, _, name = item.partition("=")
+        if not user or not name:
+            raise bad_input(f"--revoked-secret-env: {item!r}: use USER=VAR")
+        if user in kept:
+            raise bad_input(f"--revoked-secret-env: the intent keeps user {user!r}")
+        value = os.environ.get(name, "")
+        if not value:
+            raise bad_input(f"--revoked-secret-env: environment variable {name} is not set")
+        found[f"user:{user}"] = value
+    return keys, found
+
+
 def bad_input(message: str) -> typer.Exit:
     typer.echo(message, err=True)
     return typer.Exit(EXIT_BAD_INPUT)

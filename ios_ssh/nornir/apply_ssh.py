@@ -24,6 +24,7 @@ def apply_ssh(
     allow_unprotected: bool = False,
     checkpoint: bool = False,
     reload_minutes: int | None = None,
+    private_keys: Mapping[str, str | Path] | None = None,
 ) -> Result:
     """Result: `changed`, `diff` and `failed` from the Report, which is `result`."""
     with conversation(task, driver, device_params(task)) as (conv, params):
@@ -39,6 +40,7 @@ def apply_ssh(
             session=conv,
             checkpoint=checkpoint,
             reload_minutes=reload_minutes,
+            private_keys=private_keys,
         )
     return Result(
         host=task.host,

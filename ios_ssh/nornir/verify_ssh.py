@@ -19,6 +19,7 @@ def verify_ssh(
     driver: Driver = "netmiko",
     secrets: Mapping[str, str] | None = None,
     live: bool = True,
+    private_keys: Mapping[str, str | Path] | None = None,
 ) -> Result:
     with conversation(task, driver, device_params(task)) as (conv, params):
         report = verify(
@@ -28,5 +29,6 @@ def verify_ssh(
             secrets=secrets,
             live=live,
             session=conv,
+            private_keys=private_keys,
         )
     return Result(host=task.host, result=report, changed=False, failed=not report.ok)
