@@ -55,8 +55,12 @@ class Rotate:
                 user["secret_env"] = self.secret_env
             return SshIntent.from_dict({"users": [user]})
         if self.kind == "host-key":
+            # a new key, nothing else: the SSH version is left as it is (no v1 refusal)
             return SshIntent.from_dict(
-                {"rsa": {"modulus": self.modulus or 2048, "regenerate": "always"}}
+                {
+                    "rsa": {"modulus": self.modulus or 2048, "regenerate": "always"},
+                    "ssh": {"allow_v1": True},
+                }
             )
         raise IntentError([f"rotate: {self.kind!r} is not allowed; use password or host-key"])
 

@@ -247,7 +247,8 @@ def host_key(
     known_hosts: KnownHostsOpt = None,
     ssh_algorithms: AlgorithmsOpt = None,
 ) -> None:
-    """A new RSA host key on every host, proven by the fresh login, then pinned in place of the old known_hosts entry."""
+    """A new RSA host key on every host, proven by the fresh login, then pinned in place
+    of the old known_hosts entry."""
     connection = connection_options(host_key_check, known_hosts, ssh_algorithms)
     engine = {
         "processes": processes,

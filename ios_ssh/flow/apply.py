@@ -128,6 +128,7 @@ def apply(
             except (DeviceError, SessionLost) as exc:
                 checked.errors.append(str(exc))
             report.checks, report.errors = checked.checks, report.errors + checked.errors
+            report.notes += [n for n in checked.notes if n not in report.notes]
     finally:
         if main_open:
             yield from close(conv)

@@ -195,6 +195,12 @@ def checks_of(
     if live:
         found = available_secrets(intent, secrets)
         redact.register(found.values())  # old and new secrets the proofs log in with
+        if private_keys and not capabilities.supports("pubkey_chain", state.image):
+            report.notes.append(
+                f"private keys not tried: {state.image} has no ip ssh pubkey-chain (needs "
+                f"{capabilities.introduced('pubkey_chain')})"
+            )
+            private_keys = None
         ssh = conv.params.transport == "ssh"
         report.checks += yield from live_checks(
             params.for_ssh(),
