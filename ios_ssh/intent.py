@@ -167,7 +167,7 @@ class RsaIntent(_Model):
 def _state_field(what: str) -> Any:
     return Field(
         "present",
-        description=f"absent: {what} is removed from the router (Ansible's word)",
+        description=f"present, or absent: remove {what} from the router (Ansible's word)",
     )
 
 
