@@ -364,3 +364,17 @@ def pubkey_proof_probe(
         client_keys=[key],
         preferred_auth=["publickey"],
     )
+
+
+def login_key_hashes(params: DeviceParams) -> tuple[str, ...]:
+    """The IOS key-hashes (MD5) of the keys this device's sessions log in with: the key
+    file a device may name (`key_file`), for the removal-safety judgement (removals.py).
+    () when it names none or the file cannot be read (then no key login is assumed)."""
+    path = getattr(params, "key_file", None)  # a device field where key logins exist
+    if not path:
+        return ()
+    try:
+        key = asyncssh.read_private_key(Path(str(path)).expanduser())
+    except (OSError, ValueError, asyncssh.Error):
+        return ()
+    return (hashlib.md5(key.public_data, usedforsecurity=False).hexdigest().upper(),)

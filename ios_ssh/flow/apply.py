@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .. import redact
+from .. import probes, redact
 from ..errors import DeviceError, SessionLogError, SessionLost
 from ..intent import SshIntent
 from ..plan import PlanContext, make_plan
@@ -17,7 +17,7 @@ from ..secrets import resolve_secrets
 from ..session.conversation import Dialog, Steps
 from ..session.params import DeviceParams, Driver
 from .change import change, no_revert_timer
-from .protocol import close
+from .protocol import call, close
 from .read import connect, read_state
 from .rotation import FreshLogin
 from .verify import checks_of
@@ -60,8 +60,17 @@ def apply(
             refused: list[str] = []
             if rotation is not None:
                 intent, refused = rotation.shape(state, intent)
-            # The session may have fallen back from telnet to SSH: plan for the one in use.
-            context = PlanContext(conv.params.transport, conv.params.username)
+            # The session may have fallen back from telnet to SSH: plan for the one in use;
+            # and how it logs in (password, key), which removals must not take away.
+            keys: tuple[str, ...] = ()
+            if getattr(conv.params, "key_file", None):
+                keys = yield from call(probes.login_key_hashes, conv.params)
+            context = PlanContext(
+                conv.params.transport,
+                conv.params.username,
+                password_login=bool(conv.params.password.get_secret_value()),
+                login_keys=keys,
+            )
             plan = make_plan(state, intent, context, found_secrets)
             plan.refusals = refused + plan.refusals
             report.diff = plan.diff()

@@ -8,7 +8,6 @@ credentials and is reported so."""
 from __future__ import annotations
 
 import json
-import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path

@@ -352,3 +352,24 @@ def test_generate_refuses_an_existing_file_before_any_router_is_contacted(tmp_pa
     )
     assert result.exit_code == 2, result.output
     assert "exists; name a new file" in result.output and existing.read_text() == "keep"
+
+
+def test_the_key_a_device_logs_in_with_is_known_to_the_removal_safety(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from ios_ssh.probes import login_key_hashes
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path = tmp_path / "id_rsa"
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.OpenSSH,
+            serialization.NoEncryption(),
+        )
+    )
+    md5 = keys.info_from_openssh(_public(key)).md5_hex
+    assert login_key_hashes(SimpleNamespace(key_file=str(path))) == (md5,)  # type: ignore[arg-type]
+    missing = SimpleNamespace(key_file=str(tmp_path / "none"))
+    assert login_key_hashes(missing) == ()  # type: ignore[arg-type]
+    assert login_key_hashes(DeviceParams(host="r1", username="admin")) == ()
