@@ -20,7 +20,7 @@ from .report import Check, Report
 from .running_config import parse_running_config
 from .session import DeviceParams
 from .state import DeviceState
-from .tasks import apply, read_state, verify
+from .tasks import apply, read_state, rotate_host_key, rotate_password, verify
 
 __all__ = [
     "Check",
@@ -50,6 +50,8 @@ __all__ = [
     "read_state",
     "render_config",
     "render_text",
+    "rotate_host_key",
+    "rotate_password",
     "verify",
 ]
 

@@ -17,6 +17,18 @@ Sources, as tagged in shared/reference/image-families.md ([C] confirmed, [S] sec
          `ip ssh version 2` is the default, shown by `show run all` only [C]
   fs     `System image file is "disk0:..."` on a Sup720 (genieparser cat6k capture),
          "flash:" on ISR G2 / Catalyst 15.x, "bootflash:" on ISR4k/ASR1k (captures) [C]
+  pk     user key types in `ip ssh pubkey-chain`: the guide's key-hash step, "The key type
+         must be ssh-rsa" (l.1342, 1395) [C]; `Authentication Publickey Algorithms:
+         x509v3-ssh-rsa,ssh-rsa` on 15.x and XE 16 (samples muninn c3750x, oxidized2564
+         ASR920 15.5(3)S6 and 16.12.5) [C]; `ecdsa-sha2-nistp256/384/521,ssh-ed25519` among
+         them on XE 17 (samples RT01 17.15.1, netlab#2976 IOL 17.16.1a and Cat8000v) [C];
+         `key-hash ssh-ed25519 <MD5>` under the pubkey-chain in public XE 17 configurations,
+         and "ed25519 user keys need 17.8.1 or later" in community notes
+         (github Simeon26/ha-cisco-ios-tracker README) [S]
+  srv    which key SSH serves: `ip ssh rsa keypair-name` names it; without it "the first RSA
+         keys generated" (guide l.1164-1166) [C]; 15.x and XE captures serve a
+         TP-self-signed-* key while <hostname>.<domain> exists (samples muninn c3750x,
+         isr1100, oxidized3067) [C]; which key each release picks otherwise [U]
 """
 
 from __future__ import annotations
@@ -99,6 +111,21 @@ TABLE: tuple[Row, ...] = (
     _row("keygen_seconds_2048", "seconds to generate a 2048-bit key (scales ~ bits^3)",
          "-", "S16: 57 s on a 15.x IE switch [S]; Sup720: minutes [U]; XE 1-7 s [S]",
          sx=300, ios15=60, xe16=15, xe17=15, unk=60),
+    _row("pubkey_key_types", "user key types ip ssh pubkey-chain takes",
+         "ssh-rsa from 15.0(1)M / 15.1(1)S; ECDSA and Ed25519 on IOS XE 17",
+         "pk [C for 15.x, XE 16 and XE 17.15/17.16; S for the first XE 17 release]",
+         sx=(), ios15=("ssh-rsa",), xe16=("ssh-rsa",),
+         xe17=("ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
+               "ssh-ed25519"),
+         unk=("ssh-rsa",)),
+    _row("ed25519_from", "ssh-ed25519 user keys (IOS XE release that first takes them)",
+         "IOS XE 17.8.1", "pk [S]",
+         sx=None, ios15=None, xe16=None, xe17="17.8.1", unk=None),
+    _row("served_key", "the key SSH serves without ip ssh rsa keypair-name",
+         "-", "srv [C for the guide and the captures; U for the rule]",
+         sx="first generated", ios15="first generated, or a TP-self-signed key",
+         xe16="first generated, or a TP-self-signed key",
+         xe17="first generated, or a TP-self-signed key", unk="first generated"),
 )
 # fmt: on
 ROWS: dict[str, Row] = {row.key: row for row in TABLE}
@@ -165,9 +192,52 @@ class Gap:
     field: str  # the intent field, e.g. "ssh.dh_min_size"
     what: str  # the command or value the image lacks
     needs: str  # the first release that has it, or what the image accepts
+    verb: str = "needs"  # "needs" a release or range; "takes" what the image accepts
 
     def message(self, image: Image) -> str:
-        return f"{self.field}: {self.what} is not supported by {image} (needs {self.needs})"
+        return f"{self.field}: {self.what} is not supported by {image} ({self.verb} {self.needs})"
+
+
+def xe_release(version: str) -> tuple[int, ...] | None:
+    """`17.15.1a` / `17.05.01` -> (17, 15, 1); None for a classic release."""
+    parts = version.split(".")
+    if len(parts) < 2 or not all(p[:1].isdigit() for p in parts):
+        return None
+    return tuple(int("".join(c for c in p if c.isdigit()) or 0) for p in parts[:3])
+
+
+def pubkey_types(image: Image) -> tuple[str, ...]:
+    """The user key types `image` takes in its pubkey-chain (the table, and Ed25519 only
+    from the release that has it where the release can be read)."""
+    types: tuple[str, ...] = value("pubkey_key_types", image)
+    first = value("ed25519_from", image)
+    have = xe_release(image.version)
+    if first and have is not None and have < (xe_release(first) or ()):
+        types = tuple(t for t in types if t != "ssh-ed25519")
+    return types
+
+
+def key_type_gaps(intent: SshIntent, image: Image) -> list[Gap]:
+    """Keys of a type the image's pubkey-chain does not take (named, with what it takes)."""
+    if not supports("pubkey_chain", image):
+        return []  # the whole chain is a gap of its own
+    takes = pubkey_types(image)
+    out = []
+    for i, user in enumerate(intent.ssh.pubkey_users):
+        if user.state != "present":
+            continue
+        for j, line in enumerate(user.keys):
+            kind = line.split()[0]
+            if kind not in takes:
+                out.append(
+                    Gap(
+                        f"ssh.pubkey_users[{i}].keys[{j}]",
+                        f"a {kind} key",
+                        ", ".join(takes),
+                        "takes",
+                    )
+                )
+    return out
 
 
 def gaps(intent: SshIntent, image: Image) -> list[Gap]:
@@ -191,8 +261,10 @@ def gaps(intent: SshIntent, image: Image) -> list[Gap]:
                     " or ".join(str(s) for s in sizes),
                 )
             )
-    if ssh.pubkey_users or ssh.pubkey_servers:
+    present = [e for e in (*ssh.pubkey_users, *ssh.pubkey_servers) if e.state == "present"]
+    if present:  # absent entries on an image without the chain: nothing to remove
         lacks("pubkey_chain", "ssh.pubkey_users/pubkey_servers", True)
+    out += key_type_gaps(intent, image)
     lacks("stricthostkeycheck", "ssh.stricthostkeycheck", ssh.stricthostkeycheck is not None)
     lacks("keypair_name", "ssh.keypair_name", ssh.keypair_name is not None)
     lacks("ssh_v1", "ssh.version", ssh.version in (1, "compat"))
@@ -234,8 +306,18 @@ def fit(intent: SshIntent, image: Image) -> Fitted:
     ssh_update: dict[str, Any] = {}
     top_update: dict[str, Any] = {}
     for gap in found:
+        if gap.verb == "takes":  # a key type: that key is left out, and a user left keyless
+            continue
         where, update = _SKIP[gap.field]
         (ssh_update if where == "ssh" else top_update).update(update)
+    if any(gap.verb == "takes" for gap in found) and "pubkey_users" not in ssh_update:
+        takes = pubkey_types(image)
+        users = []
+        for user in intent.ssh.pubkey_users:
+            kept = [k for k in user.keys if k.split()[0] in takes]
+            if user.state == "absent" or kept or user.key_hashes:
+                users.append(user.model_copy(update={"keys": kept}) if kept != user.keys else user)
+        ssh_update["pubkey_users"] = users
     # model_copy skips validation: the reduced intent is a subset of a valid one. The
     # cross-field rules still hold (fewer fields, and version None only with allow_v1 off
     # is "leave it as it is").

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from . import served_key
 from .aaa_servers import server_checks
 from .capabilities import fit
 from .intent import SshIntent
@@ -20,20 +21,10 @@ def state_checks(state: DeviceState, intent: SshIntent) -> list[Check]:
 
 
 def intended_key(state: DeviceState, intent: SshIntent) -> tuple[str, KeyInfo | None]:
-    """The RSA key SSH is meant to serve: `ip ssh rsa keypair-name` (the intent's, else the
-    router's), else the default `<hostname>.<domain>`; with its `show crypto key` entry.
-    When the default names no key, SSH takes "the first RSA keys generated" (guide
-    l.1166): the only general-purpose key, if there is just one."""
-    hostname = intent.hostname or state.hostname
-    domain = intent.domain_name or state.domain
-    name = intent.ssh.keypair_name or state.ip_ssh["rsa_keypair_name"] or f"{hostname}.{domain}"
-    key = state.key(name)
-    if key is None and not (intent.ssh.keypair_name or state.ip_ssh["rsa_keypair_name"]):
-        usable = [k for k in state.keys if k.usage.lower().startswith("general")]
-        usable = [k for k in usable if not k.name.endswith(".server")]
-        if len(usable) == 1:
-            return usable[0].name, usable[0]
-    return name, key
+    """The RSA key SSH is meant to serve, with its `show crypto key` entry (served_key:
+    `ip ssh rsa keypair-name`, else the served key when it meets the intent, else the
+    intent's label or `<hostname>.<domain>`)."""
+    return served_key.intended(state, intent)
 
 
 def expected_host_key(state: DeviceState, intent: SshIntent) -> tuple[str, str]:
@@ -50,6 +41,13 @@ def expected_host_key(state: DeviceState, intent: SshIntent) -> tuple[str, str]:
 
 def _eq(name: str, expected: object, found: object, evidence: str) -> Check:
     return Check(name, expected == found, str(expected), str(found), evidence)
+
+
+_CHAIN = "running-config: ip ssh pubkey-chain"
+
+
+def _absent(name: str, there: bool, evidence: str) -> Check:
+    return Check(f"{name} absent", not there, "absent", "present" if there else "absent", evidence)
 
 
 def _checks(state: DeviceState, intent: SshIntent) -> Iterator[Check]:
@@ -108,10 +106,10 @@ def _checks(state: DeviceState, intent: SshIntent) -> Iterator[Check]:
         have = cfg["ip_ssh"]["stricthostkeycheck"]
         yield _eq("ssh stricthostkeycheck", ssh.stricthostkeycheck, have, "running-config")
     if intent.rsa is not None:
-        label = intent.rsa.label or f"{state.hostname}.{state.domain}"
-        if intent.rsa.usage_keys:
+        # the key SSH is to serve: the served one when it meets the intent (no label)
+        label, key = intended_key(state, intent)
+        if intent.rsa.usage_keys and not label.endswith(".sig"):
             label = f"{label}.sig"
-        key = state.key(label)
         found = f"{key.modulus} bits" if key else "no such key"
         yield Check(
             f"rsa key {label}",
@@ -123,17 +121,29 @@ def _checks(state: DeviceState, intent: SshIntent) -> Iterator[Check]:
         )
     have_users = {u["username"]: u["key_hashes"] for u in cfg["ip_ssh"]["pubkey_users"]}
     for user in ssh.pubkey_users:
+        if user.state == "absent":
+            yield _absent(f"pubkey user {user.username}", user.username in have_users, _CHAIN)
+            continue
         want = sorted(user.all_key_hashes)
         got = sorted(have_users.get(user.username, []))
-        yield _eq(f"pubkey user {user.username}", want, got, "running-config: ip ssh pubkey-chain")
+        yield _eq(f"pubkey user {user.username}", want, got, _CHAIN)
     have_servers = {s["server"]: s["key_hashes"] for s in cfg["ip_ssh"]["pubkey_servers"]}
     for server in ssh.pubkey_servers:
+        if server.state == "absent":
+            yield _absent(f"pubkey server {server.server}", server.server in have_servers, _CHAIN)
+            continue
         yield _eq(
             f"pubkey server {server.server}",
             [server.hash],
             have_servers.get(server.server, []),
-            "running-config: ip ssh pubkey-chain",
+            _CHAIN,
         )
+    if intent.owns("ssh.pubkey_users"):
+        want = sorted(u.username for u in ssh.pubkey_users if u.state == "present")
+        yield _eq("pubkey users (exclusive)", want, sorted(have_users), _CHAIN)
+    if intent.owns("ssh.pubkey_servers"):
+        want = sorted(s.server for s in ssh.pubkey_servers if s.state == "present")
+        yield _eq("pubkey servers (exclusive)", want, sorted(have_servers), _CHAIN)
     if intent.aaa is not None:
         aaa = cfg["aaa"]
         if intent.aaa.new_model:
@@ -155,12 +165,18 @@ def _checks(state: DeviceState, intent: SshIntent) -> Iterator[Check]:
             )
     present = {u["name"]: u["privilege"] for u in cfg["users"]}
     for user in intent.users:
+        if user.state == "absent":
+            yield _absent(f"user {user.name}", user.name in present, "running-config: username")
+            continue
         yield _eq(
             f"user {user.name} privilege",
             user.privilege,
             present.get(user.name),
             "running-config: username",
         )
+    if intent.owns("users"):
+        want = sorted(u.name for u in intent.present_users)
+        yield _eq("local users (exclusive)", want, sorted(present), "running-config: username")
     if "scp" in intent.model_fields_set:
         yield _eq(
             "scp server",

@@ -39,6 +39,18 @@ EXEC_TIMEOUT_RANGE = (0, 35791)
 MAX_PUBKEY_USERS = 10
 MAX_KEYS_PER_USER = 2
 LINE_NUMBER_RANGE = (0, 1869)
+# User key types some IOS image takes in the pubkey-chain; which ones a given image takes
+# is the capability table's (capabilities.py `pubkey_key_types`), checked in the plan.
+PUBKEY_KEY_TYPES = (
+    "ssh-rsa",
+    "ecdsa-sha2-nistp256",
+    "ecdsa-sha2-nistp384",
+    "ecdsa-sha2-nistp521",
+    "ssh-ed25519",
+)
+# The lists an intent may own (`exclusive`): what such a list does not name is removed.
+EXCLUSIVE_LISTS = ("users", "ssh.pubkey_users", "ssh.pubkey_servers")
+Presence = Literal["present", "absent"]
 
 _HOSTNAME = re.compile(r"^[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 _DOMAIN = re.compile(
@@ -152,12 +164,25 @@ class RsaIntent(_Model):
     )
 
 
+def _state_field(what: str) -> Any:
+    return Field(
+        "present",
+        description=f"present, or absent: remove {what} from the router (Ansible's word)",
+    )
+
+
 class PubkeyUser(_Model):
     """`ip ssh pubkey-chain` / `username NAME` with its keys."""
 
     username: Word = Field(description="pubkey-chain user name")
-    keys: list[str] = Field(default_factory=list, description="OpenSSH public key lines")
-    key_hashes: list[KeyHash] = Field(default_factory=list, description="IOS key-hash (MD5)")
+    keys: list[str] = Field(
+        default_factory=list,
+        description="OpenSSH public key lines (ssh-rsa; ECDSA, Ed25519 where the image takes them)",
+    )
+    key_hashes: list[KeyHash] = Field(
+        default_factory=list, description="IOS key-hash (MD5) of ssh-rsa keys"
+    )
+    state: Presence = _state_field("the user and its keys (no username NAME)")
 
     @field_validator("keys")
     @classmethod
@@ -171,17 +196,26 @@ class PubkeyUser(_Model):
                     "key {index} does not decode as an OpenSSH public key: {why}",
                     {"index": index, "why": str(exc)},
                 ) from None
-            if info.key_type != "ssh-rsa":
+            if info.key_type not in PUBKEY_KEY_TYPES:
                 raise PydanticCustomError(
                     "bad_key",
-                    "key {index} is {kind}; IOS pubkey-chain takes ssh-rsa keys",
-                    {"index": index, "kind": info.key_type},
+                    "key {index} is {kind}; IOS pubkey-chain takes {types} (which of them "
+                    "depends on the image)",
+                    {"index": index, "kind": info.key_type, "types": ", ".join(PUBKEY_KEY_TYPES)},
                 )
         return value
 
     @model_validator(mode="after")
     def _at_most_two(self) -> PubkeyUser:
         count = len(self.keys) + len(self.key_hashes)
+        if self.state == "absent":
+            if count:
+                raise PydanticCustomError(
+                    "absent_keys",
+                    "user '{u}' is absent: it takes no keys (the whole user is removed)",
+                    {"u": self.username},
+                )
+            return self
         if count == 0:
             raise PydanticCustomError(
                 "no_key", "user '{u}' has no keys or key_hashes", {"u": self.username}
@@ -201,6 +235,15 @@ class PubkeyUser(_Model):
             h.upper() for h in self.key_hashes
         ]
 
+    @property
+    def key_types(self) -> dict[str, str]:
+        """Each key's MD5 hash -> its type (`key_hashes` are ssh-rsa)."""
+        out = {h.upper(): "ssh-rsa" for h in self.key_hashes}
+        for line in self.keys:
+            info = keys.info_from_openssh(line)
+            out[info.md5_hex] = info.key_type
+        return out
+
 
 class PubkeyServer(_Model):
     """`ip ssh pubkey-chain` / `server ADDRESS` / `key-hash ssh-rsa MD5`."""
@@ -208,6 +251,7 @@ class PubkeyServer(_Model):
     server: str = Field(description="IP address or host name")
     key_hash: KeyHash | None = Field(None, description="IOS key-hash (MD5) of its key")
     key: str | None = Field(None, description="OpenSSH public key line of the server")
+    state: Presence = _state_field("the server entry (no server ADDRESS)")
 
     @field_validator("server")
     @classmethod
@@ -223,6 +267,14 @@ class PubkeyServer(_Model):
 
     @model_validator(mode="after")
     def _one_key(self) -> PubkeyServer:
+        if self.state == "absent":
+            if self.key_hash is not None or self.key is not None:
+                raise PydanticCustomError(
+                    "absent_keys",
+                    "server '{s}' is absent: it takes no key (the whole entry is removed)",
+                    {"s": self.server},
+                )
+            return self
         if (self.key_hash is None) == (self.key is None):
             raise PydanticCustomError(
                 "server_key",
@@ -270,11 +322,12 @@ class SshServerIntent(_Model):
     @field_validator("pubkey_users")
     @classmethod
     def _user_limit(cls, value: list[PubkeyUser]) -> list[PubkeyUser]:
-        if len(value) > MAX_PUBKEY_USERS:
+        present = [u for u in value if u.state == "present"]  # absent ones are removed
+        if len(present) > MAX_PUBKEY_USERS:
             raise PydanticCustomError(
                 "too_many_users",
                 "{n} users; IOS allows at most {m} pubkey-chain users",
-                {"n": len(value), "m": MAX_PUBKEY_USERS},
+                {"n": len(present), "m": MAX_PUBKEY_USERS},
             )
         names = [u.username for u in value]
         if len(set(names)) != len(names):
@@ -464,11 +517,19 @@ class UserIntent(_Model):
     name: Word = Field(description="user name")
     privilege: Privilege = Field(1, description="0-15; SCP needs 15")
     secret_env: EnvName | None = Field(
-        None, description="environment variable holding the secret; prompted for when unset"
+        None,
+        description="environment variable holding the secret; prompted for when unset. For "
+        "an absent user: its old secret, to prove it is refused (optional)",
     )
     secret_kind: Literal["secret", "password"] = Field(
         "secret", description="stored as secret (hashed) or password"
     )
+    update_secret: Literal["on_create", "always"] = Field(
+        "on_create",
+        description="always: set the secret on every apply (a rotation); on_create: only when "
+        "the user is created or its privilege changes (Ansible's words)",
+    )
+    state: Presence = _state_field("the local user (no username NAME)")
 
     @model_validator(mode="before")
     @classmethod
@@ -625,6 +686,19 @@ class SshIntent(_Model):
         description="what the router's image cannot do: refuse the change before anything is "
         "sent, or skip those settings on that router (reported as not supported)",
     )
+    exclusive: list[Literal["users", "ssh.pubkey_users", "ssh.pubkey_servers"]] = Field(
+        default_factory=list,
+        description="lists the intent owns: what such a list does not name is removed from "
+        "the router (no username, no server); safety refusals still apply",
+    )
+
+    def owns(self, name: str) -> bool:
+        """Whether the intent owns list `name` (one of EXCLUSIVE_LISTS)."""
+        return name in self.exclusive
+
+    @property
+    def present_users(self) -> list[UserIntent]:
+        return [user for user in self.users if user.state == "present"]
 
     @field_validator("hostname")
     @classmethod
@@ -707,7 +781,7 @@ def cross_field_problems(intent: SshIntent) -> list[str]:
                 "scp.enabled: true needs aaa.new_model: true and aaa.authorization_exec "
                 "(SCP runs exec authorization)"
             )
-        if not any(user.privilege == 15 for user in intent.users):
+        if not any(user.privilege == 15 for user in intent.present_users):
             problems.append("scp.enabled: true needs a user with privilege 15 in users")
     line_rotaries = {line.rotary for line in intent.lines if line.rotary is not None}
     port_rotaries: set[int] = set()
@@ -733,6 +807,8 @@ def cross_field_problems(intent: SshIntent) -> list[str]:
         twice = sorted({name for name in names if names.count(name) > 1})
         if twice:  # a later entry would silently override the earlier one on the router
             problems.append(f"{field}: {', '.join(map(repr, twice))} appears more than once")
+    if len(set(intent.exclusive)) != len(intent.exclusive):
+        problems.append("exclusive: a list is named more than once")
     ports = [p.port + g - p.rotary for p in intent.reverse_ssh for g in p.groups]
     if len(set(ports)) != len(ports):
         problems.append("reverse_ssh: two entries claim the same TCP port")
@@ -742,6 +818,7 @@ def cross_field_problems(intent: SshIntent) -> list[str]:
 _OUR_KINDS = frozenset(
     {
         "aaa",
+        "absent_keys",
         "bad_format",
         "bad_key",
         "bad_lines",

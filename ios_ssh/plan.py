@@ -11,11 +11,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from . import login_path
+from . import login_path, removals, served_key
 from .aaa_servers import server_lines
 from .capabilities import configured_version, file_system, fit
 from .intent import LineIntent, SshIntent
-from .render import ConfigLine, key_string_lines, keygen_command, plain, render_line, secret_line
+from .render import (
+    ConfigLine,
+    key_hash_line,
+    key_string_lines,
+    keygen_command,
+    plain,
+    render_line,
+    secret_line,
+)
 from .secrets import secret_key
 from .state import DeviceState
 
@@ -30,6 +38,7 @@ Section = Literal[
     "scp",
     "lines",
     "reverse-ssh",
+    "removals",
 ]
 
 
@@ -50,6 +59,10 @@ class PlanContext:
 
     transport: Literal["ssh", "telnet"] = "ssh"
     username: str = ""
+    # How the session (and the fresh login after the change) authenticates: with the
+    # user's password, and/or with these keys (their IOS key-hash, MD5): removals.py.
+    password_login: bool = True
+    login_keys: tuple[str, ...] = ()
 
 
 @dataclass
@@ -130,9 +143,10 @@ def make_plan(
     # 2. local users before aaa new-model, so the next login still works
     present = {u["name"]: u for u in cfg["users"]}
     users = []
-    for user in intent.users:
+    for user in intent.present_users:
         have = present.get(user.name)
-        if have is None or have["privilege"] != user.privilege:
+        rotate = user.update_secret == "always"
+        if have is None or have["privilege"] != user.privilege or rotate:
             users.append(
                 secret_line(
                     f"username {user.name} privilege {user.privilege} {user.secret_kind}",
@@ -163,21 +177,27 @@ def make_plan(
                     aaa_lines.append(plain(f"aaa {word} {name} {' '.join(methods)}"))
     add("aaa", "AAA new-model, servers and method lists", aaa_lines)
 
-    # 4. keys
-    keygen = _keygen_needed(state, intent, hostname, domain)
-    if (
-        keygen
-        and intent.rsa is not None
-        and intent.rsa.label is None
-        and (hostname == "Router" or not domain)
-    ):
+    # 4. keys: which key SSH serves is settled first (served_key): a served key that
+    # meets the intent is kept; a key made or picked is made the served one
+    keys = served_key.settle(state, intent, hostname, domain)
+    if keys.keygen and keys.label is None and (hostname == "Router" or not domain):
         plan.refusals.append(
             "rsa: keys without a label are named <hostname>.<domain>, and IOS refuses them "
             f"while the hostname is {hostname!r} and the domain {domain or 'unset'!r}: set "
             "hostname and domain_name (per host in the inventory), or rsa.label"
         )
-    if keygen:
-        add("keys", keygen, [plain(keygen_command(intent) or "", "keygen")])
+    if keys.keygen and intent.rsa is not None:
+        labelled = intent.model_copy(
+            update={"rsa": intent.rsa.model_copy(update={"label": keys.label})}
+        )
+        add("keys", keys.keygen, [plain(keygen_command(labelled) or "", "keygen")])
+    if keys.pin:
+        add("keys", keys.pin, [plain(f"ip ssh rsa keypair-name {keys.target}")])
+    elif keys.kept is not None and intent.rsa is not None and keys.kept.name:
+        plan.notes.append(
+            f"rsa: SSH serves {keys.kept.name} ({keys.kept.modulus} bits), which meets the "
+            "intent: kept (a new key would change every known_hosts entry for this router)"
+        )
 
     # 5. ip ssh settings, compared with what the router runs
     add("ip ssh", "SSH server settings", _ip_ssh_lines(state, intent))
@@ -224,24 +244,13 @@ def make_plan(
     if "reverse_ssh" in intent.model_fields_set:
         add("reverse-ssh", "reverse SSH ports", _port_lines(cfg, intent))
 
+    # 11. removals (state: absent, exclusive lists), last, inside the same revert window
+    removed = removals.find(state, intent)
+    add("removals", removed.why(), removals.lines(removed))
+
     plan.refusals += _refusals(state, intent, context, plan)
+    plan.refusals += removals.refusals(state, intent, context, removed)
     return plan
-
-
-def _keygen_needed(state: DeviceState, intent: SshIntent, hostname: str, domain: str) -> str:
-    rsa = intent.rsa
-    if rsa is None:
-        return ""
-    label = rsa.label or f"{hostname}.{domain}"
-    probe = f"{label}.sig" if rsa.usage_keys else label
-    have = state.key(probe)
-    if rsa.regenerate == "always":
-        return f"regenerate {label} ({rsa.modulus} bits): regenerate is 'always'"
-    if have is None:
-        return f"no key named {label}: generate {rsa.modulus} bits"
-    if rsa.regenerate == "if-weaker" and have.modulus < rsa.modulus:
-        return f"key {label} has {have.modulus} bits, below {rsa.modulus}: regenerate"
-    return ""
 
 
 def _ip_ssh_lines(state: DeviceState, intent: SshIntent) -> list[ConfigLine]:
@@ -269,9 +278,12 @@ def _ip_ssh_lines(state: DeviceState, intent: SshIntent) -> list[ConfigLine]:
 
 def _pubkey_lines(cfg: dict[str, Any], intent: SshIntent) -> list[ConfigLine]:
     have_users = {u["username"]: set(u["key_hashes"]) for u in cfg["ip_ssh"]["pubkey_users"]}
+    have_types = {u["username"]: u.get("key_types", {}) for u in cfg["ip_ssh"]["pubkey_users"]}
     have_servers = {s["server"]: set(s["key_hashes"]) for s in cfg["ip_ssh"]["pubkey_servers"]}
     body: list[ConfigLine] = []
     for user in intent.ssh.pubkey_users:
+        if user.state == "absent":
+            continue  # removals.py
         have = have_users.get(user.username)
         entry: list[ConfigLine] = []
         wanted = set(user.all_key_hashes)
@@ -284,11 +296,14 @@ def _pubkey_lines(cfg: dict[str, Any], intent: SshIntent) -> list[ConfigLine]:
         for key_hash in user.key_hashes:
             if have is None or key_hash.upper() not in have:
                 entry.append(plain(f"  key-hash ssh-rsa {key_hash.upper()}"))
-        for stale in sorted((have or set()) - wanted):
-            entry.append(plain(f"  no key-hash ssh-rsa {stale}"))
+        types = have_types.get(user.username, {})
+        for stale in sorted((have or set()) - wanted):  # a listed user has the listed keys
+            entry.append(key_hash_line(types.get(stale, "ssh-rsa"), stale, remove=True))
         if entry or have is None:
             body += [plain(f" username {user.username}", "enter"), *entry, plain(" exit", "exit")]
     for server in intent.ssh.pubkey_servers:
+        if server.state == "absent":
+            continue  # removals.py
         have = have_servers.get(server.server)
         if have == {server.hash}:
             continue
@@ -365,13 +380,20 @@ def _refusals(state: DeviceState, intent: SshIntent, context: PlanContext, plan:
     out: list[str] = []
     cfg = state.config
     keygen = any(step.is_keygen for step in plan.steps)
-    keypair = (
-        intent.ssh.keypair_name
-        if intent.ssh.keypair_name is not None
-        else cfg["ip_ssh"]["rsa_keypair_name"]
-    )
+    pinned = [
+        line.command.split()[-1]
+        for line in plan.lines()
+        if line.command.startswith("ip ssh rsa keypair-name ")
+    ]
+    keypair = pinned[-1] if pinned else cfg["ip_ssh"]["rsa_keypair_name"]
     if keypair:
-        rsa_label = intent.rsa.label if intent.rsa else None
+        hostname = intent.hostname or state.hostname
+        domain = intent.domain_name or state.domain
+        rsa_label = (
+            (intent.rsa.label or intent.ssh.keypair_name or f"{hostname}.{domain}")
+            if intent.rsa
+            else None
+        )
         ssh_works = state.key(keypair) is not None or (keygen and rsa_label == keypair)
     else:
         ssh_works = bool(state.keys) or keygen

@@ -278,3 +278,103 @@ def reverse_probe(params: DeviceParams, port: int, timeout: float = 10) -> Check
         return Check(f"reverse ssh port {port}", False, "a line opens", "all lines in use", where)
     prompt = seen.strip().splitlines()[-1] if seen.strip() else "line open, no console prompt"
     return Check(f"reverse ssh port {port}", True, "a line opens", prompt, where)
+
+
+# -- proofs of revocation and rotation (revocation.py decides what to prove) --------------
+
+
+def _auth_refused(exc: BaseException) -> bool:
+    """The router refused the credential itself (not the connection, nor a timeout)."""
+    return isinstance(exc, asyncssh.DisconnectError) and (
+        exc.code == asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE
+    )
+
+
+def _try_login(
+    params: DeviceParams, name: str, where: str, works: bool, timeout: float, **auth: object
+) -> Check:
+    """A login with `auth` (a password, or client keys) that must work or be refused. A
+    refusal passes only when the router itself refused the credential; a login the router
+    accepts when it should not is the failing evidence; anything else cannot tell."""
+    want = "login succeeds" if works else "login refused"
+    try:
+        kwargs, _ = _connect_kwargs(params, timeout)
+    except ConnectError as exc:
+        return Check(name, False, want, f"could not tell: {exc}", where)
+
+    async def probe() -> str:
+        async with asyncssh.connect(**{**kwargs, **auth}) as conn:
+            result = await conn.run("show ip ssh", check=False, timeout=timeout)
+            return str(result.stdout or "")
+
+    try:
+        _run(probe)
+    except (TimeoutError, OSError, ValueError, asyncssh.Error) as exc:
+        if _auth_refused(exc):
+            found = "refused by the router (permission denied)"
+            return Check(name, not works, want, found, where)
+        return Check(name, False, want, f"could not tell: {_safe(exc)}", where)
+    if works:
+        return Check(name, True, want, "logged in", where)
+    return Check(name, False, want, "logged in: the router still accepts it", where)
+
+
+def password_proof_probe(
+    params: DeviceParams, name: str, username: str, password: str, works: bool, timeout: float = 20
+) -> Check:
+    """A password login as `username` that must work (a rotated secret) or be refused (a
+    removed user, a rotated secret's old value). The password is never shown."""
+    where = f"ssh {username}@{params.host}:{params.effective_ssh_port} (password)"
+    return _try_login(
+        params,
+        name,
+        where,
+        works,
+        timeout,
+        username=username,
+        password=password,
+        preferred_auth=["keyboard-interactive", "password"],
+    )
+
+
+def pubkey_proof_probe(
+    params: DeviceParams,
+    username: str,
+    private_key: str | Path,
+    allowed: frozenset[str],
+    timeout: float = 20,
+) -> Check:
+    """A login as `username` with only this private key: it must work when the intent
+    keeps its key-hash (`allowed`, MD5 as IOS stores it), else be refused (revoked)."""
+    where = f"ssh -i <key> {username}@{params.host}:{params.effective_ssh_port}"
+    try:
+        key = _load_private_key(private_key)
+    except (OSError, ValueError, asyncssh.Error) as exc:
+        return Check(f"pubkey login {username}", False, "a key", f"failed: {_safe(exc)}", where)
+    digest = hashlib.md5(key.public_data, usedforsecurity=False).hexdigest().upper()
+    works = digest in allowed
+    name = f"pubkey login {username}" if works else f"revoked key refused {username} ({digest})"
+    return _try_login(
+        params,
+        name,
+        where,
+        works,
+        timeout,
+        username=username,
+        client_keys=[key],
+        preferred_auth=["publickey"],
+    )
+
+
+def login_key_hashes(params: DeviceParams) -> tuple[str, ...]:
+    """The IOS key-hashes (MD5) of the keys this device's sessions log in with: the key
+    file a device may name (`key_file`), for the removal-safety judgement (removals.py).
+    () when it names none or the file cannot be read (then no key login is assumed)."""
+    path = getattr(params, "key_file", None)  # a device field where key logins exist
+    if not path:
+        return ()
+    try:
+        key = asyncssh.read_private_key(Path(str(path)).expanduser())
+    except (OSError, ValueError, asyncssh.Error):
+        return ()
+    return (hashlib.md5(key.public_data, usedforsecurity=False).hexdigest().upper(),)

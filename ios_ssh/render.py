@@ -17,7 +17,8 @@ from typing import Literal
 from . import keys
 from .intent import LineIntent, SshIntent
 
-Kind = Literal["config", "keygen", "enter", "exit"]
+# confirm: IOS may ask `[confirm]` (XE: `no username X`), which is answered yes.
+Kind = Literal["config", "keygen", "enter", "exit", "confirm"]
 KEY_STRING_WIDTH = 72  # IOS takes long key-string lines, but short ones survive any terminal
 
 
@@ -74,7 +75,7 @@ def render_config(intent: SshIntent, secrets: Mapping[str, str] | None = None) -
         out.append(plain(f"hostname {intent.hostname}"))
     if intent.domain_name:
         out.append(plain(f"ip domain-name {intent.domain_name}"))
-    for user in intent.users:
+    for user in intent.present_users:
         out.append(
             secret_line(
                 f"username {user.name} privilege {user.privilege} {user.secret_kind}",
@@ -145,22 +146,29 @@ def _ip_ssh_lines(intent: SshIntent) -> list[ConfigLine]:
 
 def _pubkey_chain_lines(intent: SshIntent) -> list[ConfigLine]:
     ssh = intent.ssh
-    if not ssh.pubkey_users and not ssh.pubkey_servers:
+    users = [u for u in ssh.pubkey_users if u.state == "present"]
+    servers = [s for s in ssh.pubkey_servers if s.state == "present"]
+    if not users and not servers:
         return []
     out = [plain("ip ssh pubkey-chain", "enter")]
-    for user in ssh.pubkey_users:
+    for user in users:
         out.append(plain(f" username {user.username}", "enter"))
         for key_line in user.keys:
             out.extend(key_string_lines(keys.info_from_openssh(key_line).base64))
         for key_hash in user.key_hashes:
-            out.append(plain(f"  key-hash ssh-rsa {key_hash.upper()}"))
+            out.append(key_hash_line("ssh-rsa", key_hash.upper()))
         out.append(plain(" exit", "exit"))
-    for server in ssh.pubkey_servers:
+    for server in servers:
         out.append(plain(f" server {server.server}", "enter"))
-        out.append(plain(f"  key-hash ssh-rsa {server.hash}"))
+        out.append(key_hash_line("ssh-rsa", server.hash))
         out.append(plain(" exit", "exit"))
     out.append(plain("exit", "exit"))
     return out
+
+
+def key_hash_line(key_type: str, md5: str, *, remove: bool = False) -> ConfigLine:
+    """`key-hash TYPE MD5` under a pubkey-chain entry (`no key-hash ...` to remove one)."""
+    return plain(f"  {'no ' if remove else ''}key-hash {key_type} {md5}")
 
 
 def key_string_lines(blob_b64: str) -> list[ConfigLine]:

@@ -224,25 +224,29 @@ def _pubkey_chain(ssh: dict[str, Any], node: Node) -> None:
         words = child.text.split()
         if len(words) != 2 or words[0] not in ("username", "server"):
             continue
-        hashes = _key_hashes(child)
+        types = _key_hashes(child)
+        record = {"key_hashes": list(types), "key_types": types}
         if words[0] == "username":
-            ssh["pubkey_users"].append({"username": words[1], "key_hashes": hashes})
+            ssh["pubkey_users"].append({"username": words[1], **record})
         else:
-            ssh["pubkey_servers"].append({"server": words[1], "key_hashes": hashes})
+            ssh["pubkey_servers"].append({"server": words[1], **record})
 
 
-def _key_hashes(entry: Node) -> list[str]:
-    hashes: list[str] = []
+def _key_hashes(entry: Node) -> dict[str, str]:
+    """MD5 key hash -> key type (`key-hash ssh-ed25519 <MD5>` on images that take it), in
+    the order shown."""
+    hashes: dict[str, str] = {}
     for child in entry.children:
         words = child.text.split()
         if words[:1] == ["key-hash"] and len(words) >= 3:
-            hashes.append(words[2].upper())
+            hashes[words[2].upper()] = words[1]
         elif words == ["key-string"]:
             blob = "".join(c.text for c in child.children if c.text not in ("exit", "quit"))
             try:
-                hashes.append(keys.info_from_base64(blob).md5_hex)
+                info = keys.info_from_base64(blob)
             except ValueError:
                 continue  # a key IOS itself could not have accepted
+            hashes[info.md5_hex] = info.key_type
     return hashes
 
 

@@ -101,6 +101,18 @@ def resolve_secrets(intent: SshIntent, given: Mapping[str, str] | None = None) -
     wanted = [
         (f"users[{i}].secret_env", secret_key(u.secret_env, u.name))
         for i, u in enumerate(intent.users)
+        if u.state == "present"
+    ]
+    # An absent user's secret_env is its OLD secret, only to prove it is refused: optional.
+    optional = {
+        secret_key(u.secret_env, u.name)
+        for u in intent.users
+        if u.state == "absent" and u.secret_env
+    }
+    wanted += [
+        (f"users[{i}].secret_env", secret_key(u.secret_env, u.name))
+        for i, u in enumerate(intent.users)
+        if u.state == "absent" and u.secret_env
     ]
     wanted += [
         (f"lines[{i}].password_env", line.password_env)
@@ -124,6 +136,8 @@ def resolve_secrets(intent: SshIntent, given: Mapping[str, str] | None = None) -
                 problems.append(f"{field}: the secret from {_source(name)} {problem}")
                 continue
             found[name] = value
+        elif name in optional:
+            continue
         elif name.startswith("user:"):
             problems.append(f"{field}: not set, and no secret given for {name!r}")
         else:
@@ -134,4 +148,9 @@ def resolve_secrets(intent: SshIntent, given: Mapping[str, str] | None = None) -
     redact.register(
         form for key in keys for form in key_forms(key, key in typed7_values(found, typed7))
     )
+    # A user's secret by name (`user:NAME`) or its previous one (`old:NAME`), given
+    # explicitly: what verify proves on the wire (revocation.py), kept as given.
+    for name, value in (given or {}).items():
+        if name.startswith(("user:", "old:")) and value and name not in found:
+            found[name] = value
     return found

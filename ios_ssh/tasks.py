@@ -145,3 +145,94 @@ def apply(
             reload_minutes=reload_minutes,
         )
     )
+
+
+def rotate_password(
+    device: DeviceLike,
+    user: str,
+    *,
+    secret: str | None = None,
+    secret_env: str | None = None,
+    old_secret: str | None = None,
+    driver: Driver = "netmiko",
+    dry_run: bool = False,
+    save: bool = False,
+    revert_minutes: int = 5,
+    allow_unprotected: bool = False,
+    live: bool = True,
+    session: Conversation | None = None,
+) -> Report:
+    """A new secret for local user `user`, as a protected change (ios_ssh.rotate): the new
+    value from `secret` or the environment variable `secret_env`. verify then proves the
+    new value logs in and the old one (the device's own password when `user` is the one
+    logging in, else `old_secret`) is refused. A user the router lacks is refused."""
+    from .rotate import Rotate
+
+    if (secret is None) == (secret_env is None):
+        raise IntentError(["rotate_password: give exactly one of secret or secret_env"])
+    spec = Rotate("password", user, secret_env)
+    secrets: dict[str, str] = {}
+    if secret is not None:
+        secrets[f"user:{user}"] = secret
+    if old_secret:
+        secrets[f"old:{user}"] = old_secret
+    return _rotate(
+        device, spec, driver, dry_run, save, revert_minutes, allow_unprotected, live, session,
+        secrets if secret is not None or old_secret else None,
+    )  # fmt: skip
+
+
+def rotate_host_key(
+    device: DeviceLike,
+    *,
+    modulus: int | None = None,
+    driver: Driver = "netmiko",
+    dry_run: bool = False,
+    save: bool = False,
+    revert_minutes: int = 5,
+    allow_unprotected: bool = False,
+    live: bool = True,
+    session: Conversation | None = None,
+) -> Report:
+    """A new RSA key pair for the key SSH serves, as a protected change (ios_ssh.rotate):
+    the new key is read over the trusted session, the fresh login must present exactly it,
+    and only then is the known_hosts entry replaced (one entry, not a second one)."""
+    from .rotate import Rotate
+
+    spec = Rotate("host-key", modulus=modulus)
+    return _rotate(
+        device, spec, driver, dry_run, save, revert_minutes, allow_unprotected, live, session,
+        None,
+    )  # fmt: skip
+
+
+def _rotate(
+    device: DeviceLike,
+    spec: Any,
+    driver: Driver,
+    dry_run: bool,
+    save: bool,
+    revert_minutes: int,
+    allow_unprotected: bool,
+    live: bool,
+    session: Conversation | None,
+    secrets: Mapping[str, str] | None,
+) -> Report:
+    params = DeviceParams.coerce(device)
+    check_revert_minutes(revert_minutes)
+    intent = spec.intent()  # bad input refused here, before any connection
+    return run_sync(
+        flow.apply(
+            params,
+            intent,
+            driver,
+            dry_run,
+            secrets=secrets,
+            save=save,
+            revert_minutes=revert_minutes,
+            allow_unprotected=allow_unprotected,
+            live=live,
+            session=session.dialog if session else None,
+            rotate=spec,
+        )
+    )

@@ -3,7 +3,7 @@
 One module per group of commands, each registering on `app`: `fleet_commands` (apply,
 verify, state), `audit_command`, `lab_commands` (demo, lab), `tools` (validate, render,
 schema, parse); `common` holds the shared options and checks, `runs` the progress bars,
-tables and JSON of a fleet run."""
+tables and JSON of a fleet run; `rotate` (rotate password, rotate host-key)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from . import (  # noqa: F401 - registers
     fleet_commands,
     intents_command,
     lab_commands,
+    rotate,
     tools,
 )
 from .app import app, lab_app

@@ -91,6 +91,54 @@ AlgorithmsOpt = Annotated[
 ]
 
 
+PrivateKeyOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--private-key",
+        metavar="USER=FILE",
+        help="verify logs in as USER with this key: it must work if the intent keeps the key, "
+        "and be refused if the intent removes it (repeat)",
+    ),
+]
+RevokedSecretOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--revoked-secret-env",
+        metavar="USER=VAR",
+        help="the old secret of a user the intent removes is in $VAR: verify proves the "
+        "router refuses it (repeat)",
+    ),
+]
+
+
+def proof_inputs(
+    private_key: list[str] | None, revoked: list[str] | None, intent: SshIntent
+) -> tuple[dict[str, str], dict[str, str]]:
+    """`--private-key USER=FILE` and `--revoked-secret-env USER=VAR`, checked before any
+    connection: (private keys by user, secrets by `user:NAME`)."""
+    keys: dict[str, str] = {}
+    for item in private_key or []:
+        user, _, path = item.partition("=")
+        if not user or not path:
+            raise bad_input(f"--private-key: {item!r}: use USER=FILE")
+        if not Path(path).expanduser().is_file():
+            raise bad_input(f"--private-key: {path}: no such file")
+        keys[user] = str(Path(path).expanduser())
+    found: dict[str, str] = {}
+    kept = {u.name for u in intent.present_users}
+    for item in revoked or []:
+        user, _, name = item.partition("=")
+        if not user or not name:
+            raise bad_input(f"--revoked-secret-env: {item!r}: use USER=VAR")
+        if user in kept:
+            raise bad_input(f"--revoked-secret-env: the intent keeps user {user!r}")
+        value = os.environ.get(name, "")
+        if not value:
+            raise bad_input(f"--revoked-secret-env: environment variable {name} is not set")
+        found[f"user:{user}"] = value
+    return keys, found
+
+
 def bad_input(message: str) -> typer.Exit:
     typer.echo(message, err=True)
     return typer.Exit(EXIT_BAD_INPUT)
@@ -138,9 +186,14 @@ def host_timeout_of(value: float | None, driver: str | None) -> float:
 def ask_secrets(intent: SshIntent) -> dict[str, str]:
     """Each secret the intent names: from the environment, else asked for (never echoed)."""
     found: dict[str, str] = {}
-    wanted = [secret_key(u.secret_env, u.name) for u in intent.users]
+    wanted = [secret_key(u.secret_env, u.name) for u in intent.present_users]
     wanted += [line.password_env for line in intent.lines if line.password_env]
     wanted += [s.key_env for _, servers in server_keys(intent) for s in servers if s.key_env]
+    # an absent user's old secret (to prove it refused) is taken when set, never asked for
+    for user in intent.users:
+        old = os.environ.get(user.secret_env or "") if user.state == "absent" else None
+        if old and not secret_value_problem(old):
+            found[secret_key(user.secret_env, user.name)] = old
     for name in wanted:
         value = os.environ.get(name)
         if not value and sys.stdin.isatty():

@@ -26,7 +26,9 @@ from .common import (
     JsonOpt,
     KnownHostsOpt,
     NornirConfigOpt,
+    PrivateKeyOpt,
     ProcessesOpt,
+    RevokedSecretOpt,
     WorkersOpt,
     ask_secrets,
     bad_input,
@@ -37,6 +39,7 @@ from .common import (
     host_timeout_of,
     inventory_nornir,
     load_intent,
+    proof_inputs,
     run_engine,
 )
 
@@ -92,6 +95,8 @@ def apply(
     host_key_check: HostKeyOpt = None,
     known_hosts: KnownHostsOpt = None,
     ssh_algorithms: AlgorithmsOpt = None,
+    private_key: PrivateKeyOpt = None,
+    revoked_secret_env: RevokedSecretOpt = None,
 ) -> None:
     """Converge every host to INTENT, safely (revert timer, fresh-login check), and verify."""
     from ..nornir import apply_ssh
@@ -106,9 +111,11 @@ def apply(
     loaded = load_intent(intent)
     connection = connection_options(host_key_check, known_hosts, ssh_algorithms)
     nornir = inventory_nornir(inventory, host, group, workers, loaded, connection, nornir_config)
-    secrets = ask_secrets(loaded)
+    private_keys, revoked = proof_inputs(private_key, revoked_secret_env, loaded)
+    secrets = {**ask_secrets(loaded), **revoked}
     if driver is None:  # the async engine
         options = {"dry_run": dry_run, "secrets": secrets, "save": save}
+        options["private_keys"] = private_keys
         options["revert_minutes"] = revert_minutes
         options.update(
             checkpoint=checkpoint, reload_minutes=reload_in, allow_unprotected=allow_unprotected
@@ -141,6 +148,7 @@ def apply(
         allow_unprotected=allow_unprotected,
         checkpoint=checkpoint,
         reload_minutes=reload_in,
+        private_keys=private_keys,
     )
     reports = {name: report_of(outcome, name) for name, outcome in results.items()}
     finish(reports, "dry run" if dry_run else "apply", as_json, show_diff=dry_run, html=html)
@@ -166,6 +174,8 @@ def verify(
     host_key_check: HostKeyOpt = None,
     known_hosts: KnownHostsOpt = None,
     ssh_algorithms: AlgorithmsOpt = None,
+    private_key: PrivateKeyOpt = None,
+    revoked_secret_env: RevokedSecretOpt = None,
 ) -> None:
     """Check every host against INTENT (configuration and live probes); changes nothing."""
     from ..nornir import verify_ssh
@@ -176,12 +186,14 @@ def verify(
     connection = connection_options(host_key_check, known_hosts, ssh_algorithms)
     nornir = inventory_nornir(inventory, host, group, workers, loaded, connection, nornir_config)
     secrets = {k: v for k, v in os.environ.items() if k in {u.secret_env for u in loaded.users}}
+    private_keys, revoked = proof_inputs(private_key, revoked_secret_env, loaded)
+    secrets.update(revoked)
     if driver is None:  # the async engine
         reports = run_engine(
             nornir,
             "verify",
             loaded,
-            {"secrets": secrets},
+            {"secrets": secrets, "private_keys": private_keys},
             "verifying",
             as_json,
             processes,
@@ -199,6 +211,7 @@ def verify(
         intent=loaded,
         driver=check_driver(driver),
         secrets=secrets,
+        private_keys=private_keys,
     )
     finish({n: report_of(o, n) for n, o in results.items()}, "verify", as_json, html=html)
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from .. import redact
+from .. import probes, redact
 from ..errors import DeviceError, SessionLogError, SessionLost
 from ..intent import SshIntent
 from ..plan import PlanContext, make_plan
 from ..report import Report
+from ..rotate import Rotate
 from ..secrets import resolve_secrets
 from ..session.conversation import Dialog, Steps
 from ..session.params import DeviceParams, Driver
 from .change import change, no_revert_timer
-from .protocol import close
+from .protocol import call, close
 from .read import connect, pending_rollback, read_state
 from .rotation import FreshLogin
 from .verify import checks_of
@@ -36,10 +38,15 @@ def apply(
     session: Dialog | None = None,
     checkpoint: bool = False,
     reload_minutes: int | None = None,
+    rotate: Rotate | Mapping[str, Any] | None = None,
 ) -> Steps[Report]:
-    """Converge the router to `intent`, safely, then verify (flow.change)."""
+    """Converge the router to `intent`, safely, then verify (flow.change). With `rotate`
+    the intent is the rotation's, shaped by the router as read (ios_ssh.rotate)."""
     started = time.monotonic()
+    rotation = Rotate.coerce(rotate) if rotate is not None else None
     found_secrets = resolve_secrets(intent, secrets)  # before any device is touched
+    if rotation is not None:
+        found_secrets.update(rotation.old_secrets(params))
     redact.register(found_secrets.values())
     report = Report(params.host)
     conv = session or (yield from connect(params, driver, report))
@@ -52,9 +59,22 @@ def apply(
             state = yield from read_state(conv)
             if pending_rollback(report, state):  # plan nothing on a router about to change
                 return _done(report, started)
-            # The session may have fallen back from telnet to SSH: plan for the one in use.
-            context = PlanContext(conv.params.transport, conv.params.username)
+            refused: list[str] = []
+            if rotation is not None:
+                intent, refused = rotation.shape(state, intent)
+            # The session may have fallen back from telnet to SSH: plan for the one in use;
+            # and how it logs in (password, key), which removals must not take away.
+            keys: tuple[str, ...] = ()
+            if getattr(conv.params, "key_file", None):
+                keys = yield from call(probes.login_key_hashes, conv.params)
+            context = PlanContext(
+                conv.params.transport,
+                conv.params.username,
+                password_login=bool(conv.params.password.get_secret_value()),
+                login_keys=keys,
+            )
             plan = make_plan(state, intent, context, found_secrets)
+            plan.refusals = refused + plan.refusals
             report.diff = plan.diff()
             report.notes = (conv.identity.notes() if conv.identity else []) + list(plan.notes)
             if plan.refusals:
@@ -119,6 +139,7 @@ def apply(
             except (DeviceError, SessionLost) as exc:
                 checked.errors.append(str(exc))
             report.checks, report.errors = checked.checks, report.errors + checked.errors
+            report.notes += [n for n in checked.notes if n not in report.notes]
     finally:
         if main_open:
             yield from close(conv)

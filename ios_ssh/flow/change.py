@@ -421,11 +421,21 @@ def generate_keys(conv: Dialog, params: DeviceParams, line: ConfigLine) -> Steps
     yield from conv.dialogue(line.command, KEYGEN_ANSWERS, timeout=params.keygen_timeout)
 
 
+# `no username X` on IOS XE: "This operation will remove all username related
+# configurations with same name.Do you want to continue? [confirm]" (render: kind confirm).
+CONFIRM_ANSWERS = (("[confirm]", ""),)
+
+
 def send_line(conv: Dialog, params: DeviceParams, line: ConfigLine) -> Steps[None]:
     """One configuration line. A line that carries a secret is reported by its display
     form; the secret itself is masked in every log record (`redact`, registered when the
     secrets were resolved) and in the driver's session log (`protect`)."""
     timeout = params.keygen_timeout if line.kind == "keygen" else None
+    if line.kind == "confirm":  # a question some images ask, answered as the plan decided
+        if not conv.in_config():
+            yield from conv.run("configure terminal")
+        yield from conv.dialogue(line.command, CONFIRM_ANSWERS)
+        return
     if line.command == line.display:
         yield from conv.configure([line.command], timeout=timeout)
         return

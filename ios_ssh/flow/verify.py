@@ -7,7 +7,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from .. import capabilities, probes
+from .. import capabilities, probes, redact, revocation
 from ..checks import expected_host_key, state_checks
 from ..errors import DeviceError, IntentError, SessionLost
 from ..intent import SshIntent
@@ -71,8 +71,19 @@ def live_checks(
         checks += login_checks(params, logged_in, state, expected_key, expected_banner(intent))
     else:
         calls.append(Call(probes.login_probe, (params, expected_key, expected_banner(intent))))
+    for user, key in (private_keys or {}).items():
+        # a key the intent removes must be refused, one it keeps must log in (revocation)
+        allowed = revocation.allowed_key_hashes(intent, user)
+        if allowed is None:
+            calls.append(Call(probes.pubkey_probe, (params, user, key)))
+        else:
+            calls.append(Call(probes.pubkey_proof_probe, (params, user, key, allowed)))
     calls += [
-        Call(probes.pubkey_probe, (params, user, key)) for user, key in (private_keys or {}).items()
+        Call(
+            probes.password_proof_probe,
+            (params, proof.check, proof.username, proof.password, proof.works),
+        )
+        for proof in revocation.password_proofs(intent, found_secrets)
     ]
     fs = capabilities.file_system(state)  # disk0: on a Sup720, bootflash: on an ISR4k
     if intent.scp.enabled:
@@ -184,6 +195,13 @@ def checks_of(
         report.notes += capabilities.fit(intent, state.image).messages
     if live:
         found = available_secrets(intent, secrets)
+        redact.register(found.values())  # old and new secrets the proofs log in with
+        if private_keys and not capabilities.supports("pubkey_chain", state.image):
+            report.notes.append(
+                f"private keys not tried: {state.image} has no ip ssh pubkey-chain (needs "
+                f"{capabilities.introduced('pubkey_chain')})"
+            )
+            private_keys = None
         ssh = conv.params.transport == "ssh"
         report.checks += yield from live_checks(
             params.for_ssh(),

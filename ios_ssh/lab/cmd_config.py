@@ -349,6 +349,7 @@ class ConfigCommands:
     def _no_pubkey_chain(self, args: list) -> str:
         self.device.config.pubkey_users.clear()
         self.device.config.pubkey_servers.clear()
+        self.device.config.pubkey_key_types.clear()
         return ""
 
     # -- users and AAA -------------------------------------------------------------------
@@ -386,8 +387,18 @@ class ConfigCommands:
         return ""
 
     def _no_username(self, args: list) -> str:
-        self.device.config.users.pop(args[0], None)
-        return ""
+        def remove(_: str = "") -> str:
+            self.device.config.users.pop(args[0], None)
+            return ""
+
+        if self.replay or not self.device.image.no_username_confirm:
+            return remove()
+        # IOS XE asks first (images.py no_username_confirm); Enter or y confirms
+        return self.ask(
+            "This operation will remove all username related configurations with same "
+            "name.Do you want to continue? [confirm]",
+            lambda answer: remove() if answer.strip().lower() in ("", "y", "yes") else "",
+        )
 
     def _enable_secret(self, args: list) -> str:
         kind, _, value = self._typed(args[0])

@@ -8,11 +8,12 @@ import hashlib
 import re
 
 _EXITS = [("end", "end"), ("exit", "exit_mode"), ("do LINE", "do")]
+# `key-hash TYPE MD5 [comment]`: the types the image takes (images.py pubkey_key_types).
 _KEY_LINES = [
     ("key-string", "key_string"),
-    ("key-hash ssh-rsa WORD", "key_hash"),
-    ("key-hash ssh-rsa WORD LINE", "key_hash"),
-    ("no key-hash ssh-rsa WORD", "no_key_hash"),
+    ("key-hash WORD WORD", "key_hash"),
+    ("key-hash WORD WORD LINE", "key_hash"),
+    ("no key-hash WORD WORD", "no_key_hash"),
     *_EXITS,
 ]
 _MD5_HEX = re.compile(r"^[0-9A-Fa-f]{32}$")
@@ -39,16 +40,28 @@ SPECS = {
 }
 
 
-def key_blob_md5(data: str) -> str | None:
-    """IOS `key-hash` of key-string data (base64, possibly wrapped); None if it is no key."""
+def key_blob_type(blob: bytes) -> str:
+    """The key type an SSH public key blob starts with ("" when it starts with none)."""
+    if len(blob) < 4:
+        return ""
+    length = int.from_bytes(blob[:4], "big")
+    if not 0 < length <= 32 or len(blob) < 4 + length:
+        return ""
+    return blob[4 : 4 + length].decode("ascii", "replace")
+
+
+def key_blob_md5(data: str, types: tuple[str, ...] = ("ssh-rsa",)) -> tuple[str, str] | None:
+    """(IOS `key-hash`, key type) of key-string data (base64, possibly wrapped), for a key
+    of one of `types`; None if it is no such key."""
     compact = "".join(data.split())
     try:
         blob = base64.b64decode(compact, validate=True)
     except (binascii.Error, ValueError):
         return None
-    if len(blob) < 11 or blob[4:11] != b"ssh-rsa":
+    kind = key_blob_type(blob)
+    if kind not in types:
         return None
-    return hashlib.md5(blob, usedforsecurity=False).hexdigest().upper()
+    return hashlib.md5(blob, usedforsecurity=False).hexdigest().upper(), kind
 
 
 class SubmodeCommands:
@@ -69,28 +82,44 @@ class SubmodeCommands:
 
     def _no_pubkey_user(self, args: list) -> str:
         self.device.config.pubkey_users.pop(args[0], None)
+        self.device.config.forget_key_types()
         return ""
 
     def _no_pubkey_server(self, args: list) -> str:
         self.device.config.pubkey_servers.pop(args[0], None)
+        self.device.config.forget_key_types()
         return ""
 
     def _hashes(self) -> list[str]:
         table, name = self.chain_entry
         return getattr(self.device.config, table).setdefault(name, [])
 
+    def _key_types(self) -> tuple[str, ...]:
+        """Server entries (the router's own client) take RSA host keys; user entries the
+        image's user key types."""
+        if self.chain_entry[0] == "pubkey_servers":
+            return ("ssh-rsa",)
+        return self.device.image.pubkey_key_types
+
     def _key_hash(self, args: list) -> str:
-        if not _MD5_HEX.match(args[0]):
-            return self.caret(self.current_line, args[0])
+        kind, digest = args[0], args[1]
+        if kind not in self._key_types():
+            return self.caret(self.current_line, kind)
+        if not _MD5_HEX.match(digest):
+            return self.caret(self.current_line, digest)
         hashes = self._hashes()
-        if args[0].upper() not in hashes:
-            hashes.append(args[0].upper())
+        if digest.upper() not in hashes:
+            hashes.append(digest.upper())
+        self.device.config.pubkey_key_types[digest.upper()] = kind
         return ""
 
     def _no_key_hash(self, args: list) -> str:
+        if args[0] not in self._key_types():
+            return self.caret(self.current_line, args[0])
         hashes = self._hashes()
-        if args[0].upper() in hashes:
-            hashes.remove(args[0].upper())
+        if args[1].upper() in hashes:
+            hashes.remove(args[1].upper())
+            self.device.config.forget_key_types()
         return ""
 
     def _key_string(self, args: list) -> str:
@@ -104,12 +133,14 @@ class SubmodeCommands:
             self.key_data.append(line.strip())
             return ""
         self.leave()
-        digest = key_blob_md5("".join(self.key_data))
-        if digest is None:
+        found = key_blob_md5("".join(self.key_data), self._key_types())
+        if found is None:  # no key, or a type this image's chain does not take [U: wording]
             return "%SSH: Failed to decode the Key Value"
+        digest, kind = found
         hashes = self._hashes()
         if digest not in hashes:
             hashes.append(digest)
+        self.device.config.pubkey_key_types[digest] = kind
         return ""
 
     # -- archive -------------------------------------------------------------------------

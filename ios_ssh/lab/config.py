@@ -140,6 +140,7 @@ class Config:
     ssh_ports: list[SshPort] = field(default_factory=list)
     pubkey_users: dict[str, list[str]] = field(default_factory=dict)  # name: MD5 key hashes
     pubkey_servers: dict[str, list[str]] = field(default_factory=dict)
+    pubkey_key_types: dict[str, str] = field(default_factory=dict)  # MD5: type (not ssh-rsa)
     scp_server: bool = False
     lines: list[LineConfig] = field(default_factory=default_lines)
     archive: Archive | None = None
@@ -156,6 +157,21 @@ class Config:
         order = {"con": 0, "aux": 1, "tty": 2, "vty": 3}
         self.lines.sort(key=lambda ln: (order[ln.kind], ln.first))
         return line
+
+    def key_type(self, digest: str) -> str:
+        return self.pubkey_key_types.get(digest, "ssh-rsa")
+
+    def forget_key_types(self) -> None:
+        """Drop the types of hashes no chain entry holds any more."""
+        held = {
+            h
+            for table in (self.pubkey_users, self.pubkey_servers)
+            for hs in table.values()
+            for h in hs
+        }
+        for digest in list(self.pubkey_key_types):
+            if digest not in held:
+                del self.pubkey_key_types[digest]
 
     def vty_last(self) -> int:
         return max((ln.last for ln in self.lines if ln.kind == "vty"), default=DEFAULT_VTY_LAST)
@@ -252,10 +268,10 @@ def _ip_ssh(config: Config) -> list[str]:
         out.append("ip ssh pubkey-chain")
         for name, hashes in config.pubkey_users.items():
             out.append(f"  username {name}")
-            out += [f"   key-hash ssh-rsa {h}" for h in hashes]
+            out += [f"   key-hash {config.key_type(h)} {h}" for h in hashes]
         for name, hashes in config.pubkey_servers.items():
             out.append(f"  server {name}")
-            out += [f"   key-hash ssh-rsa {h}" for h in hashes]
+            out += [f"   key-hash {config.key_type(h)} {h}" for h in hashes]
     return out
 
 

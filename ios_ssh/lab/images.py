@@ -57,6 +57,10 @@ class Image:
     file_systems: tuple[str, ...]  # the first is where `dir` with no argument looks
     serves_tp_self_signed: bool  # SSH serves a TP-self-signed-* key when one exists and no
     # keypair-name is set; otherwise the first RSA key generated
+    # -- access (issue 22): the pubkey-chain's user key types (`key-hash TYPE`, key-string
+    # blobs), and whether `no username X` asks `[confirm]` first
+    pubkey_key_types: tuple[str, ...] = ("ssh-rsa",)
+    no_username_confirm: bool = False
 
     @property
     def flash(self) -> str:
@@ -106,6 +110,8 @@ IOS12_2SX = Image(
     configure_replace=True,  # IF 1.5: configure replace from 12.2(33)SXH (S2)
     file_systems=("disk0:", "sup-bootdisk:", "bootflash:"),  # IF 1.5 [U]: no flash:
     serves_tp_self_signed=False,  # GUIDE l.1166: "the first RSA keys generated"
+    pubkey_key_types=(),  # no pubkey-chain (GUIDE l.2078)
+    no_username_confirm=False,  # [U]: the question is documented for IOS XE only
 )
 
 IOS15 = Image(
@@ -164,6 +170,9 @@ IOS15 = Image(
     configure_replace=True,
     file_systems=("flash:",),
     serves_tp_self_signed=True,  # SAMPLE muninn c3750x: TP-self-signed-* served
+    # GUIDE l.1342 "The key type must be ssh-rsa"; SAMPLE muninn c3750x: x509v3-ssh-rsa,ssh-rsa
+    pubkey_key_types=("ssh-rsa",),
+    no_username_confirm=False,  # [U]
 )
 
 XE16 = Image(
@@ -218,6 +227,10 @@ XE16 = Image(
     configure_replace=True,
     file_systems=("bootflash:", "flash:"),  # IF 1.5: bootflash:, flash: an alias [U]
     serves_tp_self_signed=True,
+    pubkey_key_types=("ssh-rsa",),  # SAMPLE oxidized2564 16.12.5: x509v3-ssh-rsa,ssh-rsa
+    # cisco.ios ios_user answers "This operation will remove all username related
+    # configurations with same name" on `no username` [S for 16.x]
+    no_username_confirm=True,
 )
 
 XE17 = Image(
@@ -312,6 +325,19 @@ XE17 = Image(
     configure_replace=True,
     file_systems=("bootflash:", "flash:"),  # IF 1.5 (S23 backs up to bootflash:) [U alias]
     serves_tp_self_signed=True,  # SAMPLES muninn isr1100/cat9300, oxidized3067
+    # SAMPLE RT01 17.15.1 (and netlab#2976 17.16.1a): ecdsa-sha2-nistp256/384/521 and
+    # ssh-ed25519 among the Authentication Publickey Algorithms; public XE 17 configs show
+    # `key-hash ssh-ed25519 <MD5>` under the pubkey-chain [S]
+    pubkey_key_types=(
+        "ssh-rsa",
+        "ecdsa-sha2-nistp256",
+        "ecdsa-sha2-nistp384",
+        "ecdsa-sha2-nistp521",
+        "ssh-ed25519",
+    ),
+    # "IOS XE 17.x prompts for confirmation when removing a username" (public expect
+    # scripts; cisco.ios ios_user's prompt) [S]
+    no_username_confirm=True,
 )
 
 # Not a real image: the lab before image families (XE 17 transport and show shapes, 15.x

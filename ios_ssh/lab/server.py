@@ -279,10 +279,11 @@ class _SshServer(asyncssh.SSHServer):
 
     def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
         # IOS compares the MD5 of the offered key blob with the pubkey-chain's key-hash.
+        device = self.router.device
         digest = hashlib.md5(key.public_data, usedforsecurity=False).hexdigest().upper()
-        if login_refused(self.router.device.faults):
-            return False
-        return digest in self.router.device.config.pubkey_users.get(username, [])
+        if login_refused(device.faults) or key.get_algorithm() not in device.image.pubkey_key_types:
+            return False  # a key type this image's chain does not take (images.py)
+        return digest in device.config.pubkey_users.get(username, [])
 
 
 async def _run_shell(router: Router, process: asyncssh.SSHServerProcess) -> None:

@@ -25,6 +25,7 @@ def apply_ssh(
     allow_unprotected: bool = False,
     checkpoint: bool = False,
     reload_minutes: int | None = None,
+    private_keys: Mapping[str, str | Path] | None = None,
 ) -> Result:
     """Converge the task's host to an SSH intent, safely, and verify (`ios_ssh.apply` over
     the host's nornir_netmiko or nornir_scrapli connection).
@@ -60,5 +61,6 @@ def apply_ssh(
             session=conv,
             checkpoint=checkpoint,
             reload_minutes=reload_minutes,
+            private_keys=private_keys,
         )
     return report_result(task, report, changed=report.changed)

@@ -20,6 +20,7 @@ def verify_ssh(
     driver: Driver = "netmiko",
     secrets: Mapping[str, str] | None = None,
     live: bool = True,
+    private_keys: Mapping[str, str | Path] | None = None,
 ) -> Result:
     """Check the task's host against an SSH intent (configuration and, when `live`, the
     wire: logins, algorithms, refused transports); changes nothing.
@@ -42,5 +43,6 @@ def verify_ssh(
             secrets=secrets,
             live=live,
             session=conv,
+            private_keys=private_keys,
         )
     return report_result(task, report, changed=False)

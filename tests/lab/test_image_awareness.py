@@ -84,11 +84,13 @@ def test_b5_a_timer_that_expires_during_key_generation_is_an_error_not_a_change(
     assert device.running_body() == before  # and no line went in after the rollback
 
 
-def test_b10_a_router_serving_another_key_fails_verify_with_both_fingerprints(lab: Lab) -> None:
+def test_b10_a_router_serving_a_weaker_key_fails_verify_then_apply_serves_the_right_one(
+    lab: Lab,
+) -> None:
     device = Device()
     config = baseline_config("r1").replace(
         "crypto key generate rsa modulus 2048",
-        "crypto key generate rsa label TP-self-signed-4242 modulus 2048\n"
+        "crypto key generate rsa label TP-self-signed-4242 modulus 1024\n"
         "crypto key generate rsa modulus 2048",
     )
     assert not device.load_config(config)
@@ -102,3 +104,8 @@ def test_b10_a_router_serving_another_key_fails_verify_with_both_fingerprints(la
     assert check.expected.startswith("r1.lab.example.com (SHA256:")
     assert check.found.startswith("TP-self-signed-4242 (SHA256:")
     assert check.expected.split()[1] != check.found.split()[1]
+    # apply names the key that meets the intent (no new key: it exists), and says why
+    applied = ios_ssh.apply(_device(lab), {**intent.model_dump(exclude_unset=True), "archive": {}})
+    assert "+ ip ssh rsa keypair-name r1.lab.example.com" in applied.diff, applied.text()
+    assert "crypto key" not in applied.diff
+    assert applied.ok and device.ssh_key().label == "r1.lab.example.com", applied.text()

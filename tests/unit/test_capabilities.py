@@ -298,16 +298,29 @@ def test_b6_the_named_key_pair_is_the_one_expected() -> None:
     assert fingerprint == sha256(rsa_key("SSHKEYS"))
 
 
-def test_b10_a_router_serving_a_self_signed_key_fails_with_both_fingerprints() -> None:
+def test_b10_a_router_serving_a_weak_self_signed_key_fails_with_both_fingerprints() -> None:
     router = converged("xe17")
-    router.keys = {"TP-self-signed-1234567890": 2048, "r1.lab.example.com": 2048}
+    router.keys = {"TP-self-signed-1234567890": 1024, "r1.lab.example.com": 2048}
     router.served = "TP-self-signed-1234567890"
     check = next(c for c in state_checks(router.state(), HARDENING) if c.name == "ssh key in use")
     assert not check.ok
     assert check.expected == f"r1.lab.example.com ({sha256(rsa_key('r1.lab.example.com'))})"
     assert check.found == (
-        f"TP-self-signed-1234567890 ({sha256(rsa_key('TP-self-signed-1234567890'))})"
+        f"TP-self-signed-1234567890 ({sha256(rsa_key('TP-self-signed-1234567890', 1024))})"
     )
+    # and the plan makes SSH serve the key that meets the intent, saying why
+    plan = make_plan(router.state(), HARDENING)
+    assert "+ ip ssh rsa keypair-name r1.lab.example.com" in plan.diff()
+    assert "TP-self-signed-1234567890" in plan.diff()
+
+
+def test_b10_a_served_self_signed_key_that_meets_the_intent_is_kept() -> None:
+    router = converged("xe17")
+    router.keys = {"TP-self-signed-1234567890": 2048, "r1.lab.example.com": 2048}
+    router.served = "TP-self-signed-1234567890"
+    checks = state_checks(router.state(), HARDENING)
+    assert all(c.ok for c in checks if c.name.startswith(("ssh key in use", "rsa key"))), checks
+    assert make_plan(router.state(), HARDENING).empty
 
 
 def test_b10_the_intended_key_served_passes() -> None:

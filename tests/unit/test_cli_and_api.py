@@ -37,6 +37,8 @@ def test_public_surface_is_listed() -> None:
             "intents",
             "make_plan",
             "read_state",
+            "rotate_host_key",
+            "rotate_password",
             "verify",
             "IntentError",
             "IosSshError",

@@ -61,6 +61,11 @@ GOOD: dict[str, Any] = {
     "lines[].access_class_in": "MGMT",
     "archive.path": "flash:archive",
     "unsupported": "skip",
+    "exclusive[]": "users",
+    "users[].update_secret": "always",
+    "users[].state": "absent",
+    "ssh.pubkey_users[].state": "present",
+    "ssh.pubkey_servers[].state": "present",
 }
 BAD_SHAPES = {
     "newline": lambda good: f"{good}\nusername evil privilege 15 secret 0 pwned",
@@ -111,6 +116,7 @@ def _intent_with(path: str, value: Any) -> dict[str, Any]:
         "domain_name": {"domain_name": value},
         "archive": {"archive": {"path": value}},
         "unsupported": {"unsupported": value},
+        "exclusive": {"exclusive": [value]},
     }.get(top, {})
     if base:
         return base
@@ -131,8 +137,8 @@ def _intent_with(path: str, value: Any) -> dict[str, Any]:
         return {
             "ssh": {
                 "pubkey_servers": [{"server": "10.1.1.1", field: value}]
-                if field != "server"
-                else [{"server": value, "key": RSA_KEY}]
+                if field not in ("server", "state")
+                else [{"server": "10.1.1.1", "key": RSA_KEY, field: value}]
             }
         }
     if path.startswith("ssh."):

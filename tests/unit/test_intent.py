@@ -8,7 +8,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from ios_ssh import IntentError, SshIntent
+from ios_ssh import IntentError, SshIntent, keys
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -177,13 +177,27 @@ def test_key_strings_must_decode(key: str, fragment: str) -> None:
     assert fragment in problems[0]
 
 
-def test_non_rsa_keys_are_refused_for_the_pubkey_chain() -> None:
+def test_ecdsa_keys_are_accepted_by_the_intent_and_judged_per_image_in_the_plan() -> None:
     key = ec.generate_private_key(ec.SECP256R1()).public_key()
     line = key.public_bytes(
         serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
     ).decode()
-    problems = _errors({"ssh": {"pubkey_users": [{"username": "a", "keys": [line]}]}})
-    assert "IOS pubkey-chain takes ssh-rsa keys" in problems[0]
+    intent = SshIntent.from_dict({"ssh": {"pubkey_users": [{"username": "a", "keys": [line]}]}})
+    assert intent.ssh.pubkey_users[0].key_types == {
+        keys.info_from_openssh(line).md5_hex: "ecdsa-sha2-nistp256"
+    }
+
+
+def test_key_types_no_image_takes_are_refused() -> None:
+    import base64
+    import struct
+
+    def string(data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + data
+
+    dss = base64.b64encode(string(b"ssh-dss") + string(b"\x01") * 4).decode()
+    problems = _errors({"ssh": {"pubkey_users": [{"username": "a", "keys": [f"ssh-dss {dss}"]}]}})
+    assert "does not decode" in problems[0] or "ssh-dss" in problems[0], problems
 
 
 def test_key_hashes_are_derived_from_keys() -> None:

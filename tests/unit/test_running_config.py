@@ -6,7 +6,7 @@ from pathlib import Path
 
 import ios_ssh
 from ios_ssh import keys
-from ios_ssh.running_config import build_tree
+from ios_ssh.running_config import build_tree, parse_running_config
 
 HERE = Path(__file__).resolve().parent
 
@@ -28,16 +28,28 @@ def test_names_and_ip_ssh_settings() -> None:
 def test_pubkey_chain_hashes_including_key_string() -> None:
     ssh = _parsed()["ip_ssh"]
     bob_key = (HERE / "fixtures/bob.pub.txt").read_text()
+    bob = keys.info_from_openssh(bob_key).md5_hex
+    alice = ["B1E29F17C950E2FEAB5BC3AC2A760208", "0F1E2D3C4B5A69788796A5B4C3D2E1F0"]
     assert ssh["pubkey_users"] == [
-        {
-            "username": "alice",
-            "key_hashes": ["B1E29F17C950E2FEAB5BC3AC2A760208", "0F1E2D3C4B5A69788796A5B4C3D2E1F0"],
-        },
-        {"username": "bob", "key_hashes": [keys.info_from_openssh(bob_key).md5_hex]},
+        {"username": "alice", "key_hashes": alice, "key_types": dict.fromkeys(alice, "ssh-rsa")},
+        {"username": "bob", "key_hashes": [bob], "key_types": {bob: "ssh-rsa"}},
     ]
+    server = "8FB4F858DD7E5AFB372780EC653DB371"
     assert ssh["pubkey_servers"] == [
-        {"server": "192.0.2.10", "key_hashes": ["8FB4F858DD7E5AFB372780EC653DB371"]}
+        {"server": "192.0.2.10", "key_hashes": [server], "key_types": {server: "ssh-rsa"}}
     ]
+
+
+def test_pubkey_chain_key_types_as_xe_17_shows_them() -> None:
+    ssh = parse_running_config(
+        "ip ssh pubkey-chain\n  username carol\n"
+        "   key-hash ssh-ed25519 2B482D02A98ECA90A7457CBC7D00928F carol@host\n"
+        "   key-hash ssh-rsa B1E29F17C950E2FEAB5BC3AC2A760208\n"
+    )["ip_ssh"]
+    assert ssh["pubkey_users"][0]["key_types"] == {
+        "2B482D02A98ECA90A7457CBC7D00928F": "ssh-ed25519",
+        "B1E29F17C950E2FEAB5BC3AC2A760208": "ssh-rsa",
+    }
 
 
 def test_aaa_users_and_scp_without_secrets() -> None:
