@@ -114,12 +114,20 @@ def _session_params(host: Host, options: dict[str, dict[str, Any]]) -> DevicePar
         raise InventoryError(f"host {host.name}: {'; '.join(exc.problems)}") from None
 
 
-def _finish_host(host: Host) -> None:
-    """Credentials from the environment; the per-driver connection options."""
+# Resolved on the worker, not here, with `ios-ssh ... --dask-credentials worker-env`.
+WORKER_CREDENTIAL_ENVS = ("password_env", "secret_env")
+
+
+def _finish_host(host: Host, worker_credentials: bool = False) -> None:
+    """Credentials from the environment (with `worker_credentials`, the password and
+    secret are left to the worker: only their variables' names are kept, in the host's
+    data); the per-driver connection options."""
     data = host.data  # merged with groups and defaults by Nornir
     problems = []
     values: dict[str, str] = {}
     for key in CREDENTIAL_ENVS:
+        if worker_credentials and key in WORKER_CREDENTIAL_ENVS:
+            continue
         env = host.get(key)
         if env:
             value = os.environ.get(env)
@@ -183,11 +191,15 @@ def _check_groups_known(file: Path, data: dict[str, Any], folder: Path) -> None:
 
 
 def load_inventory(
-    path: Path, workers: int = 4, connection: dict[str, Any] | None = None
+    path: Path,
+    workers: int = 4,
+    connection: dict[str, Any] | None = None,
+    worker_credentials: bool = False,
 ) -> Nornir:
     """A Nornir from a SimpleInventory folder (hosts.yaml, groups.yaml, defaults.yaml).
     `connection` (host_key_check, known_hosts, ssh_algorithms: the CLI's options) wins
-    over what the inventory says."""
+    over what the inventory says. `worker_credentials`: password_env and secret_env are
+    not read here (a Dask worker reads them from its own environment)."""
     hosts_file = path / "hosts.yaml"
     if not hosts_file.is_file():
         raise InventoryError(f"{path}: no hosts.yaml (a Nornir SimpleInventory folder is needed)")
@@ -221,7 +233,7 @@ def load_inventory(
         raise InventoryError(f"{path}: {exc}") from None
     for host in nornir.inventory.hosts.values():
         host.data.update({k: v for k, v in (connection or {}).items() if v is not None})
-        _finish_host(host)
+        _finish_host(host, worker_credentials)
         host.data["_inventory_dir"] = str(path.resolve())
     return nornir
 

@@ -15,7 +15,11 @@ from .common import (
     EXIT_FAILED,
     AlgorithmsOpt,
     ConcurrencyOpt,
+    DaskCredentialsOpt,
     DaskOpt,
+    DaskTlsCaOpt,
+    DaskTlsCertOpt,
+    DaskTlsKeyOpt,
     EngineDriverOpt,
     GroupOpt,
     HostKeyOpt,
@@ -31,11 +35,13 @@ from .common import (
     check_driver,
     connection_options,
     console,
+    dask_settings,
     finish,
     host_timeout_of,
     inventory_nornir,
     load_intent,
     run_engine,
+    worker_secret_names,
 )
 
 
@@ -51,6 +57,10 @@ def apply(
     processes: ProcessesOpt = None,
     concurrency: ConcurrencyOpt = 100,
     dask_scheduler: DaskOpt = None,
+    dask_tls_ca_file: DaskTlsCaOpt = None,
+    dask_tls_cert: DaskTlsCertOpt = None,
+    dask_tls_key: DaskTlsKeyOpt = None,
+    dask_credentials: DaskCredentialsOpt = "operator",
     host_timeout: HostTimeoutOpt = None,
     save: Annotated[
         bool, typer.Option("--save", help="write memory after a confirmed change")
@@ -100,10 +110,16 @@ def apply(
     except IntentError as exc:
         raise bad_input(f"--revert-minutes: {exc.problems[0].split(': ', 1)[1]}") from None
     per_host = host_timeout_of(host_timeout, driver)
+    dask = dask_settings(
+        dask_scheduler, dask_tls_ca_file, dask_tls_cert, dask_tls_key, dask_credentials, driver
+    )
     loaded = load_intent(intent)
     connection = connection_options(host_key_check, known_hosts, ssh_algorithms)
-    nornir = inventory_nornir(inventory, host, group, workers, loaded, connection)
-    secrets = ask_secrets(loaded)
+    nornir = inventory_nornir(
+        inventory, host, group, workers, loaded, connection, worker_credentials=dask.worker_env
+    )
+    names = worker_secret_names(loaded) if dask.worker_env else None
+    secrets = {} if dask.worker_env else ask_secrets(loaded)
     if driver is None:  # the async engine
         options = {"dry_run": dry_run, "secrets": secrets, "save": save}
         options["revert_minutes"] = revert_minutes
@@ -119,8 +135,9 @@ def apply(
             as_json,
             processes,
             concurrency,
-            dask_scheduler,
+            dask,
             per_host,
+            names,
         )
         finish(reports, "dry run" if dry_run else "apply", as_json, show_diff=dry_run, html=html)
     results = run_with_progress(
@@ -154,6 +171,10 @@ def verify(
     processes: ProcessesOpt = None,
     concurrency: ConcurrencyOpt = 100,
     dask_scheduler: DaskOpt = None,
+    dask_tls_ca_file: DaskTlsCaOpt = None,
+    dask_tls_cert: DaskTlsCertOpt = None,
+    dask_tls_key: DaskTlsKeyOpt = None,
+    dask_credentials: DaskCredentialsOpt = "operator",
     host_timeout: HostTimeoutOpt = None,
     as_json: JsonOpt = False,
     html: Annotated[
@@ -168,10 +189,17 @@ def verify(
     from .runs import report_of, run_with_progress
 
     per_host = host_timeout_of(host_timeout, driver)
+    dask = dask_settings(
+        dask_scheduler, dask_tls_ca_file, dask_tls_cert, dask_tls_key, dask_credentials, driver
+    )
     loaded = load_intent(intent)
     connection = connection_options(host_key_check, known_hosts, ssh_algorithms)
-    nornir = inventory_nornir(inventory, host, group, workers, loaded, connection)
-    secrets = {k: v for k, v in os.environ.items() if k in {u.secret_env for u in loaded.users}}
+    nornir = inventory_nornir(
+        inventory, host, group, workers, loaded, connection, worker_credentials=dask.worker_env
+    )
+    wanted = {u.secret_env for u in loaded.users if u.secret_env}
+    secrets = {} if dask.worker_env else {k: v for k, v in os.environ.items() if k in wanted}
+    names = {f"secrets.{name}": name for name in wanted} if dask.worker_env else None
     if driver is None:  # the async engine
         reports = run_engine(
             nornir,
@@ -182,8 +210,9 @@ def verify(
             as_json,
             processes,
             concurrency,
-            dask_scheduler,
+            dask,
             per_host,
+            names,
         )
         finish(reports, "verify", as_json, html=html)
     results = run_with_progress(
@@ -209,6 +238,10 @@ def state(
     processes: ProcessesOpt = None,
     concurrency: ConcurrencyOpt = 100,
     dask_scheduler: DaskOpt = None,
+    dask_tls_ca_file: DaskTlsCaOpt = None,
+    dask_tls_cert: DaskTlsCertOpt = None,
+    dask_tls_key: DaskTlsKeyOpt = None,
+    dask_credentials: DaskCredentialsOpt = "operator",
     host_timeout: HostTimeoutOpt = None,
     as_json: JsonOpt = False,
     host_key_check: HostKeyOpt = None,
@@ -220,8 +253,13 @@ def state(
     from .runs import HostFailure, report_of, run_with_progress, to_json
 
     per_host = host_timeout_of(host_timeout, driver)
+    dask = dask_settings(
+        dask_scheduler, dask_tls_ca_file, dask_tls_cert, dask_tls_key, dask_credentials, driver
+    )
     connection = connection_options(host_key_check, known_hosts, ssh_algorithms)
-    nornir = inventory_nornir(inventory, host, group, workers, connection=connection)
+    nornir = inventory_nornir(
+        inventory, host, group, workers, connection=connection, worker_credentials=dask.worker_env
+    )
     if driver is None:  # the async engine: a DeviceState, or a Report saying why not
         read = run_engine(
             nornir,
@@ -232,7 +270,7 @@ def state(
             as_json,
             processes,
             concurrency,
-            dask_scheduler,
+            dask,
             per_host,
         )
     else:

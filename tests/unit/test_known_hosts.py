@@ -41,11 +41,11 @@ def test_names_and_patterns() -> None:
     assert patterns_match("R?", "r1") and patterns_match(_hashed("[h]:22"), "[h]:22")
 
 
-def test_lookup_reads_plain_hashed_revoked_and_skips_junk(tmp_path: Path) -> None:
+def test_lookup_reads_plain_hashed_and_revoked(tmp_path: Path) -> None:
     a, b, c = _key(), _key(), _key()
     file = tmp_path / "known_hosts"
     file.write_text(
-        "# a comment\n\nnot a key line\n"
+        "# a comment\n\n"
         f"r1,r2 {a.openssh()} comment\n"
         f"{_hashed('[r1]:2222')} {b.openssh()}\n"
         f"r1 {c.openssh()}\n@revoked * {c.openssh()}\n"
