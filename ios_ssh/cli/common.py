@@ -248,10 +248,13 @@ def inventory_nornir(
     Dask workers' environments (only the variables' names are read here)."""
     from ..inventory import InventoryError, filter_hosts, load_inventory
     from ..nornir.host import preflight
+    from ..session.identity import KnownHostsError
 
     try:
         loaded = load_inventory(inventory, workers, connection, worker_credentials)
         nornir = filter_hosts(loaded, hosts, groups)
+    except KnownHostsError as exc:  # read for the drivers' options: one line, the file's
+        raise bad_input(str(exc)) from None
     except InventoryError as exc:
         raise bad_input(f"inventory: {exc}") from None
     if not nornir.inventory.hosts:

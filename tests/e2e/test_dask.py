@@ -35,7 +35,7 @@ from ios_ssh.lab.fleet import baseline_device
 from ios_ssh.lab.keypool import KeyPool
 from ios_ssh.report import Outcome, Report
 from ios_ssh.session import DeviceParams
-from ios_ssh.session.known_hosts import HostKey, KnownHosts
+from ios_ssh.session.known_hosts import ENV_FILE, HostKey, KnownHosts
 
 from ..lab.fake_ssh import FakeServer, fake_ssh_server
 from .dask_cluster import Cluster, leftovers, make_ca, make_cert, tls_cluster
@@ -53,8 +53,14 @@ HARDENING = SshIntent.from_yaml(
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     folder = tmp_path_factory.mktemp("dask")
-    with tls_cluster(folder, 2, {PASSWORD_VARIABLE: "admin"}) as running:
+    own = {PASSWORD_VARIABLE: "admin", ENV_FILE: str(_workers_known_hosts(folder / "certs"))}
+    with tls_cluster(folder, 2, own) as running:
         yield running
+
+
+def _workers_known_hosts(certs: Path) -> Path:
+    """The workers' own known_hosts ($IOS_SSH_KNOWN_HOSTS in their environment): never read."""
+    return certs.parent / "workers_known_hosts"
 
 
 class Keys:
@@ -258,15 +264,20 @@ def test_a_changed_host_key_is_refused_on_a_worker_and_no_password_sent(
     cluster: Cluster, impostor: FakeServer, temporary_known_hosts: Path
 ) -> None:
     before = temporary_known_hosts.read_text()
+    # the workers' own file trusts the impostor: a worker that read it would log in
+    KnownHosts(_workers_known_hosts(cluster.certs)).add(
+        impostor.host,
+        impostor.port,
+        HostKey(impostor.key.get_algorithm(), impostor.key.public_data),
+    )
     job = Job(
         "impostor",
         "apply",
-        DeviceParams(
+        DeviceParams(  # no known_hosts: the operator's default ($IOS_SSH_KNOWN_HOSTS here)
             host=impostor.host,
             port=impostor.port,
             username="admin",
             password="the-password",
-            known_hosts=str(temporary_known_hosts),
             timeout=10,
         ),
         HARDENING,
