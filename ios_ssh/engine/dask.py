@@ -26,6 +26,7 @@ import logging
 import os
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..errors import IosSshError
@@ -175,33 +176,26 @@ def run_on_dask(
         return asyncio.run(run.main())
 
 
+@dataclass
 class Run:
     """One run on the cluster, as the operator's (asynchronous) client sees it."""
 
-    def __init__(
-        self,
-        jobs: list[Job],
-        texts: list[str],
-        scheduler: str,
-        security: Any | None,
-        concurrency: int,
-        host_timeout: float,
-        shard_count: int | None,
-        on_done: Callable[[str, Outcome], None] | None,
-    ) -> None:
-        self.jobs, self.texts, self.scheduler, self.security = jobs, texts, scheduler, security
-        self.concurrency, self.host_timeout, self.shard_count = (
-            concurrency,
-            host_timeout,
-            shard_count,
-        )
-        self.on_done = on_done
-        self.id = uuid.uuid4().hex
+    jobs: list[Job]
+    texts: list[str]  # each job as its worker receives it (wire.encode_job)
+    scheduler: str
+    security: Any | None
+    concurrency: int
+    host_timeout: float
+    shard_count: int | None
+    on_done: Callable[[str, Outcome], None] | None
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    results: dict[str, Outcome] = field(default_factory=dict)
+    refused: int = 0  # queue items that were not results of this run
+    inbox: Any = None
+
+    def __post_init__(self) -> None:
         self.name = f"ios-ssh-{self.id}"
-        self.by_name = {job.name: job for job in jobs}
-        self.results: dict[str, Outcome] = {}
-        self.refused = 0  # queue items that were not results of this run
-        self.inbox: Any = None
+        self.by_name = {job.name: job for job in self.jobs}
 
     async def main(self) -> dict[str, Outcome]:
         from distributed import Client
@@ -215,7 +209,7 @@ class Run:
                 set_as_default=False,
                 deserializers=("msgpack",),  # the queue's items are text; objects refused
             )
-        except (OSError, TimeoutError, ValueError) as exc:
+        except (OSError, TimeoutError, ValueError, TypeError) as exc:  # TLS set-up included
             raise DaskBoundaryError(_unreachable(self.scheduler, exc)) from None
         futures: list[Any] = []
         parts: list[list[Job]] = []
