@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConnectError
+from ..message import LIMIT, elide
 
 DEFAULT_FILE = Path("~/.ssh/known_hosts")
 ENV_FILE = "IOS_SSH_KNOWN_HOSTS"  # overrides the default (tests, CI, the demo)
@@ -101,7 +102,9 @@ class KnownHostsError(ConnectError):
 
     def __init__(self, path: Path | str, line: int | None, problem: str) -> None:
         self.path, self.line, self.problem = Path(path), line, problem
-        where = f"{shown(path)} line {line}" if line else shown(path)
+        at = f" line {line}" if line else ""
+        room = LIMIT - 1 - len(f"known_hosts {at}: {problem}; fix or remove it")
+        where = elide(shown(path), max(room, 24)) + at  # a long path: its middle elided
         super().__init__(f"known_hosts {where}: {problem}; fix or remove it", "host-key")
 
 
@@ -514,8 +517,8 @@ def _order(key: HostKey) -> tuple[str, bytes]:
 
 
 def _entry_line(name: str, key: HostKey, hashed: bool) -> str:
-    shown = _hashed(name, os.urandom(20)) if hashed else name
-    return f"{shown} {key.openssh()}"
+    written = _hashed(name, os.urandom(20)) if hashed else name
+    return f"{written} {key.openssh()}"
 
 
 def known_hosts_lines(entries: list[tuple[str, int, HostKey]]) -> str:
