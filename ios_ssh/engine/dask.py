@@ -300,6 +300,19 @@ class Run:
                 )
             )
         ended: dict[int, str] = {}
+        try:
+            await self._receive(inbox, futures, parts, ended)
+        except OSError as exc:  # the scheduler went away: every host still out is lost
+            why = f"the connection to the Dask scheduler was lost ({type(exc).__name__})"
+            for part in parts:
+                self._lose(part, why)
+        return futures
+
+    async def _receive(
+        self, inbox: Any, futures: list[Any], parts: list[list[Job]], ended: dict[int, str]
+    ) -> None:
+        """Until every host has a result: the queue's items as they come; a shard whose
+        task ended without saying so (its worker died) loses its unfinished hosts."""
         while len(self.results) < len(self.jobs):
             item = await self._get(inbox, 0.5)
             if item is not None:
@@ -315,7 +328,6 @@ class Run:
                 if index not in ended:
                     ended[index] = worker_died(status=future.status)
                     self._lose(parts[index], ended[index])
-        return futures
 
     async def _clean(self, client: Any, futures: list[Any], shard_count: int) -> None:
         """Remove the run from the scheduler: its tasks, its variables, its queue (also
