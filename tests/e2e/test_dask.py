@@ -392,3 +392,43 @@ def test_a_worker_killed_mid_run_leaves_every_host_terminal_and_nothing_applied_
     assert all(counter.count <= 1 for counter in keys.values()), {
         n: c.count for n, c in keys.items()
     }
+
+
+def test_the_command_line_reads_the_fleet_over_mutual_tls(
+    cluster: Cluster, tmp_path: Path, temporary_known_hosts: Path
+) -> None:
+    import json
+
+    import yaml
+    from typer.testing import CliRunner
+
+    from ios_ssh.cli import app
+
+    lab = _lab()
+    try:
+        hosts = {
+            name: {
+                "hostname": lab.addresses[name].host,
+                "port": lab.addresses[name].port,
+                "username": "admin",
+                "password": "admin",
+                "data": {"secret": "admin"},
+            }
+            for name in HOSTS
+        }
+        inventory = tmp_path / "inventory"
+        inventory.mkdir()
+        (inventory / "hosts.yaml").write_text(yaml.safe_dump(hosts))
+        certs = cluster.certs
+        result = CliRunner().invoke(
+            app,
+            ["state", "-i", str(inventory), "--json", "--dask-scheduler", cluster.address,
+             "--dask-tls-ca-file", str(certs / "ca.pem"), "--dask-tls-cert",
+             str(certs / "client.pem"), "--dask-tls-key", str(certs / "client.key")],
+        )  # fmt: skip
+    finally:
+        lab.close()
+    assert result.exit_code == 0, result.output
+    states = json.loads(result.output)
+    assert {name: state["hostname"] for name, state in states.items()} == {n: n for n in HOSTS}
+    assert len(temporary_known_hosts.read_text().splitlines()) == len(HOSTS)  # pinned here
