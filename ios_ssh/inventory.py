@@ -114,13 +114,19 @@ def _session_params(host: Host, options: dict[str, dict[str, Any]]) -> DevicePar
         raise InventoryError(f"host {host.name}: {'; '.join(exc.problems)}") from None
 
 
-def finish_host(host: Host) -> None:
+# Resolved on the worker, not here, with `ios-ssh ... --dask-credentials worker-env`.
+WORKER_CREDENTIAL_ENVS = ("password_env", "secret_env")
+
+
+def finish_host(host: Host, worker_credentials: bool = False) -> None:
     """ios_ssh's host handling, for a host of any inventory: credentials from the
     environment (`username_env`, `password_env`, `secret_env`), and the per-driver
     connection options (nornir_netmiko's and nornir_scrapli's) with the host-key check,
     known_hosts pinning and algorithm policy of `host_key_check`, `known_hosts` and
     `ssh_algorithms`, then the user's driver extras. Safe to call again (a setting
     changed since): it starts from the inventory's own connection options each time.
+    With `worker_credentials` the password and secret are left to the worker (Dask
+    `worker-env`): only their variables' names are kept, in the host's data.
 
     Raises InventoryError naming the host and field."""
     data = host.data  # merged with groups and defaults by Nornir
@@ -132,6 +138,8 @@ def finish_host(host: Host) -> None:
     problems = []
     values: dict[str, str] = {}
     for key in CREDENTIAL_ENVS:
+        if worker_credentials and key in WORKER_CREDENTIAL_ENVS:
+            continue
         env = host.get(key)
         if env:
             value = os.environ.get(env)
@@ -247,11 +255,15 @@ def _check_groups_known(file: Path, data: dict[str, Any], folder: Path) -> None:
 
 
 def load_inventory(
-    path: Path, workers: int = 4, connection: dict[str, Any] | None = None
+    path: Path,
+    workers: int = 4,
+    connection: dict[str, Any] | None = None,
+    worker_credentials: bool = False,
 ) -> Nornir:
     """A Nornir from a SimpleInventory folder (hosts.yaml, groups.yaml, defaults.yaml).
     `connection` (host_key_check, known_hosts, ssh_algorithms: the CLI's options) wins
-    over what the inventory says."""
+    over what the inventory says. `worker_credentials`: password_env and secret_env are
+    not read here (a Dask worker reads them from its own environment)."""
     hosts_file = path / "hosts.yaml"
     if not hosts_file.is_file():
         raise InventoryError(f"{path}: no hosts.yaml (a Nornir SimpleInventory folder is needed)")
@@ -285,7 +297,7 @@ def load_inventory(
         raise InventoryError(f"{path}: {exc}") from None
     for host in nornir.inventory.hosts.values():
         host.data.update({k: v for k, v in (connection or {}).items() if v is not None})
-        finish_host(host)
+        finish_host(host, worker_credentials)
         host.data["_inventory_dir"] = str(path.resolve())
     return nornir
 
@@ -295,7 +307,10 @@ CONFIG_SECTIONS = frozenset({"inventory", "ssh", "logging", "core", "runner", "u
 
 
 def load_nornir_config(
-    config_file: Path, workers: int = 4, connection: dict[str, Any] | None = None
+    config_file: Path,
+    workers: int = 4,
+    connection: dict[str, Any] | None = None,
+    worker_credentials: bool = False,
 ) -> Nornir:
     """A Nornir from a Nornir configuration file: any inventory plugin (NetBoxInventory2,
     Nautobot, YAMLInventory, ...), each host finished as `transform` does (whether or not
@@ -329,7 +344,8 @@ def load_nornir_config(
         raise InventoryError(f"{config_file}: inventory: {cause}") from None
     for host in nornir.inventory.hosts.values():
         host.data.update({k: v for k, v in (connection or {}).items() if v is not None})
-        finish_host(host)  # again if the file's transform did: the CLI's options win
+        # again if the file's transform did: the CLI's options win
+        finish_host(host, worker_credentials)
         host.data.setdefault("_inventory_dir", str(config_file.resolve().parent))
     return nornir
 

@@ -20,6 +20,7 @@ from .report import Check
 from .session import algorithms, failures
 from .session.aio import run
 from .session.identity import Identity, establish
+from .session.known_hosts import shown
 from .session.params import DeviceParams
 
 PROBE_FILE = "ios-ssh-probe.txt"
@@ -136,7 +137,7 @@ def host_key_check(identity: Identity, wire: str, router_says: str, where: str) 
     return Check(
         "host key",
         wire == pinned and (not router_says or router_says == pinned),
-        f"{pinned} (pinned in {identity.file})",
+        f"{pinned} (pinned in {shown(identity.file or '')})",
         wire + (f", router says {router_says}" if router_says and router_says != wire else ""),
         f"{where}: key on the wire against the known_hosts entry{says}",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -71,7 +72,32 @@ HostTimeoutOpt = Annotated[
 ]
 DaskOpt = Annotated[
     str | None,
-    typer.Option("--dask-scheduler", help="run the async engine on this Dask cluster (tcp://...)"),
+    typer.Option(
+        "--dask-scheduler",
+        help="run the async engine on this Dask cluster (tls://HOST:PORT with mutual TLS; "
+        "tcp:// only when no secret would cross: --dask-credentials worker-env)",
+    ),
+]
+DaskTlsCaOpt = Annotated[
+    Path | None,
+    typer.Option("--dask-tls-ca-file", help="Dask mutual TLS: the cluster's CA certificate(s)"),
+]
+DaskTlsCertOpt = Annotated[
+    Path | None,
+    typer.Option("--dask-tls-cert", help="Dask mutual TLS: this client's certificate"),
+]
+DaskTlsKeyOpt = Annotated[
+    Path | None,
+    typer.Option("--dask-tls-key", help="Dask mutual TLS: this client's private key"),
+]
+DaskCredentialsOpt = Annotated[
+    str,
+    typer.Option(
+        "--dask-credentials",
+        help="operator: the jobs carry the credentials (tls:// only); worker-env: each "
+        "worker reads them from its own environment (password_env, secret_env and the "
+        "intent's secret_env name the variables); no secret leaves this machine",
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 HostKeyOpt = Annotated[
@@ -207,6 +233,71 @@ def ask_secrets(intent: SshIntent) -> dict[str, str]:
     return found
 
 
+@dataclass(frozen=True)
+class DaskSettings:
+    """Where and how the async engine runs on Dask (None: on this machine)."""
+
+    scheduler: str | None = None
+    security: Any | None = None
+    credentials: str = "operator"
+
+    @property
+    def worker_env(self) -> bool:
+        return self.credentials == "worker-env"
+
+
+def dask_settings(
+    scheduler: str | None,
+    ca_file: Path | None,
+    cert: Path | None,
+    key: Path | None,
+    credentials: str,
+    driver: str | None,
+) -> DaskSettings:
+    """The Dask options checked before the inventory is read: one line and exit 2 for a
+    combination that cannot work (TLS files without tls://, a missing one, ...)."""
+    tls = {"--dask-tls-ca-file": ca_file, "--dask-tls-cert": cert, "--dask-tls-key": key}
+    given = [option for option, value in tls.items() if value is not None]
+    if credentials not in ("operator", "worker-env"):
+        raise bad_input(f"--dask-credentials: {credentials!r}: use operator or worker-env")
+    if scheduler is None:
+        if given or credentials != "operator":
+            used = given[0] if given else "--dask-credentials"
+            raise bad_input(f"{used}: only with --dask-scheduler")
+        return DaskSettings()
+    if driver is not None:
+        raise bad_input("--dask-scheduler: the async engine only: drop --driver")
+    from ..engine.dask import DaskBoundaryError, tls_security
+
+    scheme = scheduler.split("://", 1)[0].lower() if "://" in scheduler else "tcp"
+    if given and scheme != "tls":
+        raise bad_input(f"{given[0]}: for a tls:// scheduler; {scheduler!r} is {scheme}://")
+    security = None
+    if given:
+        try:
+            security = tls_security(*(str(v) if v else None for v in tls.values()))
+        except DaskBoundaryError as exc:
+            raise bad_input(str(exc)) from None
+    return DaskSettings(scheduler, security, credentials)
+
+
+def worker_secret_names(intent: SshIntent) -> dict[str, str]:
+    """With worker-env credentials: `secret_env` entries for each secret the intent names
+    (read on the worker). A user without a secret_env cannot be: exit 2, naming it."""
+    names: dict[str, str] = {}
+    for index, user in enumerate(intent.users):
+        if not user.secret_env:
+            raise bad_input(
+                f"users[{index}] ({user.name}): no secret_env; with --dask-credentials "
+                "worker-env every secret comes from a variable on the worker"
+            )
+        names[f"secrets.{user.secret_env}"] = user.secret_env
+    for line in intent.lines:
+        if line.password_env:
+            names[f"secrets.{line.password_env}"] = line.password_env
+    return names
+
+
 def connection_options(
     host_key_check: str | None, known_hosts: Path | None, ssh_algorithms: str | None
 ) -> dict[str, Any]:
@@ -248,12 +339,16 @@ def inventory_nornir(
     intent: SshIntent | None = None,
     connection: dict[str, Any] | None = None,
     nornir_config: Path | None = None,
+    worker_credentials: bool = False,
 ) -> Any:
     """The filtered inventory (a SimpleInventory folder, or any inventory plugin through
     a Nornir configuration file), with every host's device fields (and, given an intent,
-    its resolved intent) checked before any connection: all problems at once, exit 2."""
+    its resolved intent) and every known_hosts file checked before any connection: all
+    problems at once, exit 2. `worker_credentials`: passwords and secrets are left to the
+    Dask workers' environments (only the variables' names are read here)."""
     from ..inventory import InventoryError, filter_hosts, load_inventory, load_nornir_config
     from ..nornir.host import preflight
+    from ..session.identity import KnownHostsError
 
     if nornir_config is not None and inventory is not None:
         raise bad_input("--nornir-config and --inventory: give one of them, not both")
@@ -261,11 +356,13 @@ def inventory_nornir(
         inventory = default_inventory()
     try:
         if nornir_config is not None:
-            loaded = load_nornir_config(nornir_config, workers, connection)
+            loaded = load_nornir_config(nornir_config, workers, connection, worker_credentials)
         else:
             assert inventory is not None
-            loaded = load_inventory(inventory, workers, connection)
+            loaded = load_inventory(inventory, workers, connection, worker_credentials)
         nornir = filter_hosts(loaded, hosts, groups)
+    except KnownHostsError as exc:  # read for the drivers' options: one line, the file's
+        raise bad_input(str(exc)) from None
     except InventoryError as exc:
         raise bad_input(f"inventory: {exc}") from None
     if not nornir.inventory.hosts:
@@ -277,7 +374,26 @@ def inventory_nornir(
         raise bad_input(
             "inventory: no host was contacted:\n" + "\n".join(f"  {p}" for p in problems)
         )
+    check_known_hosts(nornir)
     return nornir
+
+
+def check_known_hosts(nornir: Any) -> None:
+    """Every known_hosts file the hosts use, read strictly now: a bad line is one error
+    naming the file and the line, before any router is touched (exit 2)."""
+    from ..nornir.host import device_params_of
+    from ..session.identity import KnownHostsError, check_file
+
+    files = {
+        params.known_hosts_file
+        for params in map(device_params_of, nornir.inventory.hosts.values())
+        if params.host_key_check != "off"
+    }
+    for file in sorted(files):
+        try:
+            check_file(file)
+        except KnownHostsError as exc:
+            raise bad_input(str(exc)) from None
 
 
 def run_engine(
@@ -289,10 +405,14 @@ def run_engine(
     quiet: bool,
     processes: int | None,
     concurrency: int,
-    dask_scheduler: str | None,
+    dask: DaskSettings,
     host_timeout: float,
+    secret_names: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Run the async engine over the filtered inventory: {host: Report or DeviceState}."""
+    """Run the async engine over the filtered inventory: {host: Report or DeviceState}.
+    With worker-env credentials, each job names the variables a worker reads: the host's
+    password_env and secret_env, and `secret_names` (the intent's)."""
+    from ..engine.dask import DaskBoundaryError
     from ..engine.fleet import Job
     from ..nornir.host import allows_unprotected, device_params_of, intent_for_host
     from .runs import run_engine_with_progress
@@ -302,6 +422,12 @@ def run_engine(
             return options
         return {**options, "allow_unprotected": True}  # this host's protection choice
 
+    def names_for(host: Any) -> dict[str, str]:
+        if not dask.worker_env:
+            return {}
+        own = {f: host.get(f"{f}_env") for f in ("password", "secret") if host.get(f"{f}_env")}
+        return {**own, **(secret_names or {})}
+
     jobs = [
         Job(
             name,
@@ -309,19 +435,25 @@ def run_engine(
             device_params_of(h),
             intent_for_host(h, intent) if intent is not None else None,
             options_for(h),
+            names_for(h),
         )
         for name, h in nornir.inventory.hosts.items()
     ]
-    outcomes = run_engine_with_progress(
-        jobs,
-        label,
-        console,
-        quiet,
-        processes=processes,
-        concurrency=concurrency,
-        dask_scheduler=dask_scheduler,
-        host_timeout=host_timeout,
-    )
+    try:
+        outcomes = run_engine_with_progress(
+            jobs,
+            label,
+            console,
+            quiet,
+            processes=processes,
+            concurrency=concurrency,
+            dask_scheduler=dask.scheduler,
+            dask_security=dask.security,
+            dask_credentials=dask.credentials,
+            host_timeout=host_timeout,
+        )
+    except DaskBoundaryError as exc:  # refused before anything was sent, or no scheduler
+        raise bad_input(str(exc)) from None
     return {name: outcome.value for name, outcome in outcomes.items()}
 
 

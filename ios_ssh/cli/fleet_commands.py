@@ -15,7 +15,11 @@ from .common import (
     EXIT_FAILED,
     AlgorithmsOpt,
     ConcurrencyOpt,
+    DaskCredentialsOpt,
     DaskOpt,
+    DaskTlsCaOpt,
+    DaskTlsCertOpt,
+    DaskTlsKeyOpt,
     EngineDriverOpt,
     GroupOpt,
     HostKeyOpt,
@@ -35,12 +39,14 @@ from .common import (
     check_driver,
     connection_options,
     console,
+    dask_settings,
     finish,
     host_timeout_of,
     inventory_nornir,
     load_intent,
     proof_inputs,
     run_engine,
+    worker_secret_names,
 )
 
 
@@ -57,6 +63,10 @@ def apply(
     processes: ProcessesOpt = None,
     concurrency: ConcurrencyOpt = 100,
     dask_scheduler: DaskOpt = None,
+    dask_tls_ca_file: DaskTlsCaOpt = None,
+    dask_tls_cert: DaskTlsCertOpt = None,
+    dask_tls_key: DaskTlsKeyOpt = None,
+    dask_credentials: DaskCredentialsOpt = "operator",
     host_timeout: HostTimeoutOpt = None,
     save: Annotated[
         bool, typer.Option("--save", help="write memory after a confirmed change")
@@ -108,11 +118,25 @@ def apply(
     except IntentError as exc:
         raise bad_input(f"--revert-minutes: {exc.problems[0].split(': ', 1)[1]}") from None
     per_host = host_timeout_of(host_timeout, driver)
+    dask = dask_settings(
+        dask_scheduler, dask_tls_ca_file, dask_tls_cert, dask_tls_key, dask_credentials, driver
+    )
     loaded = load_intent(intent)
     connection = connection_options(host_key_check, known_hosts, ssh_algorithms)
-    nornir = inventory_nornir(inventory, host, group, workers, loaded, connection, nornir_config)
+    nornir = inventory_nornir(
+        inventory,
+        host,
+        group,
+        workers,
+        loaded,
+        connection,
+        nornir_config,
+        worker_credentials=dask.worker_env,
+    )
+    names = worker_secret_names(loaded) if dask.worker_env else None
+    # the proof inputs are the operator's: over tcp:// the Dask boundary refuses them
     private_keys, revoked = proof_inputs(private_key, revoked_secret_env, loaded)
-    secrets = {**ask_secrets(loaded), **revoked}
+    secrets = {**({} if dask.worker_env else ask_secrets(loaded)), **revoked}
     if driver is None:  # the async engine
         options = {"dry_run": dry_run, "secrets": secrets, "save": save}
         options["private_keys"] = private_keys
@@ -129,8 +153,9 @@ def apply(
             as_json,
             processes,
             concurrency,
-            dask_scheduler,
+            dask,
             per_host,
+            names,
         )
         finish(reports, "dry run" if dry_run else "apply", as_json, show_diff=dry_run, html=html)
     results = run_with_progress(
@@ -166,6 +191,10 @@ def verify(
     processes: ProcessesOpt = None,
     concurrency: ConcurrencyOpt = 100,
     dask_scheduler: DaskOpt = None,
+    dask_tls_ca_file: DaskTlsCaOpt = None,
+    dask_tls_cert: DaskTlsCertOpt = None,
+    dask_tls_key: DaskTlsKeyOpt = None,
+    dask_credentials: DaskCredentialsOpt = "operator",
     host_timeout: HostTimeoutOpt = None,
     as_json: JsonOpt = False,
     html: Annotated[
@@ -182,10 +211,24 @@ def verify(
     from .runs import report_of, run_with_progress
 
     per_host = host_timeout_of(host_timeout, driver)
+    dask = dask_settings(
+        dask_scheduler, dask_tls_ca_file, dask_tls_cert, dask_tls_key, dask_credentials, driver
+    )
     loaded = load_intent(intent)
     connection = connection_options(host_key_check, known_hosts, ssh_algorithms)
-    nornir = inventory_nornir(inventory, host, group, workers, loaded, connection, nornir_config)
-    secrets = {k: v for k, v in os.environ.items() if k in {u.secret_env for u in loaded.users}}
+    nornir = inventory_nornir(
+        inventory,
+        host,
+        group,
+        workers,
+        loaded,
+        connection,
+        nornir_config,
+        worker_credentials=dask.worker_env,
+    )
+    wanted = {u.secret_env for u in loaded.users if u.secret_env}
+    secrets = {} if dask.worker_env else {k: v for k, v in os.environ.items() if k in wanted}
+    names = {f"secrets.{name}": name for name in wanted} if dask.worker_env else None
     private_keys, revoked = proof_inputs(private_key, revoked_secret_env, loaded)
     secrets.update(revoked)
     if driver is None:  # the async engine
@@ -198,8 +241,9 @@ def verify(
             as_json,
             processes,
             concurrency,
-            dask_scheduler,
+            dask,
             per_host,
+            names,
         )
         finish(reports, "verify", as_json, html=html)
     results = run_with_progress(
@@ -227,6 +271,10 @@ def state(
     processes: ProcessesOpt = None,
     concurrency: ConcurrencyOpt = 100,
     dask_scheduler: DaskOpt = None,
+    dask_tls_ca_file: DaskTlsCaOpt = None,
+    dask_tls_cert: DaskTlsCertOpt = None,
+    dask_tls_key: DaskTlsKeyOpt = None,
+    dask_credentials: DaskCredentialsOpt = "operator",
     host_timeout: HostTimeoutOpt = None,
     as_json: JsonOpt = False,
     host_key_check: HostKeyOpt = None,
@@ -238,9 +286,18 @@ def state(
     from .runs import HostFailure, report_of, run_with_progress, to_json
 
     per_host = host_timeout_of(host_timeout, driver)
+    dask = dask_settings(
+        dask_scheduler, dask_tls_ca_file, dask_tls_cert, dask_tls_key, dask_credentials, driver
+    )
     connection = connection_options(host_key_check, known_hosts, ssh_algorithms)
     nornir = inventory_nornir(
-        inventory, host, group, workers, connection=connection, nornir_config=nornir_config
+        inventory,
+        host,
+        group,
+        workers,
+        connection=connection,
+        nornir_config=nornir_config,
+        worker_credentials=dask.worker_env,
     )
     if driver is None:  # the async engine: a DeviceState, or a Report saying why not
         read = run_engine(
@@ -252,7 +309,7 @@ def state(
             as_json,
             processes,
             concurrency,
-            dask_scheduler,
+            dask,
             per_host,
         )
     else:

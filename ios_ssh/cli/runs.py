@@ -100,6 +100,8 @@ def run_engine_with_progress(
     concurrency: int = 100,
     dask_scheduler: str | None = None,
     host_timeout: float | None = None,
+    dask_security: Any | None = None,
+    dask_credentials: Any = "operator",
 ) -> dict[str, Any]:
     """Run engine Jobs (the async engine, on this machine's cores or a Dask cluster) with
     the same progress bar: {host: Outcome}."""
@@ -119,6 +121,8 @@ def run_engine_with_progress(
             host_timeout=per_host,
             on_done=done,
             dask_scheduler=dask_scheduler,
+            dask_security=dask_security,
+            dask_credentials=dask_credentials,
         )
 
 

@@ -21,13 +21,20 @@ MAX_HOST_TIMEOUT = 86400.0  # s: a day; longer is a typo, not a router
 
 @dataclass(frozen=True)
 class Job:
-    """One host's work, plain data (it crosses process and machine boundaries)."""
+    """One host's work, plain data (it crosses process and machine boundaries as JSON
+    text: engine.wire).
+
+    `secret_env` names, for credentials resolved on the worker from ITS environment
+    (`run_fleet(..., dask_credentials="worker-env")`), the variable that holds each:
+    `password`, `secret` (the device's), and `secrets.KEY` for `options["secrets"][KEY]`
+    (an intent's user secret or line password). The job then carries the names only."""
 
     name: str
     kind: Kind
     params: DeviceParams
     intent: SshIntent | None = None
     options: Mapping[str, Any] = field(default_factory=dict)  # apply/verify keywords
+    secret_env: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -53,8 +60,21 @@ def failed(name: str, error: BaseException | str, seconds: float, *, started: bo
 
 
 def shards(jobs: list[Job], count: int) -> list[list[Job]]:
-    """Round-robin, so each shard gets a like mix of the inventory."""
-    return [s for s in (jobs[i::count] for i in range(count)) if s]
+    """Round-robin, so each shard gets a like mix of the inventory; jobs that reach one
+    address (host and SSH port) stay in one shard, where their first contacts are
+    decided one after the other (session.identity), never on two workers at once."""
+    groups: dict[tuple[str, int], list[Job]] = {}
+    for job in jobs:
+        groups.setdefault(address(job), []).append(job)
+    parts: list[list[Job]] = [[] for _ in range(count)]
+    for index, group in enumerate(groups.values()):
+        parts[index % count] += group
+    return [part for part in parts if part]
+
+
+def address(job: Job) -> tuple[str, int]:
+    """Where the job's SSH sessions go: its host (case folded) and SSH port."""
+    return job.params.host.lower(), job.params.effective_ssh_port
 
 
 def lost_host(job: Job, why: str) -> Outcome:

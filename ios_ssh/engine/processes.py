@@ -6,12 +6,16 @@ write lock: a worker killed while it held it (right after a send, before the rel
 every other worker blocked on it, unable to report or to exit, and the run waited forever.
 With a pipe each, a dead worker closes only its own: its end of file (or its process
 ending) says it is gone, and its unfinished hosts are reported lost.
+
+What crosses the pipes is JSON text (engine.wire), never a pickle: the jobs with the
+operator's known_hosts pins for their addresses (engine.trust), and each host's result,
+checked on receipt; a first contact a worker made is pinned in the operator's file here.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
-import os
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,21 +23,22 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
 from .jobs import Job, Outcome, lost_host, shards
-from .runner import run_jobs_sending
+from .shard import run_shard
+from .trust import settle, ship
+from .wire import End, WireError, decode
+
+log = logging.getLogger("ios_ssh")
 
 
 def _shard_main(
-    jobs: list[Job],
+    texts: list[str],
     concurrency: int,
     host_timeout: float,
-    known_hosts: str | None,
     writer: Connection,
 ) -> None:
     """A worker process: its shard on its own event loop; each host reported as it ends."""
-    if known_hosts:
-        os.environ["IOS_SSH_KNOWN_HOSTS"] = known_hosts
     try:
-        run_jobs_sending(jobs, concurrency, host_timeout, writer.send)
+        run_shard(texts, concurrency, host_timeout, lambda text: writer.send_bytes(text.encode()))
     finally:
         writer.close()  # after everything was sent
 
@@ -55,14 +60,15 @@ def run_on_processes(
 ) -> dict[str, Outcome]:
     """Run `jobs` in `count` worker processes: {host: Outcome} for every job, in order."""
     context = multiprocessing.get_context("spawn")  # no forked threads or event loops
-    known_hosts = os.environ.get("IOS_SSH_KNOWN_HOSTS")
+    texts = dict(zip((id(job) for job in jobs), ship(jobs), strict=True))  # strict read first
+    by_name = {job.name: job for job in jobs}
     workers = []
     for index, shard in enumerate(shards(jobs, count)):
         reader, writer = context.Pipe(duplex=False)
         process = context.Process(
             target=_shard_main,
-            args=(shard, concurrency, host_timeout, known_hosts, writer),
-            name=f"ios-ssh-shard-{index}",  # shard i holds jobs[i::count]
+            args=([texts[id(job)] for job in shard], concurrency, host_timeout, writer),
+            name=f"ios-ssh-shard-{index}",  # shard i: round-robin (jobs.shards)
             daemon=True,
         )
         process.start()
@@ -71,10 +77,20 @@ def run_on_processes(
     results: dict[str, Outcome] = {}
 
     def record(name: str, outcome: Outcome) -> None:
-        if name not in results:  # one terminal outcome per host
+        if name in by_name and name not in results:  # one terminal outcome per host
             results[name] = outcome
             if on_done is not None:
                 on_done(name, outcome)
+
+    def receive(text: bytes) -> None:
+        try:
+            message = decode(text.decode("utf-8", errors="replace"))
+        except WireError as exc:
+            log.warning("a worker process sent something other than a result: %s", exc)
+            return
+        if not isinstance(message, End) and message.name in by_name:
+            job = by_name[message.name]
+            record(message.name, settle(job, message.outcome, message.pins))
 
     live = list(workers)
     try:
@@ -82,7 +98,7 @@ def run_on_processes(
             ready = wait([w.reader for w in live] + [w.process.sentinel for w in live])
             for worker in [w for w in live if w.reader in ready or w.process.sentinel in ready]:
                 ended = worker.process.sentinel in ready  # what it sent is in the pipe by now
-                if _receive(worker, record) and not ended:
+                if _receive(worker, receive) and not ended:
                     continue
                 live.remove(worker)
                 worker.process.join(timeout=5)
@@ -97,15 +113,18 @@ def run_on_processes(
     return {job.name: results[job.name] for job in jobs}
 
 
-def _receive(worker: _Worker, record: Callable[[str, Outcome], None]) -> bool:
-    """Record what the worker has sent so far; False once its pipe is closed (the worker
+def _receive(worker: _Worker, receive: Callable[[bytes], None]) -> bool:
+    """Take what the worker has sent so far; False once its pipe is closed (the worker
     ended, or died, possibly in the middle of a message)."""
     try:
         while worker.reader.poll():
-            record(*worker.reader.recv())
+            receive(worker.reader.recv_bytes(MAX_MESSAGE))
     except (EOFError, OSError):
         return False
     return True
+
+
+MAX_MESSAGE = 64 * 2**20  # bytes: a longer message ends the worker's pipe (OSError)
 
 
 def worker_exit(pid: int | None, code: int | None) -> str:

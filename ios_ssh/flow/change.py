@@ -211,7 +211,8 @@ def change(
             yield from drop_checkpoint(conv, report, guard)
         report.outcome, report.changed = "converged", True
         if rotation is not None and rotation.proven is not None:
-            report.notes.append(rotation.commit())
+            said = rotation.commit()
+            (report.errors if rotation.failed else report.notes).append(said)
             if fresh.dialog.identity is not None:  # now pinned there, not in the one-key file
                 fresh.dialog.identity = replace(fresh.dialog.identity, file=Path(rotation.file))
         if save:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..errors import ConnectError, DeviceError, ParseError, SessionLost
 from ..intent import SshIntent
@@ -15,8 +16,8 @@ from ..secrets import secret_key
 from ..session.algorithms import prefer_key_types
 from ..session.algorithms import resolve as resolve_algorithms
 from ..session.conversation import Dialog, Steps
-from ..session.identity import fetch_host_key
-from ..session.known_hosts import HostKey, KnownHosts, host_name
+from ..session.identity import fetch_host_key, only_key_file, pin_rotation, pinned_at
+from ..session.known_hosts import HostKey, KnownHostsError, host_name, shown
 from ..session.params import DeviceParams, Driver
 from ..state import DeviceState
 from .protocol import call, close, opened
@@ -37,21 +38,37 @@ class Rotation:
     old: list[HostKey]
     new: str
     proven: HostKey | None = None
+    failed: bool = False  # commit could not write the file: the report says so as an error
 
     def commit(self) -> str:
-        """Pin the proven key in place of the old entry (replaced, not appended)."""
+        """Pin the proven key in place of the old entry (replaced, not appended). Never
+        raises (the change is confirmed by now): a file that cannot be rewritten is said,
+        one line, with `failed` set."""
         assert self.proven is not None
-        replaced = KnownHosts(self.file).replace(self.host, self.port, self.proven)
         name = host_name(self.host, self.port)
+        try:
+            replaced = pin_rotation(self.host, self.port, self.proven, Path(self.file))
+        except (KnownHostsError, OSError) as exc:
+            self.failed = True
+            why = (
+                str(exc)
+                if isinstance(exc, KnownHostsError)
+                else f"{shown(self.file)}: {exc.strerror}"
+            )
+            return compose(
+                f"known_hosts NOT updated for {name} (the router now serves {self.new}; "
+                "pin it by hand)",
+                why,
+            )
         if replaced:
             olds = ", ".join(k.fingerprint for k in replaced)
             return (
-                f"known_hosts entry for {name} in {self.file} rotated: {olds} -> {self.new} "
+                f"known_hosts entry for {name} in {shown(self.file)} rotated: {olds} -> {self.new} "
                 "(the router showed the new key over the verified session; a fresh login "
                 "presented exactly that key)"
             )
         return (
-            f"known_hosts: {name} pinned in {self.file} as {self.new} (the key the router "
+            f"known_hosts: {name} pinned in {shown(self.file)} as {self.new} (the key the router "
             "showed over our session, presented by the fresh login)"
         )
 
@@ -87,7 +104,10 @@ def keep_rotated_key(
     except (DeviceError, SessionLost):
         still = False
     if still:
-        notes.append(rotation.commit() + "; kept after the revert: IOS keeps new keys")
+        said = rotation.commit()
+        notes.append(
+            said if rotation.failed else f"{said}; kept after the revert: IOS keeps new keys"
+        )
 
 
 def key_rotation(conv: Dialog, params: DeviceParams, intent: SshIntent) -> Steps[Rotation | None]:
@@ -97,7 +117,7 @@ def key_rotation(conv: Dialog, params: DeviceParams, intent: SshIntent) -> Steps
     ssh = params.for_ssh()
     served = yield from served_sha256(conv, intent)
     file = ssh.known_hosts_file
-    pinned = KnownHosts(file).lookup(ssh.host, ssh.effective_ssh_port)
+    pinned = pinned_at(ssh.host, ssh.effective_ssh_port, ssh.host_key_check, file)
     if not served or any(k.fingerprint == served for k in pinned):
         return None
     return Rotation(str(file), ssh.host, ssh.effective_ssh_port, pinned, served)
@@ -147,10 +167,9 @@ def fresh_login(
             if wire.fingerprint != rotation.new:
                 where = f"{ssh_params.host}:{ssh_params.effective_ssh_port}"
                 return not_the_served_key(where, wire.fingerprint, rotation.new)
-            only = KnownHosts(f"{tmp}/known_hosts")
-            only.add(ssh_params.host, ssh_params.effective_ssh_port, wire)
+            only = only_key_file(Path(tmp), ssh_params.host, ssh_params.effective_ssh_port, wire)
             login_params = ssh_params.model_copy(
-                update={"known_hosts": only.path, "host_key_check": "strict"}
+                update={"known_hosts": only, "host_key_check": "strict"}
             )
             rotation.proven = wire
         try:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..message import LIMIT, elide, fits
-from .known_hosts import host_name
+from .known_hosts import host_name, shown
 
 __all__ = ["LIMIT", "changed", "elide", "refused", "revoked", "unknown"]
 
@@ -35,7 +35,7 @@ def changed(host: str, port: int, offered: str, file: Path | str) -> str:
             ),
             lambda f: f"{where}: host key: CHANGED to {offered}; nothing sent; remove it from {f}",
         ],
-        str(file),
+        shown(file),
     )
 
 
@@ -54,7 +54,7 @@ def unknown(host: str, port: int, offered: str, file: Path | str) -> str:
             ),
             lambda f: f"{where}: host key: unknown: {offered} not in {f}; check it, add it",
         ],
-        str(file),
+        shown(file),
     )
 
 
@@ -73,7 +73,7 @@ def revoked(host: str, port: int, offered: str, file: Path | str) -> str:
             ),
             lambda f: f"{where}: host key: REVOKED: {offered} in {f}; give the router a new key",
         ],
-        str(file),
+        shown(file),
     )
 
 
@@ -81,7 +81,7 @@ def refused(where: str, step: str, file: Path | str) -> str:
     """A driver refused the key and did not say which it was offered."""
     return _fit(
         [lambda f: f"{where}: {step}: host key refused; check it out of band and fix {f}"],
-        str(file),
+        shown(file),
     )
 
 

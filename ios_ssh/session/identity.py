@@ -8,6 +8,14 @@ refused key raises ConnectError, so no password, secret or command is ever sent.
 
 The drivers then connect with strict checking against the same file, so their own
 connection is held to the same key.
+
+Every host-key decision of the tool is taken here (`judge`, `judge_at`, `pinned_keys`,
+`pinned_at`), for any host and port: a router's, a bastion's. The store behind them is a
+known_hosts file: the operator's own, or on a worker (a process of `--processes`, a Dask
+worker) a private file written from the operator's pins shipped with the job
+(engine.trust), whose first contacts go back to the operator to be pinned there. A first
+contact is decided under the file's lock: of two sessions that meet two different keys for
+one address, the second is judged against the first's pin.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ from ..errors import ConnectError
 from ..message import first_fitting
 from . import algorithms, failures, host_key_messages
 from .aio import run
-from .known_hosts import HostKey, KnownHosts, host_name
+from .known_hosts import HostKey, KnownHosts, KnownHostsError, host_name, shown
 from .offer import read_offer
 from .params import DeviceParams
 
@@ -55,7 +63,7 @@ class Identity:
             )
         elif self.recorded and self.key is not None:
             out.append(
-                f"host key of {name} was unknown and is now pinned in {self.file} "
+                f"host key of {name} was unknown and is now pinned in {shown(self.file or '')} "
                 f"(accept-new): {self.key.fingerprint}"
             )
         out.append(f"ssh algorithms negotiated with {name}: {algorithms.describe(self.negotiated)}")
@@ -158,10 +166,9 @@ def establish(params: DeviceParams) -> Identity:
     """Check the server's host key for an SSH session; raise ConnectError on a refusal."""
     port, check = params.effective_ssh_port, params.host_key_check
     file = None if check == "off" else params.known_hosts_file
-    store = KnownHosts(file) if file else None
-    pinned = store.lookup(params.host, port) if store else []
+    pinned = pinned_at(params.host, port, check, file) if file else []
     banner, negotiated = _negotiate(params, pinned)
-    if store is None:
+    if file is None:
         return Identity(params.host, port, check, None, None, False, negotiated, banner)
     allowed = algorithms.prefer_key_types(
         algorithms.resolve(params.ssh_algorithms), [k.keytype for k in pinned]
@@ -172,9 +179,23 @@ def establish(params: DeviceParams) -> Identity:
 
 def pinned_keys(params: DeviceParams) -> list[HostKey]:
     """The known_hosts entries for this device's SSH port ([] when the check is off)."""
-    if params.host_key_check == "off":
+    return pinned_at(
+        params.host, params.effective_ssh_port, params.host_key_check, params.known_hosts_file
+    )
+
+
+def pinned_at(host: str, port: int, check: str, file: Path | None) -> list[HostKey]:
+    """The keys pinned for any host and port ([] when the check is off). The file is read
+    strictly: a bad line is a KnownHostsError (a ConnectError) before anything is sent."""
+    if check == "off" or file is None:
         return []
-    return KnownHosts(params.known_hosts_file).lookup(params.host, params.effective_ssh_port)
+    return KnownHosts(file).lookup(host, port)
+
+
+def check_file(file: Path) -> None:
+    """Read a known_hosts file strictly now (KnownHostsError names its first bad line):
+    a run checks each file up front, before any router is touched."""
+    KnownHosts(file).check()
 
 
 def judge(
@@ -186,22 +207,70 @@ def judge(
 ) -> Identity:
     """The host-key policy for a key the server proved it holds (before any credential):
     the Identity, or ConnectError. `accept-new` pins an unknown host here."""
-    port, check = params.effective_ssh_port, params.host_key_check
-    file = params.known_hosts_file
+    port, check, file = params.effective_ssh_port, params.host_key_check, params.known_hosts_file
+    recorded = _decide(params.host, port, key, check, file, pinned)
+    return Identity(params.host, port, check, file, key, recorded, negotiated, banner)
+
+
+def judge_at(host: str, port: int, key: HostKey, check: str, file: Path) -> bool:
+    """The same policy for any host and port (a bastion's, say): True when accept-new
+    pinned the key just now; ConnectError (kind host-key) when it is refused."""
+    if check == "off":
+        return False
+    return _decide(host, port, key, check, file, pinned_at(host, port, check, file))
+
+
+def _decide(
+    host: str, port: int, key: HostKey, check: str, file: Path, pinned: list[HostKey]
+) -> bool:
     store = KnownHosts(file)
     if store.is_revoked(key):  # before all else: accept-new must not pin it either
-        raise ConnectError(
-            host_key_messages.revoked(params.host, port, key.fingerprint, file), "host-key"
-        )
+        raise ConnectError(host_key_messages.revoked(host, port, key.fingerprint, file), "host-key")
     if key in pinned:
-        return Identity(params.host, port, check, file, key, False, negotiated, banner)
+        return False
     if pinned:
-        raise ConnectError(
-            host_key_messages.changed(params.host, port, key.fingerprint, file), "host-key"
-        )
+        raise ConnectError(host_key_messages.changed(host, port, key.fingerprint, file), "host-key")
     if check == "strict":
-        raise ConnectError(
-            host_key_messages.unknown(params.host, port, key.fingerprint, file), "host-key"
-        )
-    store.add(params.host, port, key)
-    return Identity(params.host, port, check, file, key, True, negotiated, banner)
+        raise ConnectError(host_key_messages.unknown(host, port, key.fingerprint, file), "host-key")
+    # accept-new: decided under the file's lock, so a concurrent first contact that met
+    # another key first (another thread or process) is the pin this key is judged against
+    now, written = store.first_contact(host, port, key)
+    if key not in now:
+        raise ConnectError(host_key_messages.changed(host, port, key.fingerprint, file), "host-key")
+    return written
+
+
+def trust_addresses(params: DeviceParams) -> list[tuple[str, int]]:
+    """Every address whose host key a job's sessions judge: what a worker is shipped the
+    operator's pins for (the router's SSH address; a bastion's joins it here)."""
+    return [(params.host, params.effective_ssh_port)]
+
+
+def rotate_pinned(
+    host: str, port: int, old: tuple[HostKey, ...], new: tuple[HostKey, ...], file: Path
+) -> bool:
+    """A rotation proven elsewhere (on a worker), made here only if the file still pins
+    exactly `old` (or already `new`): False when it holds something else by now."""
+    if len(new) != 1:
+        return False
+    return KnownHosts(file).replace(host, port, new[0], expect=old) is not None
+
+
+def pin_rotation(host: str, port: int, key: HostKey, file: Path) -> list[HostKey]:
+    """Pin `key` as this address's only key, in place of the old ones (a rotation the
+    flow proved): the keys it replaced."""
+    return KnownHosts(file).replace(host, port, key)
+
+
+def only_key_file(folder: Path, host: str, port: int, key: HostKey) -> Path:
+    """A known_hosts file in `folder` holding just this key for this address."""
+    store = KnownHosts(folder / "known_hosts")
+    store.add(host, port, key)
+    return store.path
+
+
+__all__ = [
+    "Identity", "KnownHostsError", "check_file", "establish", "fetch_host_key", "judge",
+    "judge_at", "negotiate_offer", "only_key_file", "ordered_policy", "pin_rotation",
+    "pinned_at", "pinned_keys", "rotate_pinned", "trust_addresses",
+]  # fmt: skip

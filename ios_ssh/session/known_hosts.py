@@ -7,7 +7,14 @@ owns the file so every driver, the probes and key rotation agree on what is pinn
 
 A new host is appended, as OpenSSH appends it; a replaced key rewrites the file
 atomically (a temporary file renamed over the old one). Writes are serialised: a lock per
-file for threads (Nornir runs hosts in threads) and an flock for other processes.
+file for threads (Nornir runs hosts in threads) and an flock for other processes. A first
+contact is decided under that lock (`first_contact`): of two sessions that meet two
+different keys for one address, only the first pins; the second is judged against it.
+
+The file is read strictly: a line that is not UTF-8 or not in OpenSSH's format is an
+error naming the file and the line (KnownHostsError), at the first lookup, before any
+session sends anything: never skipped (a skipped line may be the pin that would have
+refused an impostor) and never found only when a rotation rewrites the file.
 """
 
 from __future__ import annotations
@@ -28,6 +35,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import ConnectError
+from ..message import LIMIT, elide
+
 DEFAULT_FILE = Path("~/.ssh/known_hosts")
 ENV_FILE = "IOS_SSH_KNOWN_HOSTS"  # overrides the default (tests, CI, the demo)
 
@@ -35,6 +45,24 @@ ENV_FILE = "IOS_SSH_KNOWN_HOSTS"  # overrides the default (tests, CI, the demo)
 def default_file() -> Path:
     """The file used when a device names none: $IOS_SSH_KNOWN_HOSTS, else ~/.ssh/known_hosts."""
     return Path(os.environ.get(ENV_FILE) or DEFAULT_FILE).expanduser()
+
+
+# A worker's private copy of the operator's pins -> the operator's path: what every
+# message names (engine.trust registers it, for the shard's lifetime).
+_SHOWN_AS: dict[str, str] = {}
+
+
+def show_as(path: Path | str, label: str | None) -> None:
+    """Messages name `path` as `label` from now on (None: as itself again)."""
+    if label is None:
+        _SHOWN_AS.pop(str(path), None)
+    else:
+        _SHOWN_AS[str(path)] = label
+
+
+def shown(path: Path | str) -> str:
+    """The known_hosts path as messages name it."""
+    return _SHOWN_AS.get(str(path), str(path))
 
 
 def sha256_fingerprint(blob: bytes) -> str:
@@ -68,9 +96,32 @@ class HostKey:
             raise ValueError("key data is not base64") from None
 
 
+class KnownHostsError(ConnectError):
+    """A known_hosts file that is not OpenSSH's format: the file, the line and why (the
+    line itself is never shown: it is the file's text, not ours)."""
+
+    def __init__(self, path: Path | str, line: int | None, problem: str) -> None:
+        self.path, self.line, self.problem = Path(path), line, problem
+        at = f" line {line}" if line else ""
+        room = LIMIT - 1 - len(f"known_hosts {at}: {problem}; fix or remove it")
+        where = elide(shown(path), max(room, 24)) + at  # a long path: its middle elided
+        super().__init__(f"known_hosts {where}: {problem}; fix or remove it", "host-key")
+
+
+_NOT_IN_A_NAME = frozenset("*?!,[] \t\r\n")
+
+
 def host_name(host: str, port: int) -> str:
     """The name known_hosts uses: `host` on port 22, `[host]:port` otherwise."""
     return host if port == 22 else f"[{host}]:{port}"
+
+
+def check_host(host: str) -> str:
+    """A host to record: never a pattern (`*`, `?`, `!`, `,`) or a bracketed name, which
+    known_hosts would read as matching other hosts."""
+    if not host or any(c in _NOT_IN_A_NAME or not c.isprintable() for c in host):
+        raise ValueError(f"{host!r} cannot be recorded in known_hosts: not a host name")
+    return host
 
 
 def _hashed(name: str, salt: bytes) -> str:
@@ -120,19 +171,74 @@ class Entry:
     key: HostKey
 
 
-def parse_line(line: str) -> Entry | None:
-    """An entry, or None for a blank line, a comment or a line that cannot be read."""
+MARKERS = ("@revoked", "@cert-authority")
+
+
+def read_line(line: str) -> Entry | None:
+    """An entry, None for a blank line or a comment; ValueError saying why for any other
+    line (sshd(8): `[marker] patterns keytype base64 [comment]`)."""
     words = line.split()
     if not words or words[0].startswith("#"):
         return None
-    marker = words.pop(0) if words[0].startswith("@") else ""
+    marker = ""
+    if words[0].startswith("@"):
+        marker = words.pop(0)
+        if marker not in MARKERS:
+            raise ValueError("an unknown marker (only @revoked and @cert-authority exist)")
     if len(words) < 3:
-        return None
+        raise ValueError("not 'host-patterns key-type base64-key'")
+    for pattern in words[0].split(","):
+        if not pattern.lstrip("!"):
+            raise ValueError("an empty host pattern")
+        if pattern.startswith("|") and not _well_hashed(pattern):
+            raise ValueError("a hashed host name that is not |1|salt|hash")
     try:
         key = HostKey.parse(" ".join(words[1:3]))
     except ValueError:
-        return None
+        raise ValueError("the key data is not base64") from None
     return Entry(marker, words[0], key)
+
+
+def _well_hashed(pattern: str) -> bool:
+    parts = pattern.split("|")
+    if len(parts) != 4 or parts[0] or parts[1] != "1":
+        return False
+    try:
+        base64.b64decode(parts[2], validate=True)
+        base64.b64decode(parts[3], validate=True)
+    except binascii.Error:
+        return False
+    return True
+
+
+def parse_line(line: str) -> Entry | None:
+    """An entry, or None for a blank line, a comment or a line that cannot be read."""
+    try:
+        return read_line(line)
+    except ValueError:
+        return None
+
+
+def _decoded(data: bytes, path: Path, first_line: int) -> str:
+    """`data` as text; KnownHostsError naming the line of a byte that is not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = first_line + data.count(b"\n", 0, exc.start)
+        raise KnownHostsError(path, line, "not UTF-8 text") from None
+
+
+def _entries(text: str, path: Path, first_line: int) -> list[Entry]:
+    """Every entry of these complete lines, strictly (KnownHostsError names the line)."""
+    out = []
+    for number, line in enumerate(text.split("\n"), first_line):
+        try:
+            entry = read_line(line)
+        except ValueError as exc:
+            raise KnownHostsError(path, number, str(exc)) from None
+        if entry is not None:
+            out.append(entry)
+    return out
 
 
 _THREAD_LOCKS: dict[Path, threading.Lock] = {}
@@ -166,14 +272,18 @@ class _Index:
     are tried for every name."""
 
     data: bytes = b""
+    lines: int = 0  # complete lines read
     entries: list[Entry] = field(default_factory=list)
     by_name: dict[str, list[int]] = field(default_factory=dict)
     general: list[int] = field(default_factory=list)
     revoked: set[HostKey] = field(default_factory=set)
     hashed_names: bool = False
 
-    def extend(self, text: str) -> None:
-        for entry in filter(None, map(parse_line, text.splitlines())):
+    def extend(self, data: bytes, path: Path) -> None:
+        """The entries of `data` (complete lines after those read), or KnownHostsError,
+        in which case nothing was added."""
+        text = _decoded(data, path, self.lines + 1)
+        for entry in _entries(text.removesuffix("\n"), path, self.lines + 1):
             position = len(self.entries)
             self.entries.append(entry)
             patterns = entry.patterns.split(",")
@@ -185,6 +295,7 @@ class _Index:
             self.hashed_names = self.hashed_names or entry.patterns.startswith("|1|")
             if entry.marker == "@revoked":
                 self.revoked.add(entry.key)
+        self.lines += data.count(b"\n")
 
     def candidates(self, name: str) -> list[Entry]:
         """The entries that may name `name`, in file order (patterns still to be checked)."""
@@ -207,10 +318,26 @@ class KnownHosts:
         self.path = Path(path).expanduser().resolve()
 
     def _lines(self) -> list[str]:
-        try:
-            return self.path.read_text().splitlines()
-        except FileNotFoundError:
-            return []
+        """The file's lines, every one checked (KnownHostsError names a bad one)."""
+        text = _decoded(self._bytes(), self.path, 1).removesuffix("\n")
+        _entries(text, self.path, 1)
+        return text.split("\n") if text else []
+
+    def check(self) -> None:
+        """Read the whole file strictly now: KnownHostsError names the first bad line."""
+        self._index()
+
+    def snapshot(self, addresses: list[tuple[str, int]]) -> str:
+        """The pins for these addresses and every @revoked key, as a file of their own
+        (public keys only): what a worker judges against, in place of this file."""
+        lines = []
+        for host, port in dict.fromkeys(addresses):
+            name = host_name(check_host(host), port)
+            lines += [_entry_line(name, key, False) for key in self.lookup(host, port)]
+        index, tail = self._index()
+        revoked = index.revoked | {e.key for e in tail if e.marker == "@revoked"}
+        lines += [f"@revoked * {key.openssh()}" for key in sorted(revoked, key=_order)]
+        return "".join(f"{line}\n" for line in lines)
 
     def _read(self) -> bytes:
         """The file's bytes, read under a shared lock: a writer of ours appends under the
@@ -242,10 +369,16 @@ class KnownHosts:
             if index is None or not complete.startswith(index.data):
                 index = _INDEXES[self.path] = _Index()
             if len(complete) > len(index.data):
-                index.extend(complete[len(index.data) :].decode(errors="replace"))
+                # strict: a bad line raises before anything is added, and is met again
+                index.extend(complete[len(index.data) :], self.path)
                 index.data = complete
-        tail = parse_line(data[len(complete) :].decode(errors="replace"))
-        return index, [tail] if tail else []
+        return index, self._tail(data[len(complete) :], index.lines + 1)
+
+    def _tail(self, data: bytes, number: int) -> list[Entry]:
+        """A last line without its newline: not UTF-8 is an error; a line that does not
+        parse yet is one being written (another program's append), taken when complete."""
+        tail = parse_line(_decoded(data, self.path, number))
+        return [tail] if tail else []
 
     def _candidates(self, name: str, data: bytes | None = None) -> tuple[list[Entry], set[HostKey]]:
         """The entries that may name `name`, in file order, and the revoked keys."""
@@ -255,13 +388,7 @@ class KnownHosts:
 
     def lookup(self, host: str, port: int) -> list[HostKey]:
         """The keys pinned for this host and port (revoked keys are left out)."""
-        name = host_name(host, port)
-        candidates, revoked = self._candidates(name)
-        return [
-            e.key
-            for e in candidates
-            if not e.marker and e.key not in revoked and patterns_match(e.patterns, name)
-        ]
+        return self._pins(host_name(host, port))
 
     def is_revoked(self, key: HostKey) -> bool:
         """The file marks this key `@revoked` (OpenSSH then refuses it for every host)."""
@@ -272,39 +399,80 @@ class KnownHosts:
         """Record a key for a host (accept-new's first contact), appended as OpenSSH does.
         The name is hashed when asked, or by default when the file already hashes its
         names (HashKnownHosts)."""
-        name = host_name(host, port)
+        name = host_name(check_host(host), port)
         with _locked(self.path):  # exclusive: read here without the shared lock
-            try:
-                data = self.path.read_bytes()
-            except FileNotFoundError:
-                data = b""
+            data = self._bytes()
             candidates, _ = self._candidates(name, data)
             if any(
                 not e.marker and e.key == key and patterns_match(e.patterns, name)
                 for e in candidates
             ):
                 return  # another thread recorded it meanwhile
-            if hashed is None:
-                hashed = self._index(data)[0].hashed_names
-            line = _entry_line(name, key, hashed) + "\n"
-            if data and not data.endswith(b"\n"):
-                line = "\n" + line
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            with os.fdopen(fd, "a") as handle:
-                handle.write(line)
-                handle.flush()
-                os.fsync(handle.fileno())
+            self._append(name, key, hashed, data)
 
-    def replace(self, host: str, port: int, key: HostKey) -> list[HostKey]:
+    def first_contact(self, host: str, port: int, key: HostKey) -> tuple[list[HostKey], bool]:
+        """accept-new's first contact, decided under the file's lock: `key` is pinned when
+        nothing is pinned for this host and port yet. Returns the pins as they then are,
+        and whether `key` was written now. A session that met another key first (another
+        thread, or another process) has pinned it: this one is judged against that pin."""
+        name = host_name(check_host(host), port)
+        with _locked(self.path):
+            data = self._bytes()
+            pins = self._pins(name, data)
+            if pins:
+                return pins, False
+            self._append(name, key, None, data)
+            return [key], True
+
+    def _pins(self, name: str, data: bytes | None = None) -> list[HostKey]:
+        """The keys pinned for `name` (revoked ones left out), from `data` when the caller
+        read it under the exclusive lock."""
+        candidates, revoked = self._candidates(name, data)
+        return [
+            e.key
+            for e in candidates
+            if not e.marker and e.key not in revoked and patterns_match(e.patterns, name)
+        ]
+
+    def _bytes(self) -> bytes:
+        try:
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            return b""
+
+    def _append(self, name: str, key: HostKey, hashed: bool | None, data: bytes) -> None:
+        """One line for `name`, appended (the caller holds the lock and read `data`)."""
+        if hashed is None:
+            hashed = self._index(data)[0].hashed_names
+        line = _entry_line(name, key, hashed) + "\n"
+        if data and not data.endswith(b"\n"):
+            line = "\n" + line
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "a") as handle:
+            handle.write(line)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def replace(
+        self, host: str, port: int, key: HostKey, expect: tuple[HostKey, ...] | None = None
+    ) -> list[HostKey] | None:
         """Pin `key` as the host's only key (rotation); returns the keys it replaced.
+        With `expect`, only if the host's pins are exactly those (or already just `key`),
+        else None and nothing changed (a worker's rotation, made here after the fact).
 
         A line naming several hosts keeps the others; a hashed entry is replaced by a hashed
         one, so the file keeps the style it had."""
-        name = host_name(host, port)
+        name = host_name(check_host(host), port)
         with _locked(self.path):
+            if expect is not None:
+                current = self._pins(name, self._bytes())
+                if current == [key]:
+                    return []
+                if set(current) != set(expect):
+                    return None
             kept, old, hashed = [], [], False
             for line in self._lines():
-                entry = parse_line(line)
+                entry = read_line(line)  # strict: _lines has checked every line
                 if entry is None or entry.marker or not patterns_match(entry.patterns, name):
                     kept.append(line)
                     continue
@@ -336,9 +504,21 @@ class KnownHosts:
             raise
 
 
+def forget(path: Path | str) -> None:
+    """Drop what this process keeps of a file it no longer uses (a worker's copy)."""
+    with _INDEXES_GUARD:
+        _INDEXES.pop(Path(path).expanduser().resolve(), None)
+    with _LOCKS_GUARD:
+        _THREAD_LOCKS.pop(Path(path).expanduser().resolve(), None)
+
+
+def _order(key: HostKey) -> tuple[str, bytes]:
+    return key.keytype, key.blob
+
+
 def _entry_line(name: str, key: HostKey, hashed: bool) -> str:
-    shown = _hashed(name, os.urandom(20)) if hashed else name
-    return f"{shown} {key.openssh()}"
+    written = _hashed(name, os.urandom(20)) if hashed else name
+    return f"{written} {key.openssh()}"
 
 
 def known_hosts_lines(entries: list[tuple[str, int, HostKey]]) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -13,6 +15,26 @@ from .algorithms import Policy, check_policy
 from .known_hosts import default_file
 
 _SECRET_FIELDS = {"password", "secret"}
+
+
+_LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")
+
+
+def is_host_name(value: str) -> bool:
+    """A DNS name (RFC 1123 labels; `_` too, as internal zones use it) or an IPv4/IPv6
+    address: never a known_hosts pattern (`*`, `?`, `!`, `,`), brackets or a port."""
+    if not isinstance(value, str) or not value:
+        return False
+    try:
+        ipaddress.ip_address(value)
+        return True
+    except ValueError:
+        pass
+    name = value.removesuffix(".")
+    labels = name.split(".")
+    if len(name) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
+        return False
+    return not labels[-1].isdigit()  # all digits: a mistyped address, not a name
 
 
 class DeviceFieldError(IntentError):
@@ -113,8 +135,12 @@ class DeviceParams(BaseModel):
     @field_validator("host")
     @classmethod
     def _host(cls, value: str) -> str:
-        if not value or any(c.isspace() for c in value):
-            raise ValueError("must be a host name or address")
+        # It becomes a known_hosts name: `*` there would match every host on the port.
+        if not is_host_name(value):
+            raise ValueError(
+                "must be a DNS name (letters, digits, '-', '_' and dots) or an IPv4/IPv6 "
+                "address, without brackets or a port"
+            )
         return value
 
     @field_validator("username")

@@ -13,7 +13,7 @@ from ..errors import SessionLogError
 from . import algorithms, failures
 from .channel import shut_down
 from .conversation import split_reply
-from .known_hosts import KnownHosts
+from .identity import pinned_at
 from .params import DeviceParams
 from .platform import QUESTION_ENDINGS
 
@@ -34,7 +34,9 @@ def host_key_options(params: DeviceParams) -> dict[str, object]:
     user_cmd = [user_cmd] if isinstance(user_cmd, str) else list(user_cmd)
     allowed = algorithms.resolve(params.ssh_algorithms)
     if params.host_key_check != "off":
-        pinned = KnownHosts(params.known_hosts_file).lookup(params.host, params.effective_port)
+        pinned = pinned_at(
+            params.host, params.effective_port, params.host_key_check, params.known_hosts_file
+        )
         allowed = algorithms.prefer_key_types(allowed, [k.keytype for k in pinned])
     ours = algorithms.openssh_options(allowed)
     if params.host_key_check == "off":

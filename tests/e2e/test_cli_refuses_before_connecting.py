@@ -186,3 +186,110 @@ def test_host_timeout_reaches_the_engine_on_this_machine_and_on_dask(
     assert result.exit_code == 0, result.output
     assert seen["host_timeout"] == expected
     assert _no_connection(server)
+
+
+# -- the Dask boundary, the operator's trust, host names (issue 20) ----------------------
+
+ALL_TLS = ["--dask-scheduler", "tls://127.0.0.1:{port}", "--dask-tls-ca-file", "{cert}"]
+ALL_TLS += ["--dask-tls-cert", "{cert}"]
+
+
+@pytest.mark.parametrize("command", ["apply", "verify", "state"])
+def test_dask_over_tcp_with_passwords_exits_2_before_anything_is_sent(
+    tmp_path: Path, listener: tuple[int, socket.socket], command: str
+) -> None:
+    """The inventory's routers and the scheduler are both the listener: nobody connects."""
+    port, server = listener
+    inventory = _inventory(tmp_path, port, {"r1": {}, "r2": {}})
+    args = [command, *([HARDENING] if command != "state" else []), "--inventory", str(inventory)]
+    result = runner.invoke(app, [*args, "--dask-scheduler", f"tcp://127.0.0.1:{port}"])
+    assert result.exit_code == 2, result.output
+    (line,) = result.output.strip().splitlines()
+    assert "tcp:// is not encrypted" in line and "nothing was sent" in line, line
+    assert "--dask-tls" in line and "worker-env" in line and "admin" not in line.split(":")[-1]
+    assert _no_connection(server)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--dask-scheduler", "tls://127.0.0.1:{port}"], "tls:// needs mutual TLS"),
+        (["--dask-tls-cert", "{cert}"], "--dask-tls-cert: only with --dask-scheduler"),
+        (["--dask-credentials", "worker-env"], "--dask-credentials: only with --dask-scheduler"),
+        (
+            ["--dask-scheduler", "tcp://127.0.0.1:{port}", "--dask-tls-ca-file", "{cert}"],
+            "--dask-tls-ca-file: for a tls:// scheduler",
+        ),
+        (
+            ["--dask-scheduler", "tls://127.0.0.1:{port}", "--dask-tls-ca-file", "{cert}"],
+            "--dask-tls-cert, --dask-tls-key: mutual TLS needs all three",
+        ),
+        (
+            [*ALL_TLS, "--dask-tls-key", "{tmp}/missing.key"],
+            "--dask-tls-key: {tmp}/missing.key: not a readable file",
+        ),
+        (["--dask-scheduler", "tcp://127.0.0.1:{port}", "--driver", "netmiko"], "drop --driver"),
+        (["--dask-scheduler", "x:1", "--dask-credentials", "mine"], "use operator or worker-env"),
+    ],
+)
+def test_dask_options_that_cannot_work_are_one_line_before_any_connection(
+    tmp_path: Path, listener: tuple[int, socket.socket], extra: list[str], message: str
+) -> None:
+    port, server = listener
+    cert = tmp_path / "client.pem"
+    cert.write_text("not read before the scheduler is")
+    inventory = _inventory(tmp_path, port, {"r1": {}})
+    fill = {"port": port, "cert": cert, "tmp": tmp_path}
+    args = [a.format(**fill) for a in extra]
+    result = runner.invoke(app, ["state", "--inventory", str(inventory), *args])
+    assert result.exit_code == 2, result.output
+    (line,) = result.output.strip().splitlines()
+    assert message.format(**fill) in line, line
+    assert _no_connection(server)
+
+
+def test_worker_env_credentials_need_variables_not_values(
+    tmp_path: Path, listener: tuple[int, socket.socket], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With --dask-credentials worker-env nothing secret is read here, and a password
+    written in the inventory is refused: it would have to travel."""
+    port, server = listener
+    monkeypatch.delenv("ROUTER_PW", raising=False)  # set on the workers only
+    inventory = _inventory(tmp_path, port, {"r1": {"password_env": "ROUTER_PW"}, "r2": {}})
+    hosts = yaml.safe_load((inventory / "hosts.yaml").read_text())
+    del hosts["r1"]["password"], hosts["r1"]["data"]["secret"]
+    (inventory / "hosts.yaml").write_text(yaml.safe_dump(hosts))
+    args = ["--dask-scheduler", f"tcp://127.0.0.1:{port}", "--dask-credentials", "worker-env"]
+    result = runner.invoke(app, ["state", "--inventory", str(inventory), *args])
+    assert result.exit_code == 2, result.output
+    assert "host r2: password has a value" in result.output, result.output
+    assert _no_connection(server)
+
+
+def test_a_known_hosts_file_that_does_not_read_exits_2_naming_its_line(
+    tmp_path: Path, listener: tuple[int, socket.socket]
+) -> None:
+    port, server = listener
+    known = tmp_path / "known_hosts"
+    known.write_bytes(b"# pins\n# caf\xe9 (latin-1)\n")
+    inventory = _inventory(tmp_path, port, {"r1": {"known_hosts": str(known)}})
+    result = runner.invoke(app, ["apply", HARDENING, "--inventory", str(inventory)])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == f"known_hosts {known} line 2: not UTF-8 text; fix or remove it"
+    assert _no_connection(server)
+
+
+@pytest.mark.parametrize("hostname", ["*", "127.0.0.?", "!r1", "[127.0.0.1]", "127.0.0.1:22"])
+def test_a_host_that_is_not_a_name_or_address_exits_2(
+    tmp_path: Path, listener: tuple[int, socket.socket], hostname: str
+) -> None:
+    port, server = listener
+    known = tmp_path / "known_hosts"
+    inventory = _inventory(tmp_path, port, {"r1": {"known_hosts": str(known)}})
+    hosts = yaml.safe_load((inventory / "hosts.yaml").read_text())
+    hosts["r1"]["hostname"] = hostname
+    (inventory / "hosts.yaml").write_text(yaml.safe_dump(hosts))
+    result = runner.invoke(app, ["state", "--inventory", str(inventory)])
+    assert result.exit_code == 2, result.output
+    assert "must be a DNS name" in result.output and "r1" in result.output
+    assert _no_connection(server) and not known.exists()  # never a known_hosts pattern

@@ -13,14 +13,18 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+import asyncssh
 import pytest
 
 from ios_ssh import SshIntent
-from ios_ssh.engine.fleet import run_fleet
+from ios_ssh.engine.fleet import Job, run_fleet
 from ios_ssh.lab import Lab
 from ios_ssh.lab.fleet import baseline_device
 from ios_ssh.report import Report
+from ios_ssh.session import DeviceParams
+from ios_ssh.session.known_hosts import HostKey, KnownHosts
 
+from ..lab.fake_ssh import fake_ssh_server
 from .jobs import apply_jobs
 
 pytestmark = pytest.mark.timeout(120)
@@ -85,3 +89,51 @@ def test_a_worker_killed_mid_run_loses_only_its_unfinished_hosts(
         report = reports[name]
         assert isinstance(report, Report)
         assert report.ok and report.outcome == "converged", texts[name]
+
+
+def test_worker_processes_judge_by_the_operators_pins_and_the_operator_pins(
+    temporary_known_hosts: Path,
+) -> None:
+    """Issue 20: a key the operator's file marks as changed is refused in a worker process
+    (no password sent); the first contacts the workers make are pinned in the operator's
+    file by the operator, and the reports name that file."""
+    lab = Lab()
+    for name in ("r1", "r2"):
+        lab.add(baseline_device(name, image="xe16", bits=2048, minute_seconds=2.0))
+    try:
+        with fake_ssh_server() as impostor:
+            pinned = asyncssh.generate_private_key("ssh-ed25519")
+            KnownHosts(temporary_known_hosts).add(
+                impostor.host, impostor.port, HostKey(pinned.get_algorithm(), pinned.public_data)
+            )
+            jobs = apply_jobs(lab, ["r1", "r2"], HARDENING, temporary_known_hosts)
+            jobs.append(
+                Job(
+                    "impostor",
+                    "apply",
+                    DeviceParams(
+                        host=impostor.host,
+                        port=impostor.port,
+                        username="admin",
+                        password="the-password",
+                        timeout=10,  # its known_hosts: the operator's default ($IOS_SSH_...)
+                    ),
+                    HARDENING,
+                )
+            )
+            outcomes = run_fleet(jobs, processes=2)
+            assert impostor.attempts.connections >= 1 and impostor.attempts.auth == []
+    finally:
+        lab.close()
+    refused = outcomes["impostor"].value
+    assert isinstance(refused, Report) and refused.outcome == "failed-before-change"
+    assert (
+        "host key: CHANGED" in refused.errors[0] and str(temporary_known_hosts) in refused.errors[0]
+    )
+    store = KnownHosts(temporary_known_hosts)
+    for name in ("r1", "r2"):
+        report = outcomes[name].value
+        assert isinstance(report, Report) and report.outcome == "converged", report.text()
+        address = lab.addresses[name]
+        assert len(store.lookup(address.host, address.port)) == 1
+        assert any(f"pinned in {temporary_known_hosts}" in n for n in report.notes)

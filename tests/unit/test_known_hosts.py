@@ -5,16 +5,24 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import multiprocessing
 import threading
 from pathlib import Path
+from typing import Any
 
 import asyncssh
 import pytest
 
 import ios_ssh.session.known_hosts as known_hosts_module
+from ios_ssh.errors import ConnectError, IntentError
+from ios_ssh.flow.rotation import Rotation
+from ios_ssh.session import DeviceParams
+from ios_ssh.session.identity import judge_at
 from ios_ssh.session.known_hosts import (
     HostKey,
     KnownHosts,
+    KnownHostsError,
+    check_host,
     host_name,
     patterns_match,
     pinned_file,
@@ -41,11 +49,11 @@ def test_names_and_patterns() -> None:
     assert patterns_match("R?", "r1") and patterns_match(_hashed("[h]:22"), "[h]:22")
 
 
-def test_lookup_reads_plain_hashed_revoked_and_skips_junk(tmp_path: Path) -> None:
+def test_lookup_reads_plain_hashed_and_revoked(tmp_path: Path) -> None:
     a, b, c = _key(), _key(), _key()
     file = tmp_path / "known_hosts"
     file.write_text(
-        "# a comment\n\nnot a key line\n"
+        "# a comment\n\n"
         f"r1,r2 {a.openssh()} comment\n"
         f"{_hashed('[r1]:2222')} {b.openssh()}\n"
         f"r1 {c.openssh()}\n@revoked * {c.openssh()}\n"
@@ -191,3 +199,151 @@ def test_a_last_line_without_its_newline_is_read_and_may_still_grow(tmp_path: Pa
     assert hosts.lookup("r2", 22) == [b] and hosts.lookup("r1", 22) == [a]
     file.write_text(f"r1 {a.openssh()}\nr2,r3 {b.openssh()}")  # rewritten, no newline
     assert hosts.lookup("r3", 22) == [b]
+
+
+# -- read strictly, up front (issue 20) --------------------------------------------------
+
+
+def test_a_byte_that_is_not_utf8_is_an_error_naming_the_file_and_line(tmp_path: Path) -> None:
+    a = _key()
+    file = tmp_path / "known_hosts"
+    file.write_bytes(f"r1 {a.openssh()}\n# caf\xe9\n".encode() + b"# \xff here\n")
+    for read in (
+        lambda: KnownHosts(file).lookup("r1", 22),
+        lambda: KnownHosts(file).replace("r1", 22, a),  # a rotation: never after a confirm
+        lambda: KnownHosts(file).add("r2", 22, a),
+        lambda: KnownHosts(file).check(),
+    ):
+        with pytest.raises(KnownHostsError) as bad:
+            read()
+        message = str(bad.value)
+        assert message == f"known_hosts {file} line 3: not UTF-8 text; fix or remove it"
+        assert bad.value.kind == "host-key"  # a connect error: the host fails before change
+    assert file.read_bytes().count(b"\n") == 3  # nothing was written
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("r1 ssh-ed25519", "not 'host-patterns key-type base64-key'"),
+        ("r1 ssh-ed25519 not*base64", "the key data is not base64"),
+        ("@trusted r1 ssh-ed25519 AAAA", "an unknown marker"),
+        ("r1,,r2 ssh-ed25519 AAAA", "an empty host pattern"),
+        ("|1|nope r1 ssh-ed25519 AAAA", "a hashed host name that is not |1|salt|hash"),
+    ],
+)
+def test_a_malformed_line_is_an_error_naming_it(tmp_path: Path, line: str, problem: str) -> None:
+    file = tmp_path / "known_hosts"
+    file.write_text(f"# pins\nr0 {_key().openssh()}\n{line}\n")
+    with pytest.raises(KnownHostsError) as bad:
+        KnownHosts(file).lookup("r0", 22)
+    assert f"{file} line 3: {problem}" in str(bad.value) and line not in str(bad.value)
+
+
+def test_an_error_is_met_again_after_the_file_is_fixed_or_grows(tmp_path: Path) -> None:
+    a, b = _key(), _key()
+    file = tmp_path / "known_hosts"
+    file.write_text(f"r1 {a.openssh()}\n")
+    hosts = KnownHosts(file)
+    assert hosts.lookup("r1", 22) == [a]
+    with file.open("a") as handle:
+        handle.write("junk\n")
+    for _ in range(2):  # the index is not left half-grown: the same error each time
+        with pytest.raises(KnownHostsError, match="line 2"):
+            hosts.lookup("r1", 22)
+    file.write_text(f"r1 {a.openssh()}\r\nr2 {b.openssh()}\r\n")  # CRLF is fine
+    assert hosts.lookup("r2", 22) == [b]
+
+
+def test_a_pattern_is_never_recorded_as_a_host() -> None:
+    for name in ("*", "r?", "!r1", "a,b", "[r1]:22", "r 1", ""):
+        with pytest.raises(ValueError, match="cannot be recorded in known_hosts"):
+            check_host(name)
+        with pytest.raises(IntentError, match="device.host"):
+            DeviceParams.coerce({"host": name, "username": "admin"})
+    for name in ("r1", "r1.example.com", "10.0.0.1", "2001:db8::1", "fe80::1%eth0", "a_b"):
+        assert check_host(name) == DeviceParams(host=name, username="u").host
+
+
+def test_the_snapshot_holds_the_addresses_pins_and_every_revoked_key(tmp_path: Path) -> None:
+    a, b, c, revoked = _key(), _key(), _key(), _key()
+    file = tmp_path / "known_hosts"
+    file.write_text(
+        f"{_hashed('[10.0.0.1]:2222')} {a.openssh()}\n"
+        f"10.0.0.* {b.openssh()}\n"
+        f"other {c.openssh()}\n"
+        f"@revoked * {revoked.openssh()}\n"
+    )
+    snapshot = KnownHosts(file).snapshot([("10.0.0.1", 2222), ("10.0.0.2", 22)])
+    assert snapshot.splitlines() == [
+        f"[10.0.0.1]:2222 {a.openssh()}",  # hashed and wildcard entries: resolved
+        f"10.0.0.2 {b.openssh()}",
+        f"@revoked * {revoked.openssh()}",
+    ]
+
+
+# -- first contacts, one at a time (issue 20) --------------------------------------------
+
+
+def test_of_concurrent_first_contacts_to_one_address_only_the_first_pins(tmp_path: Path) -> None:
+    file = tmp_path / "known_hosts"
+    keys = [_key() for _ in range(8)]
+    barrier = threading.Barrier(len(keys))
+    outcomes: list[bool | str] = []
+
+    def contact(key: HostKey) -> None:
+        barrier.wait()
+        try:
+            outcomes.append(judge_at("10.0.0.1", 2222, key, "accept-new", file))
+        except ConnectError as exc:
+            outcomes.append(str(exc))
+
+    threads = [threading.Thread(target=contact, args=(key,)) for key in keys]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    (pin,) = KnownHosts(file).lookup("10.0.0.1", 2222)
+    assert outcomes.count(True) == 1  # the one that pinned
+    refused = [o for o in outcomes if isinstance(o, str)]
+    assert len(refused) == 7 and all("host key: CHANGED" in o for o in refused)
+    assert judge_at("10.0.0.1", 2222, pin, "accept-new", file) is False  # the pin stands
+
+
+def _contact_from_another_process(file: str, key_line: str, start: Any, out: Any) -> None:
+    key = HostKey.parse(key_line)
+    start.wait()
+    try:
+        out.put(judge_at("10.0.0.1", 2222, key, "accept-new", Path(file)))
+    except ConnectError:
+        out.put("refused")
+
+
+def test_first_contacts_from_two_processes_are_serialised_by_the_file_lock(
+    tmp_path: Path,
+) -> None:
+    context = multiprocessing.get_context("spawn")
+    file, keys = tmp_path / "known_hosts", [_key(), _key()]
+    start, out = context.Barrier(2), context.Queue()
+    workers = [
+        context.Process(
+            target=_contact_from_another_process, args=(str(file), k.openssh(), start, out)
+        )
+        for k in keys
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert sorted(str(out.get(timeout=5)) for _ in keys) == ["True", "refused"]
+    assert len(KnownHosts(file).lookup("10.0.0.1", 2222)) == 1
+
+
+def test_a_rotation_that_cannot_be_written_is_said_not_raised(tmp_path: Path) -> None:
+    old, new = _key(), _key()
+    file = tmp_path / "known_hosts"
+    file.write_bytes(f"r1 {old.openssh()}\n".encode() + b"\xff\n")
+    rotation = Rotation(str(file), "r1", 22, [old], new.fingerprint, proven=new)
+    said = rotation.commit()
+    assert rotation.failed and "known_hosts NOT updated for r1" in said
+    assert "line 2: not UTF-8" in said and "\n" not in said and len(said) < 200, said
