@@ -351,22 +351,42 @@ def test_the_run_leaves_nothing_on_the_scheduler_however_it_ends(
 def test_a_worker_killed_mid_run_leaves_every_host_terminal_and_nothing_applied_twice(
     tmp_path: Path, temporary_known_hosts: Path
 ) -> None:
+    # r2 (shard 1 of 2: jobs[1::2]) holds its key generation until the test opens the
+    # gate, so when r1 has finished, r2's worker is surely mid-run: that one is killed
+    gate = threading.Event()
     keys = {name: Keys() for name in HOSTS}
-    lab = _lab(keys, keygen_seconds=4.0)  # each change waits on its key generation
+    lab = _lab(keys)
+    keys["r2"].gate = gate  # after the start-up key
     intent = SshIntent.from_dict(
         {
             **HARDENING.model_dump(exclude_unset=True),
             "rsa": {"modulus": 2048, "regenerate": "always"},
         }
     )
-    killed = False
+    killed = threading.Event()
     with tls_cluster(tmp_path, 2) as own:
+        failures: list[BaseException] = []
 
-        def kill_one_worker(_name: str, _outcome: object) -> None:
-            nonlocal killed
-            if not killed:  # one host has finished: the other shard is mid-run
-                killed = True
-                os.killpg(own.workers[1].pid, signal.SIGKILL)
+        def kill_r2s_worker() -> None:  # a thread of its own: a Client of its own
+            from distributed import Client
+
+            try:
+                with Client(own.address, security=own.security, timeout=10) as client:
+                    busy = client.processing()
+                    (address,) = [
+                        a for a, keys in busy.items() if any(str(k).endswith("-1") for k in keys)
+                    ]
+                    pid = client.run(os.getpid, workers=[address])[address]
+                    os.killpg(os.getpgid(pid), signal.SIGKILL)
+                killed.set()
+            except BaseException as exc:  # noqa: BLE001 - reported by the test
+                failures.append(exc)
+
+        def kill_one_worker(name: str, _outcome: object) -> None:
+            if name == "r1" and not killed.is_set():
+                killer = threading.Thread(target=kill_r2s_worker)
+                killer.start()
+                killer.join(30)
 
         try:
             outcomes = run_fleet(
@@ -377,7 +397,9 @@ def test_a_worker_killed_mid_run_leaves_every_host_terminal_and_nothing_applied_
                 on_done=kill_one_worker,
             )
         finally:
+            gate.set()  # r2's key generation, still held by the lab, may go now
             lab.close()
+        assert killed.is_set(), failures
         assert leftovers(own) == {"queues": [], "variables": [], "tasks": []}
     assert set(outcomes) == set(HOSTS)  # none lost
     reports = _reports(outcomes)
