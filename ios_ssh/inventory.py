@@ -20,7 +20,7 @@ from nornir.core.inventory import (
 from nornir.core.plugins.connections import ConnectionPluginRegister
 from nornir.core.plugins.runners import RunnersPluginRegister
 
-from . import yamlfile
+from . import redact, yamlfile
 from .errors import IntentError, IosSshError
 from .session.params import DeviceParams
 
@@ -128,6 +128,9 @@ def _finish_host(host: Host) -> None:
             values[key] = value or ""
     if problems:
         raise InventoryError("; ".join(problems))
+    # masked in every log from now on: Nornir and the drivers have not seen them yet
+    redact.register([host.password, host.get("secret"), values.get("password_env")])
+    redact.register([values.get("secret_env")])
     if "username_env" in values:
         host.username = values["username_env"]
     if "password_env" in values:

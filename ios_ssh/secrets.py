@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Mapping
 
+from . import redact
 from .errors import IntentError
 from .intent import SshIntent, cli_text_problem
 
@@ -54,6 +55,7 @@ def resolve_secrets(intent: SshIntent, given: Mapping[str, str] | None = None) -
     for field, name in wanted:
         value = source.get(name) or (os.environ.get(name) if given is not None else None)
         if value:
+            redact.register([value])  # masked from now on, even a value refused below
             problem = secret_value_problem(value)
             if problem:  # the value itself is never shown
                 problems.append(f"{field}: the secret from {_source(name)} {problem}")

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from .. import redact
 from ..errors import IntentError
 from ..intent import SshIntent
 from ..secrets import secret_key, secret_value_problem
@@ -120,6 +121,7 @@ def ask_secrets(intent: SshIntent) -> dict[str, str]:
             value = getpass.getpass(f"{name}: ")
         if not value:
             raise bad_input(f"secret {name}: not in the environment and no terminal to ask on")
+        redact.register([value])  # before Nornir logs the task's arguments (IOS_SSH_DEBUG)
         problem = secret_value_problem(value)
         if problem:  # never the value itself
             raise bad_input(f"secret {name}: {problem}")

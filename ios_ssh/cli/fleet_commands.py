@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from .. import redact
 from ..errors import IntentError
 from ..report import Report
 from .app import app
@@ -172,6 +173,7 @@ def verify(
     connection = connection_options(host_key_check, known_hosts, ssh_algorithms)
     nornir = inventory_nornir(inventory, host, group, workers, loaded, connection)
     secrets = {k: v for k, v in os.environ.items() if k in {u.secret_env for u in loaded.users}}
+    redact.register(secrets.values())  # before Nornir logs the task's arguments
     if driver is None:  # the async engine
         reports = run_engine(
             nornir,

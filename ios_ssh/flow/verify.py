@@ -7,7 +7,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from .. import capabilities, probes
+from .. import capabilities, probes, redact
 from ..checks import expected_host_key, state_checks
 from ..errors import DeviceError, IntentError, SessionLost
 from ..intent import SshIntent
@@ -30,7 +30,9 @@ def available_secrets(intent: SshIntent, secrets: Mapping[str, str] | None) -> d
         return resolve_secrets(intent, secrets)
     except IntentError:
         source = secrets if secrets is not None else {}
-        return {k: v for k, v in source.items() if v}
+        found = {k: v for k, v in source.items() if v}
+        redact.register(found.values())
+        return found
 
 
 def expected_banner(intent: SshIntent) -> str | None:
