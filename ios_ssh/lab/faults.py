@@ -15,6 +15,8 @@ Kinds (each read where it acts: the CLI session, the SSH server, login checks):
 - slow_ms: N      every command's reply comes N ms late
 - auth: fail      every login refused (SSH and telnet)
 - reset_after_kex: true   the TCP connection is reset once key exchange is done
+- echo_pieces: N  the echo of typed text goes out N characters at a time, a pause between
+                  (a slow link: a driver that logs each read sees a typed secret split)
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from typing import Any
 
 import yaml
 
-KINDS = ("reject", "drop", "hang", "slow_ms", "auth", "reset_after_kex")
+KINDS = ("reject", "drop", "hang", "slow_ms", "auth", "reset_after_kex", "echo_pieces")
 
 
 class DropSession(Exception):
@@ -63,6 +65,9 @@ def check(name: str, faults: object) -> None:
         elif kind == "slow_ms":
             if not isinstance(value, int) or value < 0:
                 raise ValueError(f"{name}.slow_ms: milliseconds, 0 or more")
+        elif kind == "echo_pieces":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{name}.echo_pieces: characters, 1 or more")
         elif kind == "auth":
             if value != "fail":
                 raise ValueError(f"{name}.auth: only 'fail'")

@@ -353,6 +353,9 @@ class _SshTerminal:
         self.process.stdout.write(text)
 
 
+ECHO_PIECE_PAUSE = 0.03  # longer than a driver's poll of the channel (netmiko: 10 ms)
+
+
 async def interact(session: Session, term) -> None:
     """The IOS line discipline: echo, backspace, Ctrl-Z, Ctrl-C, one line at a time.
 
@@ -371,6 +374,9 @@ async def interact(session: Session, term) -> None:
     write("\r\n" + session.prompt)
     buffer: list[str] = []
     last = ""
+    # a slow link (fault echo_pieces: N): the echo goes out N characters at a time
+    faults = getattr(getattr(session, "device", None), "faults", None) or {}
+    pieces = int(faults.get("echo_pieces") or 0)
     while not session.closed:
         flush()
         chunk = await term.read()
@@ -411,6 +417,9 @@ async def interact(session: Session, term) -> None:
                 buffer.append(char)
                 if not session.hide_input:
                     write(char)
+                    if pieces and len(buffer) % pieces == 0:
+                        flush()
+                        await asyncio.sleep(ECHO_PIECE_PAUSE)
     flush()
 
 
