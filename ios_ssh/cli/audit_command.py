@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .common import DriverOpt, GroupOpt, HostOpt, JsonOpt, WorkersOpt, console
+from .common import (
+    DriverOpt,
+    GroupOpt,
+    HostOpt,
+    JsonOpt,
+    WorkersOpt,
+    check_output_paths,
+    console,
+)
 
 
 @app.command()
@@ -40,6 +48,8 @@ def audit(
     """Audit routers (online, -i) or saved configs (offline) against CIS / STIG / an intent."""
     from ..audit.cli import run_audit
 
+    # where the results go, before any router is read (or any file audited)
+    check_output_paths(junit=junit, html=html, emit_intent=emit_intent)
     code = run_audit(
         console,
         paths=paths or [],

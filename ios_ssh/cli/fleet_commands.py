@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .. import redact
+from .. import inert, redact
 from ..errors import IntentError
 from ..report import Report
 from .app import app
@@ -30,12 +30,14 @@ from .common import (
     ask_secrets,
     bad_input,
     check_driver,
+    check_output_paths,
     connection_options,
     console,
     finish,
     host_timeout_of,
     inventory_nornir,
     load_intent,
+    print_json,
     run_engine,
 )
 
@@ -100,6 +102,7 @@ def apply(
         check_revert_minutes(revert_minutes)
     except IntentError as exc:
         raise bad_input(f"--revert-minutes: {exc.problems[0].split(': ', 1)[1]}") from None
+    check_output_paths(html=html)
     per_host = host_timeout_of(host_timeout, driver)
     loaded = load_intent(intent)
     connection = connection_options(host_key_check, known_hosts, ssh_algorithms)
@@ -168,6 +171,7 @@ def verify(
     from ..nornir import verify_ssh
     from .runs import report_of, run_with_progress
 
+    check_output_paths(html=html)
     per_host = host_timeout_of(host_timeout, driver)
     loaded = load_intent(intent)
     connection = connection_options(host_key_check, known_hosts, ssh_algorithms)
@@ -219,6 +223,7 @@ def state(
 ) -> None:
     """Read each host's SSH state."""
     from ..nornir import read_ssh_state
+    from ..nornir.host import device_params_of
     from .runs import HostFailure, report_of, run_with_progress, to_json
 
     per_host = host_timeout_of(host_timeout, driver)
@@ -248,14 +253,21 @@ def state(
     # A host that could not be read has its Report (as apply and verify give it), never
     # nothing: the JSON names every host of the inventory.
     failed = {n: o for n, o in read.items() if isinstance(o, Report)}
+    # A read whose host key was not checked (host_key_check: off) says so.
+    checks = {n: device_params_of(h).host_key_check for n, h in nornir.inventory.hosts.items()}
     if as_json:
-        console.print_json(to_json(read))
+        print_json(to_json(read, checks))
     else:
         for name, item in read.items():
             if isinstance(item, Report):  # one line per error, never a driver's paragraphs
                 lines = [f"{name}: error: {e}" for e in item.errors or [item.outcome]]
             else:
                 lines = [f"{name}: {item.summary()}"]
+                if checks.get(name) == "off":
+                    lines.append(
+                        f"{name}: warning: host key NOT checked (host_key_check=off): "
+                        "the identity of the router read was not verified"
+                    )
             for line in lines:
-                console.print(line, markup=False, highlight=False, soft_wrap=True)
+                inert.echo(console, line)
     raise typer.Exit(EXIT_FAILED if failed else 0)

@@ -15,7 +15,7 @@ import time
 import asyncssh
 from cryptography.hazmat.primitives import serialization
 
-from . import coalesce, dhcache, no_ignore
+from . import coalesce, dhcache, endpoints, no_ignore
 from .auth import authenticate, vty_allows
 from .device import Device, LiveSession
 from .extras import login_banner, shell_banners
@@ -166,6 +166,7 @@ class Router:
 
     # -- lifecycle -----------------------------------------------------------------------
     async def stop(self) -> None:
+        endpoints.stopped(self)
         if self._timer is not None:
             self._timer.cancel()
         if self.acceptor is not None:
@@ -496,6 +497,7 @@ async def start_router(router: Router, telnet_port: int = 0) -> None:
     router.acceptor = await _listen(router, router.port)
     router.port = router.acceptor.sockets[0].getsockname()[1]
     await router.sync_reverse_ports()
+    endpoints.serving(router)  # the routers' own ssh client may reach it (endpoints.py)
 
 
 async def _listen(

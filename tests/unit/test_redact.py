@@ -34,6 +34,13 @@ class _Collect(logging.Handler):
             self.lines.append(text)
 
 
+@pytest.fixture(autouse=True)
+def only_our_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    # secrets other tests registered at import (a module's "admin") would mask more here
+    monkeypatch.setattr(redact, "_secrets", redact._Known())
+    monkeypatch.setattr(redact, "_streams", redact._Streams())
+
+
 @pytest.fixture
 def logs() -> Iterator[_Collect]:
     root = logging.getLogger()
