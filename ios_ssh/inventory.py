@@ -176,7 +176,10 @@ def _check_groups_known(file: Path, data: dict[str, Any], folder: Path) -> None:
     if file.name == "defaults.yaml":
         return
     groups_file = folder / "groups.yaml"
-    known = set(yamlfile.load(groups_file) or {}) if groups_file.exists() else set()
+    try:
+        known = set(yamlfile.load(groups_file) or {}) if groups_file.exists() else set()
+    except yamlfile.YamlProblem as exc:  # read here before its own turn comes
+        raise InventoryError(str(exc)) from None
     for name, spec in data.items():
         if not isinstance(spec, dict):
             raise InventoryError(f"{file}: {name}: expected a mapping of settings")
