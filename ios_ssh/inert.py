@@ -11,7 +11,8 @@ Every such string reaches the terminal through this module:
   list of problems) and everything else is escaped the same way;
 - `text(value)`: a rich `Text` of the inert string, which rich never parses for markup,
   emoji or highlighting (a table cell, a styled name);
-- `echo(console, value)`: print it so.
+- `echo(console, value)`: print it so;
+- `InertFormatter`: the same for log records shown on a terminal (driver debug output).
 
 Backslashes are left as they are: a name with a literal `\\x1b` shows the same as one with
 an escape, but neither can do anything to the terminal.
@@ -19,6 +20,7 @@ an escape, but neither can do anything to the terminal.
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -66,3 +68,10 @@ def text(value: object, style: str = "", *, lines: bool = False) -> Text:
 def echo(console: Console, value: object, style: str = "", *, lines: bool = False) -> None:
     """Print `value` inert on `console`, one line of it or (`lines`) several."""
     console.print(text(value, style, lines=lines), soft_wrap=True)
+
+
+class InertFormatter(logging.Formatter):
+    """Log records on a terminal (IOS_SSH_DEBUG=1): the drivers log what routers send."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return inert(super().format(record), lines=True)

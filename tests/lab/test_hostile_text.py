@@ -9,6 +9,9 @@ A router read with `host_key_check: off` is said to be so in `state` and `verify
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -124,3 +127,19 @@ def test_host_key_check_off_is_said_by_state_and_verify(inventory: Path, tmp_pat
     assert f"{SHOWN_NAME}: warning: host key NOT checked (host_key_check=off)" in verify.output
     checked = runner.invoke(app, ["state", *args[:4], "--processes", "1"])
     assert checked.exit_code == 0 and "NOT checked" not in checked.output
+
+
+def test_the_drivers_debug_log_on_the_terminal_is_inert(inventory: Path) -> None:
+    # IOS_SSH_DEBUG=1 shows the drivers' records, which hold what the router sent
+    result = subprocess.run(
+        [sys.executable, "-m", "ios_ssh.cli", "state", "-i", str(inventory), "--driver", "netmiko"],
+        env={**os.environ, "IOS_SSH_DEBUG": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "netmiko DEBUG read_channel: " in result.stderr
+    assert f"ip domain name {SHOWN_DOMAIN}" in result.stderr
+    _check_inert(result.stdout + result.stderr)
