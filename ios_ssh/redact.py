@@ -34,7 +34,7 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from pydantic import SecretStr
@@ -48,14 +48,112 @@ SECRET_KEYS = frozenset(
 )
 
 
+KEY = 4  # characters a large batch indexes its forms by
+SEARCH_EACH = 64  # forms a batch searches for one by one (at C speed); more: one scan
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """Some registered values with what masking needs of them (immutable)."""
+
+    values: frozenset[str]  # as given (text), and as bytes seen as latin-1
+    forms: frozenset[str]  # every form of every value
+    starts: frozenset[str]  # proper prefixes of `values` (the tail of a read)
+    # for a large batch: the first KEY characters of its forms, the forms by length, and
+    # those shorter than KEY
+    keys: frozenset[str]
+    by_length: dict[int, frozenset[str]]
+    short: tuple[str, ...]
+
+    @classmethod
+    def of(cls, values: set[str]) -> _Batch:
+        all_forms = frozenset(f for v in values for f in forms(v))
+        return cls(
+            frozenset(values),
+            all_forms,
+            frozenset(v[:n] for v in values for n in range(1, len(v))),
+            *_indexed(all_forms),
+        )
+
+    def __or__(self, other: _Batch) -> _Batch:
+        all_forms = self.forms | other.forms
+        return _Batch(
+            self.values | other.values,
+            all_forms,
+            self.starts | other.starts,
+            *_indexed(all_forms),
+        )
+
+    def mark(self, text: str, marked: list[bool]) -> bool:
+        """Mark every occurrence of every form in `text`; True if there was one."""
+        found = False
+        if len(self.forms) <= SEARCH_EACH:
+            hits: Iterable[str] = [form for form in self.forms if form in text]
+        else:  # one pass over the text, whatever the number of forms
+            hits = [form for form in self.short if form in text]
+            for at in range(len(text) - KEY + 1):
+                if text[at : at + KEY] not in self.keys:
+                    continue
+                for size, group in self.by_length.items():
+                    if text[at : at + size] in group:
+                        marked[at : at + size] = [True] * size
+                        found = True
+        for form in hits:
+            _mark(marked, text, form)
+            found = True
+        return found
+
+
+def _indexed(
+    all_forms: frozenset[str],
+) -> tuple[frozenset[str], dict[int, frozenset[str]], tuple[str, ...]]:
+    if len(all_forms) <= SEARCH_EACH:
+        return frozenset(), {}, ()
+    by_length: dict[int, set[str]] = {}
+    for form in all_forms:
+        if len(form) >= KEY:
+            by_length.setdefault(len(form), set()).add(form)
+    keys = frozenset(form[:KEY] for form in all_forms if len(form) >= KEY)
+    short = tuple(form for form in all_forms if len(form) < KEY)
+    return keys, {size: frozenset(group) for size, group in by_length.items()}, short
+
+
 @dataclass(frozen=True)
 class _Known:
-    """Everything registered, swapped whole: readers never see half an update."""
+    """Everything registered, swapped whole: readers never see half an update.
 
-    values: frozenset[str] = frozenset()  # as given (text), and as bytes seen as latin-1
-    forms: tuple[str, ...] = ()  # every form of every value, longest first
-    starts: frozenset[str] = frozenset()  # proper prefixes of `values` (a read's tail)
-    longest: int = 0  # of `values`: how much of a read each stream keeps
+    Values are kept in batches whose sizes at least double from the newest to the oldest
+    (a new batch is merged into the one before while that one is not twice as big): a
+    fleet whose every router has its own password registers each in O(log n) merges, not
+    a rebuild of everything per router, and readers look through O(log n) batches."""
+
+    batches: tuple[_Batch, ...] = ()
+    longest: int = 0  # of the values: how much of a read each stream keeps
+
+    def __contains__(self, value: str) -> bool:
+        return any(value in batch.values for batch in self.batches)
+
+    def forms(self) -> Iterator[str]:
+        return (form for batch in self.batches for form in batch.forms)
+
+    def marks(self, text: str) -> list[bool] | None:
+        """Which characters of `text` belong to an occurrence of a form (None: none)."""
+        marked = [False] * len(text)
+        found = False
+        for batch in self.batches:
+            found = batch.mark(text, marked) or found
+        return marked if found else None
+
+    def starts_with(self, text: str) -> bool:
+        """`text` is a proper prefix of some value."""
+        return any(text in batch.starts for batch in self.batches)
+
+    def adding(self, values: set[str]) -> _Known:
+        batches = [*self.batches, _Batch.of(values)]
+        while len(batches) > 1 and len(batches[-2].values) < 2 * len(batches[-1].values):
+            newest = batches.pop()
+            batches[-1] = batches[-1] | newest
+        return _Known(tuple(batches), max(self.longest, *(len(v) for v in values)))
 
 
 _lock = threading.Lock()
@@ -126,28 +224,39 @@ def register(values: Iterable[str | SecretStr | None]) -> None:
         if isinstance(text, str) and text:
             given |= {text, _as_bytes_text(text)}
     with _lock:
-        known = _secrets
-        new = given - known.values
+        new = {value for value in given if value not in _secrets}
         if new:
-            values_now = known.values | new
-            all_forms = set(known.forms) | {f for v in new for f in forms(v)}
-            _secrets = _Known(
-                values=values_now,
-                forms=tuple(sorted(all_forms, key=len, reverse=True)),
-                starts=known.starts | {v[:n] for v in new for n in range(1, len(v))},
-                longest=max(len(v) for v in values_now),
-            )
+            _secrets = _secrets.adding(new)
         if not _installed:
             logging.setLogRecordFactory(_scrubbing_factory)
             _installed = True
 
 
 def redact(text: str) -> str:
-    """`text` with every form of every registered secret masked."""
-    for secret in _secrets.forms:
-        if secret in text:
-            text = text.replace(secret, MASK)
-    return text
+    """`text` with every form of every registered secret masked: each run of characters
+    that belongs to any occurrence of any form (overlapping ones too) becomes one MASK."""
+    marked = _secrets.marks(text)
+    if marked is None:
+        return text
+    return "".join(MASK if piece is None else piece for piece in _pieces(text, marked))
+
+
+def _mark(marked: list[bool], text: str, form: str) -> None:
+    start = text.find(form)
+    while start != -1:
+        marked[start : start + len(form)] = [True] * len(form)
+        start = text.find(form, start + 1)
+
+
+def _pieces(text: str, marked: list[bool]) -> list[str | None]:
+    """`text` cut into runs, None for each marked one."""
+    pieces: list[str | None] = []
+    run_start = 0
+    for index in range(1, len(text) + 1):
+        if index == len(text) or marked[index] != marked[run_start]:
+            pieces.append(None if marked[run_start] else text[run_start:index])
+            run_start = index
+    return pieces
 
 
 # -- reads logged one record each ---------------------------------------------------------
@@ -170,14 +279,9 @@ _streams = _Streams()
 
 def _marks(known: _Known, text: str) -> list[bool]:
     """Which characters of `text` belong to a secret, or to a secret's start at its end."""
-    marked = [False] * len(text)
-    for value in known.values:
-        start = text.find(value)
-        while start != -1:
-            marked[start : start + len(value)] = [True] * len(value)
-            start = text.find(value, start + 1)
+    marked = known.marks(text) or [False] * len(text)
     for size in range(min(len(text), known.longest - 1), 0, -1):
-        if text[-size:] in known.starts:
+        if known.starts_with(text[-size:]):
             marked[-size:] = [True] * size
             break
     return marked
@@ -190,13 +294,7 @@ def _masked_read(stream: _Stream, known: _Known, data: str) -> list[str | None]:
     marked = _marks(known, joined)[len(stream.tail) :]
     keep = max(known.longest - 1, 0)
     stream.tail = joined[-keep:] if keep else ""
-    pieces: list[str | None] = []
-    run_start = 0
-    for index in range(1, len(data) + 1):
-        if index == len(data) or marked[index] != marked[run_start]:
-            pieces.append(None if marked[run_start] else data[run_start:index])
-            run_start = index
-    return pieces
+    return _pieces(data, marked)
 
 
 def _bytes_repr(pieces: list[str | None]) -> str:
@@ -268,7 +366,7 @@ def _scrubbing_factory(*args: object, **kwargs: object) -> logging.LogRecord:
         if named:
             register(named)
     known = _secrets
-    if not known.forms:
+    if not known.batches:
         return record
     # an unexpected shape of a read's record: the whole message is still masked below
     with contextlib.suppress(Exception):

@@ -209,3 +209,22 @@ def test_many_threads_each_split_their_own_reads(logs: _Collect) -> None:
         for start_at in range(len(secret) - 3):
             assert secret[start_at : start_at + 4] not in text, secret
     assert logging.root.manager.disable == 0
+
+
+def test_a_fleet_of_own_passwords_is_masked_through_the_index() -> None:
+    # every router with its own password: batches of doubling size (log n of them), the
+    # large ones searched by one pass over the text rather than form by form
+    passwords = [f"Rtr-{n:04d}-Pw.{n % 7}$" for n in range(3000)]
+    for password in passwords:
+        redact.register([password])
+    assert len(redact._secrets.batches) <= 13
+    assert max(len(b.forms) for b in redact._secrets.batches) > redact.SEARCH_EACH
+    for n in (0, 1, 1234, 2999):
+        text = f"username x secret 0 {passwords[n]} then {re.escape(passwords[n])}!"
+        assert redact.redact(text) == "username x secret 0 *** then ***!"
+    assert redact.redact("Rtr-0000-Pw. is not one") == "Rtr-0000-Pw. is not one"
+
+
+def test_a_secret_inside_another_is_masked_whole() -> None:
+    redact.register(["Inner-7Q", "Outer-Inner-7Q-x"])
+    assert redact.redact("a Outer-Inner-7Q-x b Inner-7Q c") == "a *** b *** c"
