@@ -130,7 +130,9 @@ def lab() -> Iterator[Lab]:
     keys = KeyPool(len(ROUTERS), 1024)
     try:
         for name, (_, _, pieces) in ROUTERS.items():
-            device = baseline_device(name, image="hybrid", bits=1024, minute_seconds=5.0, keys=keys)
+            device = baseline_device(
+                name, image="hybrid", bits=1024, minute_seconds=10.0, keys=keys
+            )
             assert device.load_config(CREDENTIALS, merge=True) == []
             if pieces:
                 device.faults = {"echo_pieces": PIECE - 1}  # a piece shorter than the check's
