@@ -6,15 +6,40 @@ validation, plan, lock-out refusals, revert window and verification.
 
 from __future__ import annotations
 
+import difflib
+import inspect
 from typing import Any
 
 from .intent import SshIntent
 from .report import Report
 from .tasks import DeviceLike, apply
 
+# apply's keywords, which every area function passes on
+APPLY_OPTIONS = tuple(list(inspect.signature(apply).parameters)[2:])
 
-def _apply(device: DeviceLike, data: dict[str, Any], apply_options: dict[str, Any]) -> Report:
+
+def _apply(
+    device: DeviceLike,
+    data: dict[str, Any],
+    apply_options: dict[str, Any],
+    function: str,
+    own: tuple[str, ...] = (),
+) -> Report:
+    _check_options(function, apply_options, own)
     return apply(device, SshIntent.from_dict(data), **apply_options)
+
+
+def _check_options(function: str, options: dict[str, Any], own: tuple[str, ...]) -> None:
+    """A keyword neither the area function nor `apply` takes: Python's TypeError, naming
+    the function the caller called (not `apply`, which they never did) and the nearest
+    keyword it does take."""
+    unknown = [name for name in options if name not in APPLY_OPTIONS]
+    if not unknown:
+        return
+    known = own + APPLY_OPTIONS
+    close = difflib.get_close_matches(unknown[0], known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; it takes {', '.join(known)}"
+    raise TypeError(f"{function}() got an unexpected keyword argument {unknown[0]!r}{hint}")
 
 
 def generate_rsa_keys(
@@ -43,16 +68,17 @@ def generate_rsa_keys(
         ssh["version"] = ssh_version
     if label is not None:
         ssh["keypair_name"] = label
-    return _apply(device, {"rsa": rsa, "ssh": ssh}, apply_options)
+    own = tuple(inspect.signature(generate_rsa_keys).parameters)[1:-1]
+    return _apply(device, {"rsa": rsa, "ssh": ssh}, apply_options, "generate_rsa_keys", own)
 
 
 def configure_ssh_server(device: DeviceLike, **settings: Any) -> Report:
     """`ip ssh` settings: version, timeout, authentication_retries, dh_min_size,
     keypair_name, stricthostkeycheck, allow_v1; other keywords go to `apply`."""
-    names = set(SshIntent.model_fields["ssh"].annotation.model_fields)  # type: ignore[union-attr]
+    names = tuple(SshIntent.model_fields["ssh"].annotation.model_fields)  # type: ignore[union-attr]
     ssh = {k: v for k, v in settings.items() if k in names}
     rest = {k: v for k, v in settings.items() if k not in names}
-    return _apply(device, {"ssh": ssh}, rest)
+    return _apply(device, {"ssh": ssh}, rest, "configure_ssh_server", names)
 
 
 def configure_pubkey_chain(
@@ -66,6 +92,8 @@ def configure_pubkey_chain(
         device,
         {"ssh": {"pubkey_users": users or [], "pubkey_servers": servers or []}},
         apply_options,
+        "configure_pubkey_chain",
+        ("users", "servers"),
     )
 
 
@@ -88,14 +116,15 @@ def enable_scp(
         "users": [{"name": user, "privilege": 15, "secret_env": secret_env}],
         "scp": {"enabled": True},
     }
-    return _apply(device, data, apply_options)
+    own = ("user", "secret_env", "authorization_list")
+    return _apply(device, data, apply_options, "enable_scp", own)
 
 
 def configure_lines(
     device: DeviceLike, lines: list[dict[str, Any]], **apply_options: Any
 ) -> Report:
     """`line ...` blocks: transport input, login, exec-timeout, no exec, rotary, ..."""
-    return _apply(device, {"lines": lines}, apply_options)
+    return _apply(device, {"lines": lines}, apply_options, "configure_lines", ("lines",))
 
 
 def configure_reverse_ssh(
@@ -105,4 +134,5 @@ def configure_reverse_ssh(
     **apply_options: Any,
 ) -> Report:
     """`ip ssh port N rotary G [LAST]` with the tty lines that carry the rotaries."""
-    return _apply(device, {"reverse_ssh": ports, "lines": lines}, apply_options)
+    data = {"reverse_ssh": ports, "lines": lines}
+    return _apply(device, data, apply_options, "configure_reverse_ssh", ("ports", "lines"))

@@ -20,7 +20,7 @@ from nornir.core.inventory import (
 from nornir.core.plugins.connections import ConnectionPluginRegister
 from nornir.core.plugins.runners import RunnersPluginRegister
 
-from . import yamlfile
+from . import redact, yamlfile
 from .errors import IntentError, IosSshError
 from .session.params import DeviceParams
 
@@ -148,6 +148,9 @@ def finish_host(host: Host, worker_credentials: bool = False) -> None:
             values[key] = value or ""
     if problems:
         raise InventoryError("; ".join(problems))
+    # masked in every log from now on: Nornir and the drivers have not seen them yet
+    redact.register([host.password, host.get("secret"), values.get("password_env")])
+    redact.register([values.get("secret_env")])
     if "username_env" in values:
         host.username = values["username_env"]
     if "password_env" in values:
@@ -245,7 +248,10 @@ def _check_groups_known(file: Path, data: dict[str, Any], folder: Path) -> None:
     if file.name == "defaults.yaml":
         return
     groups_file = folder / "groups.yaml"
-    known = set(yamlfile.load(groups_file) or {}) if groups_file.exists() else set()
+    try:
+        known = set(yamlfile.load(groups_file) or {}) if groups_file.exists() else set()
+    except yamlfile.YamlProblem as exc:  # read here before its own turn comes
+        raise InventoryError(str(exc)) from None
     for name, spec in data.items():
         if not isinstance(spec, dict):
             raise InventoryError(f"{file}: {name}: expected a mapping of settings")

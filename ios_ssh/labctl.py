@@ -2,6 +2,11 @@
 
 The CLI starts `python -m ios_ssh.lab serve` as a child process and talks to it only
 through its printed addresses and a PID file: the library does not import the simulator.
+
+The state file is read as untrusted: `down` signals its PID only when that process is
+really the lab it started (its command line is `... -m ios_ssh.lab serve ...` and it started
+when `up` recorded), never whatever process has the PID now (a lab that died and left its
+file, a PID the system reused, a file someone edited).
 """
 
 from __future__ import annotations
@@ -121,6 +126,81 @@ def _router(line: str) -> LabRouter:
     )
 
 
+class LabStateError(RuntimeError):
+    """The state file names a process that is not the lab; nothing was signalled."""
+
+
+def _proc_start(pid: int) -> str | None:
+    """When process `pid` started (clock ticks since boot, from /proc; else `ps`'s
+    lstart), or None if there is no such process."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[19]  # field 22, after the command's name
+    except (OSError, IndexError):
+        pass
+    return _ps(pid, "lstart=")
+
+
+def _proc_command(pid: int) -> list[str]:
+    """The command line of process `pid` ([] if there is none)."""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+        return raw.decode(errors="replace").split("\0")
+    except OSError:
+        pass
+    return (_ps(pid, "command=") or "").split()
+
+
+def _ps(pid: int, field: str) -> str | None:
+    try:
+        out = subprocess.run(
+            ["ps", "-o", field, "-p", str(pid)],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def _is_lab(pid: int, started: str | None) -> bool:
+    """Process `pid` is a lab this module started (`python -m ios_ssh.lab serve`), and the
+    same one `up` recorded (same start time), not a later process given the same PID."""
+    words = _proc_command(pid)
+    if not any(w == "ios_ssh.lab" for w in words) or "serve" not in words:
+        return False
+    return started is None or _proc_start(pid) == started
+
+
+def _read_state() -> dict | None:
+    """The state file's pid, start time and routers, checked; None (and the file removed)
+    when there is none or it is not one `up` wrote."""
+    if not STATE_FILE.exists():
+        return None
+    try:
+        data = json.loads(STATE_FILE.read_text())
+        pid, started = data["pid"], data.get("started")
+        routers = [LabRouter(**item) for item in data["routers"]]
+        valid = (
+            type(pid) is int
+            and pid > 1
+            and (started is None or isinstance(started, str))
+            and all(
+                isinstance(r.name, str) and isinstance(r.host, str) and isinstance(r.image, str)
+                and type(r.ssh_port) is int and type(r.telnet_port) is int
+                for r in routers
+            )
+        )  # fmt: skip
+    except (OSError, ValueError, KeyError, TypeError):
+        valid = False
+    if not valid:
+        STATE_FILE.unlink(missing_ok=True)
+        return None
+    return {"pid": pid, "started": started, "routers": routers}
+
+
 def up(port: int = DEFAULT_PORT, state_dir: Path | None = None) -> list[LabRouter]:
     if status() is not None:
         raise RuntimeError(f"a lab is already running (see {STATE_FILE}); 'ios-ssh lab down' first")
@@ -130,9 +210,12 @@ def up(port: int = DEFAULT_PORT, state_dir: Path | None = None) -> list[LabRoute
     )
     # Detach: the lab keeps running after this command returns.
     STATE_FILE.parent.mkdir(parents=True, exist_ok=True)
-    STATE_FILE.write_text(
-        json.dumps({"pid": lab.proc.pid, "routers": [r.__dict__ for r in lab.routers]})
-    )
+    state = {
+        "pid": lab.proc.pid,
+        "started": _proc_start(lab.proc.pid),
+        "routers": [r.__dict__ for r in lab.routers],
+    }
+    STATE_FILE.write_text(json.dumps(state))
     write_inventory(lab.routers, INVENTORY, KNOWN_HOSTS)
     return lab.routers
 
@@ -196,18 +279,15 @@ def known_hosts_file() -> Path:
 
 
 def status() -> list[tuple[LabRouter, bool]] | None:
-    if not STATE_FILE.exists():
+    data = _read_state()
+    if data is None:
         return None
-    data = json.loads(STATE_FILE.read_text())
-    try:
-        os.kill(data["pid"], 0)
-    except OSError:  # the lab died: its state and inventory are stale
-        STATE_FILE.unlink()
-        shutil.rmtree(INVENTORY, ignore_errors=True)
+    if not _is_lab(data["pid"], data["started"]):  # it ended (its PID may be another's now)
+        STATE_FILE.unlink(missing_ok=True)
+        shutil.rmtree(INVENTORY, ignore_errors=True)  # its inventory is stale too
         return None
     out = []
-    for item in data["routers"]:
-        router = LabRouter(**item)
+    for router in data["routers"]:
         try:
             with socket.create_connection((router.host, router.ssh_port), timeout=2):
                 alive = True
@@ -218,13 +298,23 @@ def status() -> list[tuple[LabRouter, bool]] | None:
 
 
 def down() -> bool:
-    if not STATE_FILE.exists():
+    """Stop the background lab: True if it was running. LabStateError when the state file
+    names a process that is not that lab (the file is removed, nothing is signalled)."""
+    data = _read_state()
+    if data is None:
         return False
-    data = json.loads(STATE_FILE.read_text())
-    STATE_FILE.unlink()
+    STATE_FILE.unlink(missing_ok=True)
     shutil.rmtree(INVENTORY, ignore_errors=True)
+    pid = data["pid"]
+    if not _is_lab(pid, data["started"]):
+        if _proc_start(pid) is None:
+            return False  # the lab ended on its own
+        raise LabStateError(
+            f"{STATE_FILE} named process {pid}, which is not the lab 'ios-ssh lab up' started: "
+            "it was left alone"
+        )
     try:
-        os.kill(data["pid"], signal.SIGTERM)
+        os.kill(pid, signal.SIGTERM)
     except OSError:
         return False
     return True

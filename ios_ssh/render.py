@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from . import keys
-from .intent import LineIntent, SshIntent
+from .errors import IntentError
+from .intent import LineIntent, SshIntent, cli_text_problem
 
 # confirm: IOS may ask `[confirm]` (XE: `no username X`), which is answered yes.
 Kind = Literal["config", "keygen", "enter", "exit", "confirm"]
@@ -69,7 +70,40 @@ def keygen_command(intent: SshIntent) -> str | None:
 
 
 def render_config(intent: SshIntent, secrets: Mapping[str, str] | None = None) -> list[ConfigLine]:
-    """All configuration lines for `intent`, prerequisites first."""
+    """All configuration lines for `intent`, prerequisites first.
+
+    Every command is one CLI line, checked here as well as in the intent: `secrets` come
+    straight from the caller (a line break in one would type a second command), and an
+    intent built without validation (`model_construct`) is not checked by its model.
+    IntentError names the field or the secret, never a secret's value."""
+    _check_secrets(secrets)
+    lines = _render(intent, secrets)
+    problems = [
+        f"{line.display!r}: {problem}"
+        for line in lines
+        if (problem := cli_text_problem(line.command.strip()))
+    ]
+    if problems:
+        raise IntentError([f"render_config: {p}" for p in problems])
+    return lines
+
+
+def _check_secrets(secrets: Mapping[str, str] | None) -> None:
+    if secrets is None:
+        return
+    from .secrets import secret_value_problem  # secrets imports the intent, as we do
+
+    problems = []
+    for name, value in secrets.items():
+        if not isinstance(value, str):
+            problems.append(f"secrets[{name!r}]: expected text, got {type(value).__name__}")
+        elif value and (problem := secret_value_problem(value)):
+            problems.append(f"secrets[{name!r}]: the value {problem}")
+    if problems:
+        raise IntentError(problems)
+
+
+def _render(intent: SshIntent, secrets: Mapping[str, str] | None) -> list[ConfigLine]:
     out: list[ConfigLine] = []
     if intent.hostname:
         out.append(plain(f"hostname {intent.hostname}"))

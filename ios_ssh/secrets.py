@@ -129,6 +129,7 @@ def resolve_secrets(intent: SshIntent, given: Mapping[str, str] | None = None) -
     for field, name in wanted:
         value = source.get(name) or (os.environ.get(name) if given is not None else None)
         if value:
+            redact.register([value])  # masked from now on, even a value refused below
             problem = secret_value_problem(value)
             if problem is None and name in typed7 and not _TYPE7.match(value):
                 problem = "is not an IOS type 7 string (key_type: 7): two digits, then hex"

@@ -1,5 +1,15 @@
 """YAML as users write it, read strictly: UTF-8 text, no duplicate keys (YAML's "last one
-wins" silently drops a setting), and errors that name the file and line, never a traceback."""
+wins" silently drops a setting), and errors that name the file and line, never a traceback.
+
+Aliases are bounded. PyYAML builds `&a [...]` once and shares it wherever `*a` appears, so
+a 500-byte file of nested aliases (a "billion laughs") loads in milliseconds, but whatever
+walks the result as a tree visits every shared copy: since the intent model checks every
+string that can reach the CLI (`intent._check_cli_strings`, walking every list and value),
+such a file made `validate` and `apply` run for hours. So the document's size as a tree is
+counted on PyYAML's node graph before anything is built (each node once, shared ones
+by reference), and a document larger than MAX_NODES, or a value that contains itself, is
+one error line.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +23,54 @@ class YamlProblem(ValueError):
     """A YAML source that cannot be used; the message is one line and names the source."""
 
 
+MAX_NODES = 100_000  # a large inventory is a few thousand; a bomb is billions
+
+
+def _check_tree_size(root: yaml.Node) -> None:
+    """YamlProblem when `root`, as a tree (an alias counted each time it is used), passes
+    MAX_NODES or contains itself. Each node is visited once, so a bomb is refused fast."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            on_path.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            if sizes[key] > MAX_NODES:
+                raise YamlProblem(
+                    f"line {node.start_mark.line + 1}: aliases (*name) expand this to more "
+                    f"than {MAX_NODES:,} values; write the values out instead"
+                )
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            raise YamlProblem(
+                f"line {node.start_mark.line + 1}: an alias (*name) inside the value it names"
+            )
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
+    def get_single_data(self) -> Any:
+        node = self.get_single_node()  # type: ignore[no-untyped-call]
+        if node is None:
+            return None
+        _check_tree_size(node)
+        return self.construct_document(node)  # type: ignore[no-untyped-call]
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:

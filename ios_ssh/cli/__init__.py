@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import warnings
 
+from .. import inert
 from ..errors import IosSshError
 from . import (  # noqa: F401 - registers
     audit_command,
@@ -37,5 +38,5 @@ def main() -> None:
     try:
         app()
     except IosSshError as exc:  # a library error that escaped: say it plainly
-        errors.print(f"error: {exc}", markup=False)
+        inert.echo(errors, f"error: {exc}", lines=True)
         sys.exit(EXIT_FAILED)

@@ -15,6 +15,7 @@ from .common import (
     JsonOpt,
     NornirConfigOpt,
     WorkersOpt,
+    check_output_paths,
     console,
 )
 
@@ -49,6 +50,8 @@ def audit(
     """Audit routers (online, -i) or saved configs (offline) against CIS / STIG / an intent."""
     from ..audit.cli import run_audit
 
+    # where the results go, before any router is read (or any file audited)
+    check_output_paths(junit=junit, html=html, emit_intent=emit_intent)
     code = run_audit(
         console,
         paths=paths or [],

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from .. import inert, redact
 from ..errors import IntentError
 from ..intent import SshIntent
 from ..secrets import secret_key, secret_value_problem, server_keys
@@ -166,8 +167,34 @@ def proof_inputs(
 
 
 def bad_input(message: str) -> typer.Exit:
-    typer.echo(message, err=True)
+    # names and values from files and inventories: shown, never obeyed by the terminal
+    typer.echo(inert.inert(message, lines=True), err=True)
     return typer.Exit(EXIT_BAD_INPUT)
+
+
+def output_path_problem(path: Path) -> str | None:
+    """Why a report could not be written to `path` (checked before any router is touched:
+    found after an apply, the report of a change already made would be lost), or None."""
+    if path.is_dir():
+        return "is a directory"
+    parent = path.parent
+    if not parent.exists():
+        return f"directory {parent} does not exist"
+    if not parent.is_dir():
+        return f"{parent} is not a directory"
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            return "is not writable"
+    elif not os.access(parent, os.W_OK | os.X_OK):
+        return f"directory {parent} is not writable"
+    return None
+
+
+def check_output_paths(**paths: Path | None) -> None:
+    """Each output option's path (`html=...`: --html), or exit 2 naming the first bad one."""
+    for option, path in paths.items():
+        if path is not None and (problem := output_path_problem(path.expanduser())):
+            raise bad_input(f"--{option.replace('_', '-')}: {path}: {problem}")
 
 
 def load_intent(given: Path) -> SshIntent:
@@ -226,6 +253,7 @@ def ask_secrets(intent: SshIntent) -> dict[str, str]:
             value = getpass.getpass(f"{name}: ")
         if not value:
             raise bad_input(f"secret {name}: not in the environment and no terminal to ask on")
+        redact.register([value])  # before Nornir logs the task's arguments (IOS_SSH_DEBUG)
         problem = secret_value_problem(value)
         if problem:  # never the value itself
             raise bad_input(f"secret {name}: {problem}")
@@ -457,6 +485,13 @@ def run_engine(
     return {name: outcome.value for name, outcome in outcomes.items()}
 
 
+def print_json(text: str) -> None:
+    """JSON on the console: every non-ASCII character escaped, so a C1 control (the 8-bit
+    CSI) or a bidirectional override from a router stays an escape (rich's default keeps
+    them raw)."""
+    console.print_json(text, ensure_ascii=True)
+
+
 def finish(
     reports: dict[str, Any],
     title: str,
@@ -472,14 +507,14 @@ def finish(
         write_html(html, results_from_reports(reports), f"ios-ssh {title}")
 
     if as_json:
-        console.print_json(to_json(reports))
+        print_json(to_json(reports))
     else:
         if show_diff:
             for name, report in reports.items():
                 if report.diff:
-                    console.print(f"[bold]{name}[/]")
-                    console.print(report.diff, markup=False, highlight=False, soft_wrap=True)
+                    inert.echo(console, name, "bold")
+                    inert.echo(console, report.diff, lines=True)
         console.print(summary_table(reports, title))
         for line in details(reports):
-            console.print(line, markup=False, highlight=False, soft_wrap=True)
+            inert.echo(console, line)
     raise typer.Exit(0 if all(r.ok for r in reports.values()) else EXIT_FAILED)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from .. import inert, redact
 from ..errors import IntentError
 from ..report import Report
 from .app import app
@@ -37,6 +38,7 @@ from .common import (
     ask_secrets,
     bad_input,
     check_driver,
+    check_output_paths,
     connection_options,
     console,
     dask_settings,
@@ -44,6 +46,7 @@ from .common import (
     host_timeout_of,
     inventory_nornir,
     load_intent,
+    print_json,
     proof_inputs,
     run_engine,
     worker_secret_names,
@@ -117,6 +120,7 @@ def apply(
         check_revert_minutes(revert_minutes)
     except IntentError as exc:
         raise bad_input(f"--revert-minutes: {exc.problems[0].split(': ', 1)[1]}") from None
+    check_output_paths(html=html)
     per_host = host_timeout_of(host_timeout, driver)
     dask = dask_settings(
         dask_scheduler, dask_tls_ca_file, dask_tls_cert, dask_tls_key, dask_credentials, driver
@@ -210,6 +214,7 @@ def verify(
     from ..nornir import verify_ssh
     from .runs import report_of, run_with_progress
 
+    check_output_paths(html=html)
     per_host = host_timeout_of(host_timeout, driver)
     dask = dask_settings(
         dask_scheduler, dask_tls_ca_file, dask_tls_cert, dask_tls_key, dask_credentials, driver
@@ -231,6 +236,7 @@ def verify(
     names = {f"secrets.{name}": name for name in wanted} if dask.worker_env else None
     private_keys, revoked = proof_inputs(private_key, revoked_secret_env, loaded)
     secrets.update(revoked)
+    redact.register(secrets.values())  # before Nornir logs the task's arguments
     if driver is None:  # the async engine
         reports = run_engine(
             nornir,
@@ -283,6 +289,7 @@ def state(
 ) -> None:
     """Read each host's SSH state."""
     from ..nornir import read_ssh_state
+    from ..nornir.host import device_params_of
     from .runs import HostFailure, report_of, run_with_progress, to_json
 
     per_host = host_timeout_of(host_timeout, driver)
@@ -323,14 +330,21 @@ def state(
     # A host that could not be read has its Report (as apply and verify give it), never
     # nothing: the JSON names every host of the inventory.
     failed = {n: o for n, o in read.items() if isinstance(o, Report)}
+    # A read whose host key was not checked (host_key_check: off) says so.
+    checks = {n: device_params_of(h).host_key_check for n, h in nornir.inventory.hosts.items()}
     if as_json:
-        console.print_json(to_json(read))
+        print_json(to_json(read, checks))
     else:
         for name, item in read.items():
             if isinstance(item, Report):  # one line per error, never a driver's paragraphs
                 lines = [f"{name}: error: {e}" for e in item.errors or [item.outcome]]
             else:
                 lines = [f"{name}: {item.summary()}"]
+                if checks.get(name) == "off":
+                    lines.append(
+                        f"{name}: warning: host key NOT checked (host_key_check=off): "
+                        "the identity of the router read was not verified"
+                    )
             for line in lines:
-                console.print(line, markup=False, highlight=False, soft_wrap=True)
+                inert.echo(console, line)
     raise typer.Exit(EXIT_FAILED if failed else 0)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from .. import inert
 from ..intent import SshIntent
 from .app import app, lab_app
 from .common import EXIT_FAILED, DriverOpt, WorkersOpt, bad_input, check_driver, console
@@ -31,13 +32,12 @@ def demo(
     lab, reverse_offset, seconds = start_demo_lab(known_hosts)
     try:
         for router in lab.routers:
-            console.print(
-                f"  {router.name}  ssh {router.host}:{router.ssh_port}  telnet {router.telnet_port}"
+            inert.echo(
+                console,
+                f"  {router.name}  ssh {router.host}:{router.ssh_port}  telnet {router.telnet_port}",
             )
         console.print(f"  ready in {seconds:.1f}s")
-        console.print(
-            f"  host keys: checked strictly against the lab's {known_hosts}", soft_wrap=True
-        )
+        inert.echo(console, f"  host keys: checked strictly against the lab's {known_hosts}")
         nornir = demo_nornir(lab.routers, workers, reverse_offset, known_hosts)
         intent = SshIntent.from_yaml(intents_dir() / "hardening.yaml")
         started = time.monotonic()
@@ -60,7 +60,7 @@ def demo(
         verified = {n: report_of(o, n) for n, o in again.items()}
         console.print(summary_table(verified, "verify (fresh reads and live probes)"))
         for line in details(reports) + details(verified):
-            console.print(line, markup=False, highlight=False, soft_wrap=True)
+            inert.echo(console, line)
         ok = all(r.ok for r in reports.values()) and all(r.ok for r in verified.values())
     finally:
         lab.stop()
@@ -78,16 +78,16 @@ def lab_up(port: Annotated[int, typer.Option(help="first port")] = 10001) -> Non
         routers = labctl.up(port)
     except RuntimeError as exc:
         raise bad_input(str(exc)) from None
-    for router in routers:
-        console.print(
-            f"{router.name} {router.host}:{router.ssh_port} telnet={router.host}:{router.telnet_port}"
+    for router in routers:  # read back from the lab's state file
+        inert.echo(
+            console,
+            f"{router.name} {router.host}:{router.ssh_port} telnet={router.host}:{router.telnet_port}",
         )
-    console.print(f"host keys: {labctl.known_hosts_file()} (checked strictly)", soft_wrap=True)
-    console.print(
+    inert.echo(console, f"host keys: {labctl.known_hosts_file()} (checked strictly)")
+    inert.echo(
+        console,
         f"inventory: {labctl.inventory_dir()} (the default of state, verify and apply "
         "when there is no ./inventory/lab)",
-        soft_wrap=True,
-        markup=False,
     )
     console.print("ready (ios-ssh lab down to stop)")
 
@@ -97,7 +97,12 @@ def lab_down() -> None:
     """Stop the background lab."""
     from .. import labctl
 
-    console.print("stopped" if labctl.down() else "no lab was running")
+    try:
+        stopped = labctl.down()
+    except labctl.LabStateError as exc:
+        inert.echo(console, f"no lab was running: {exc}")
+        raise typer.Exit(EXIT_FAILED) from None
+    console.print("stopped" if stopped else "no lab was running")
 
 
 @lab_app.command("status")
@@ -109,6 +114,8 @@ def lab_status() -> None:
     if routers is None:
         console.print("no lab running")
         raise typer.Exit(EXIT_FAILED)
-    for router, alive in routers:
-        console.print(f"{router.name} {router.host}:{router.ssh_port} {'up' if alive else 'DOWN'}")
+    for router, alive in routers:  # from the lab's state file
+        inert.echo(
+            console, f"{router.name} {router.host}:{router.ssh_port} {'up' if alive else 'DOWN'}"
+        )
     raise typer.Exit(0 if all(alive for _, alive in routers) else EXIT_FAILED)

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .. import inert
 from ..errors import ConnectError, IntentError
 from ..report import Report
 from ..session.failures import one_line, one_line_text
@@ -144,33 +145,44 @@ def report_of(outcome: Result | HostFailure, host: str) -> Report:
 
 
 def summary_table(reports: dict[str, Report], title: str) -> Table:
-    table = Table(title=title)
+    """One row per host; every cell is inert text (a host name with `[/]` or an escape
+    sequence is shown as written, never obeyed)."""
+    table = Table(title=inert.text(title))
     for column in ("host", "result", "outcome", "checks", "time"):
         table.add_column(column, justify="right" if column in ("checks", "time") else "left")
     for name, report in reports.items():
         if report.refusals:
-            result = "[yellow]refused[/]"
+            result = inert.text("refused", "yellow")
         elif report.errors:
-            result = "[red]error[/]"
+            result = inert.text("error", "red")
         elif report.ok:
-            result = "[green]ok[/]"
+            result = inert.text("ok", "green")
         else:
-            result = "[red]FAILED[/]"
+            result = inert.text("FAILED", "red")
         passed = sum(1 for c in report.checks if c.ok)
         table.add_row(
-            name,
+            inert.text(name),
             result,
-            report.outcome,
-            f"{passed}/{len(report.checks)}",
-            f"{report.seconds:.1f}s",
+            inert.text(report.outcome),
+            inert.text(f"{passed}/{len(report.checks)}"),
+            inert.text(f"{report.seconds:.1f}s"),
         )
     return table
 
 
+# How session.identity's note on an unchecked host key begins (host_key_check: off): a
+# run that trusted a host it did not check says so on the terminal, pass or fail.
+UNCHECKED_HOST_KEY = "host key NOT checked"
+
+
 def details(reports: dict[str, Report]) -> list[str]:
-    """Why each host that did not pass did not pass."""
+    """Why each host that did not pass did not pass, and each host whose key was not
+    checked (raw text: print it with inert.echo)."""
     lines: list[str] = []
     for name, report in reports.items():
+        for note in report.notes:
+            if note.startswith(UNCHECKED_HOST_KEY):
+                lines.append(f"{name}: warning: {note}")
         if report.revert:
             lines.append(f"{name}: {report.outcome}: {report.revert}")
         for refusal in report.refusals:
@@ -182,15 +194,25 @@ def details(reports: dict[str, Report]) -> list[str]:
     return lines
 
 
-def to_json(items: dict[str, Report | DeviceState]) -> str:
-    def encode(item: Any) -> Any:
+def to_json(
+    items: dict[str, Report | DeviceState], host_key_checks: dict[str, str] | None = None
+) -> str:
+    """The run as JSON; with `host_key_checks` (`state`: a DeviceState has no notes), each
+    host also says how its host key was checked."""
+
+    def encode(name: str, item: Any) -> Any:
         if isinstance(item, DeviceState):
             data = dataclasses.asdict(item)
             data.pop("raw", None)
-            return data
-        return dataclasses.asdict(item)
+        else:
+            data = dataclasses.asdict(item)
+        if host_key_checks is not None and name in host_key_checks:
+            data["host_key_check"] = host_key_checks[name]
+        return data
 
-    return json.dumps({name: encode(item) for name, item in items.items()}, indent=2, default=str)
+    return json.dumps(
+        {name: encode(name, item) for name, item in items.items()}, indent=2, default=str
+    )
 
 
 def timed(start: float) -> float:

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from .. import inert
 from ..errors import ParseError
 from ..intent import SshIntent
 from ..parse import parse
@@ -57,6 +58,6 @@ def parse_command(
     try:
         records = parse(command, text)
     except ParseError as exc:
-        typer.echo(str(exc), err=True)
+        typer.echo(inert.inert(str(exc), lines=True), err=True)
         raise typer.Exit(EXIT_FAILED) from None
     typer.echo(json.dumps(records, indent=2))

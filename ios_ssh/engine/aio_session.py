@@ -16,6 +16,7 @@ from typing import Any
 
 import asyncssh
 
+from .. import redact
 from ..errors import ConnectError, DeviceError
 from ..session import algorithms, failures
 from ..session.conversation import Dialog, Pipeline, Steps
@@ -197,6 +198,8 @@ async def open_async(params: DeviceParams, *, record: bool = False) -> tuple[Dia
     EXEC and learn the prompt: a Dialog whose handle is the AsyncChannel."""
     if params.transport != "ssh":
         raise ConnectError(f"{params.host}: the async engine speaks SSH only (use --driver)")
+    # a worker process unpickles its jobs (no validator runs): register them here too
+    redact.register([params.password, params.secret])
     pinned = pinned_keys(params)
     client = _Client(params, pinned)
     try:

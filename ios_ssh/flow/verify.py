@@ -30,7 +30,9 @@ def available_secrets(intent: SshIntent, secrets: Mapping[str, str] | None) -> d
         return resolve_secrets(intent, secrets)
     except IntentError:
         source = secrets if secrets is not None else {}
-        return {k: v for k, v in source.items() if v}
+        found = {k: v for k, v in source.items() if v}
+        redact.register(found.values())
+        return found
 
 
 def expected_banner(intent: SshIntent) -> str | None:

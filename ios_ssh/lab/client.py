@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import asyncssh
 
 from .device import Device
+from .endpoints import is_lab_router
 
 QUIET_SECONDS = 0.3  # output is done when the remote side has been quiet this long
 NO_MATCH = "% Server's public key does not match the key configured with ip ssh pubkey-chain"
@@ -79,6 +80,13 @@ class RemoteSession:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
     async def _open(self, password: str) -> str:
+        if not is_lab_router(self.args.host, self.args.port):
+            # never a connection out of the lab (endpoints.py): as a router whose
+            # destination does not answer
+            raise OSError(
+                f"{self.args.host} port {self.args.port} is not a router of this lab "
+                "(the lab's ssh client reaches only its own routers)"
+            )
         options: dict[str, object] = {}
         if self.args.cipher:
             options["encryption_algs"] = [self.args.cipher]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import tempfile
 import textwrap
 import threading
@@ -48,6 +49,23 @@ def now_utc() -> dt.datetime:
 
 def ios_time(moment: dt.datetime) -> str:
     return moment.strftime("%H:%M:%S UTC %b %-d %Y")
+
+
+def write_private(path: Path, text: str) -> None:
+    """Replace `path` with `text`, readable by its owner only from the first byte: a
+    temporary file created 0600 (mkstemp), then renamed over it. Written first and
+    chmod-ed after, the private keys were world-readable until the chmod (and for good if
+    the process died in between)."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 @dataclass
@@ -156,7 +174,7 @@ class Device:
         self.lock = threading.RLock()
         self._tmp: tempfile.TemporaryDirectory | None = None
         if state_dir is not None:
-            state_dir.mkdir(parents=True, exist_ok=True)
+            state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
             self.boot_from_state()
 
     # -- flash ---------------------------------------------------------------------------
@@ -222,8 +240,8 @@ class Device:
         archive = self.config.archive
         if archive is not None and archive.path and archive.write_memory:
             self.write_archive()
-        if self.state_dir is not None:
-            (self.state_dir / "startup-config").write_text(self.startup)
+        if self.state_dir is not None:  # password hashes: private too
+            write_private(self.state_dir / "startup-config", self.startup)
             self._save_keys()
 
     def _save_keys(self) -> None:
@@ -242,9 +260,7 @@ class Device:
             }
             for key in self.keys.values()
         ]
-        path = self.state_dir / "private-config.json"
-        path.write_text(json.dumps(records))
-        path.chmod(0o600)
+        write_private(self.state_dir / "private-config.json", json.dumps(records))
 
     def boot_from_state(self) -> None:
         """Load keys and startup-config saved by an earlier run, if any."""

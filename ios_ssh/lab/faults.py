@@ -17,6 +17,8 @@ Kinds (each read where it acts: the CLI session, the SSH server, login checks):
 - reset_after_kex: true   the TCP connection is reset once key exchange is done
 - aaa_down: true  the router's TACACS+ and RADIUS servers stop answering (login lists
                   fall through to their next method, `local` included)
+- echo_pieces: N  the echo of typed text goes out N characters at a time, a pause between
+                  (a slow link: a driver that logs each read sees a typed secret split)
 """
 
 from __future__ import annotations
@@ -31,7 +33,16 @@ from typing import Any
 
 import yaml
 
-KINDS = ("reject", "drop", "hang", "slow_ms", "auth", "reset_after_kex", "aaa_down")
+KINDS = (
+    "reject",
+    "drop",
+    "hang",
+    "slow_ms",
+    "auth",
+    "reset_after_kex",
+    "aaa_down",
+    "echo_pieces",
+)
 
 
 class DropSession(Exception):
@@ -65,6 +76,9 @@ def check(name: str, faults: object) -> None:
         elif kind == "slow_ms":
             if not isinstance(value, int) or value < 0:
                 raise ValueError(f"{name}.slow_ms: milliseconds, 0 or more")
+        elif kind == "echo_pieces":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{name}.echo_pieces: characters, 1 or more")
         elif kind == "auth":
             if value != "fail":
                 raise ValueError(f"{name}.auth: only 'fail'")

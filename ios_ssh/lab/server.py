@@ -15,7 +15,7 @@ import time
 import asyncssh
 from cryptography.hazmat.primitives import serialization
 
-from . import coalesce, dhcache, no_ignore
+from . import coalesce, dhcache, endpoints, no_ignore
 from .auth import authenticate, vty_allows
 from .device import Device, LiveSession
 from .extras import login_banner, shell_banners
@@ -166,6 +166,7 @@ class Router:
 
     # -- lifecycle -----------------------------------------------------------------------
     async def stop(self) -> None:
+        endpoints.stopped(self)
         if self._timer is not None:
             self._timer.cancel()
         if self.acceptor is not None:
@@ -355,6 +356,9 @@ class _SshTerminal:
         self.process.stdout.write(text)
 
 
+ECHO_PIECE_PAUSE = 0.03  # longer than a driver's poll of the channel (netmiko: 10 ms)
+
+
 async def interact(session: Session, term) -> None:
     """The IOS line discipline: echo, backspace, Ctrl-Z, Ctrl-C, one line at a time.
 
@@ -373,6 +377,9 @@ async def interact(session: Session, term) -> None:
     write("\r\n" + session.prompt)
     buffer: list[str] = []
     last = ""
+    # a slow link (fault echo_pieces: N): the echo goes out N characters at a time
+    faults = getattr(getattr(session, "device", None), "faults", None) or {}
+    pieces = int(faults.get("echo_pieces") or 0)
     while not session.closed:
         flush()
         chunk = await term.read()
@@ -413,6 +420,9 @@ async def interact(session: Session, term) -> None:
                 buffer.append(char)
                 if not session.hide_input:
                     write(char)
+                    if pieces and len(buffer) % pieces == 0:
+                        flush()
+                        await asyncio.sleep(ECHO_PIECE_PAUSE)
     flush()
 
 
@@ -489,6 +499,7 @@ async def start_router(router: Router, telnet_port: int = 0) -> None:
     router.acceptor = await _listen(router, router.port)
     router.port = router.acceptor.sockets[0].getsockname()[1]
     await router.sync_reverse_ports()
+    endpoints.serving(router)  # the routers' own ssh client may reach it (endpoints.py)
 
 
 async def _listen(

@@ -19,7 +19,7 @@ import os
 import socket
 from collections.abc import Iterator
 
-from .. import redact
+from .. import inert, redact
 from ..errors import ConnectError, IosSshError, SessionLost
 from ..message import LIMIT, one_line_text
 from . import host_key_messages
@@ -42,7 +42,10 @@ def quiet_drivers(debug: bool | None = None) -> None:
     telnet port answers its banner read) off the terminal; with debug, show them all."""
     debug = debugging() if debug is None else debug
     if debug:
-        logging.basicConfig(level=logging.DEBUG, format="%(name)s %(levelname)s %(message)s")
+        # what the routers sent is in these records: shown on the terminal, never obeyed
+        handler = logging.StreamHandler()
+        handler.setFormatter(inert.InertFormatter("%(name)s %(levelname)s %(message)s"))
+        logging.basicConfig(level=logging.DEBUG, handlers=[handler])
         for name in DRIVER_LOGGERS:
             logging.getLogger(name).setLevel(logging.DEBUG)
         return

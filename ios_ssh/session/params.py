@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from .. import redact
 from ..errors import IntentError
 from .algorithms import Policy, check_policy
 from .known_hosts import default_file
@@ -157,6 +158,7 @@ class DeviceParams(BaseModel):
         # Typed at `Password:` prompts: a control character would end or change the line.
         if any(not (" " <= c <= "~") for c in value.get_secret_value()):
             raise ValueError("must be printable ASCII on one line")
+        redact.register([value])  # resolved: masked in every log from now on
         return value
 
     @field_validator("ssh_algorithms", mode="before")
@@ -195,6 +197,7 @@ class DeviceParams(BaseModel):
 
     def with_login(self, username: str, password: str) -> DeviceParams:
         """The same device, another user (the password stays a SecretStr)."""
+        redact.register([password])
         return self.model_copy(update={"username": username, "password": SecretStr(password)})
 
     def for_ssh(self) -> DeviceParams:

@@ -293,3 +293,117 @@ def test_a_host_that_is_not_a_name_or_address_exits_2(
     assert result.exit_code == 2, result.output
     assert "must be a DNS name" in result.output and "r1" in result.output
     assert _no_connection(server) and not known.exists()  # never a known_hosts pattern
+
+
+# -- output paths: a report that cannot be written is known before any router is touched --
+
+
+@pytest.mark.parametrize("command", ["apply", "verify"])
+@pytest.mark.parametrize("where", ["missing/report.html", "a-file/report.html", "."])
+def test_an_html_path_that_cannot_be_written_exits_2_before_any_connection(
+    tmp_path: Path, listener: tuple[int, socket.socket], command: str, where: str
+) -> None:
+    port, server = listener
+    (tmp_path / "a-file").write_text("not a directory")
+    inventory = _inventory(tmp_path, port, {"r1": {}})
+    html = tmp_path / where
+    result = runner.invoke(app, [command, HARDENING, "-i", str(inventory), "--html", str(html)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"--html: {html}: ")
+    assert ("does not exist" in result.output) if "missing" in where else True
+    assert ("is not a directory" in result.output) if "a-file" in where else True
+    assert ("is a directory" in result.output) if where == "." else True
+    assert _no_connection(server)
+
+
+@pytest.mark.parametrize("option", ["--junit", "--html", "--emit-intent"])
+def test_audit_output_paths_are_checked_before_any_router_is_read(
+    tmp_path: Path, listener: tuple[int, socket.socket], option: str
+) -> None:
+    port, server = listener
+    inventory = _inventory(tmp_path, port, {"r1": {}})
+    path = tmp_path / "missing" / "out"
+    result = runner.invoke(app, ["audit", "-i", str(inventory), option, str(path)])
+    assert result.exit_code == 2, result.output
+    assert f"{option}: {path}: directory {path.parent} does not exist" in result.output
+    assert _no_connection(server)
+
+
+def test_output_paths_that_can_be_written_pass(tmp_path: Path) -> None:
+    from ios_ssh.cli.common import output_path_problem
+
+    (tmp_path / "old.html").write_text("an earlier report")
+    assert output_path_problem(tmp_path / "new.html") is None
+    assert output_path_problem(tmp_path / "old.html") is None  # replaced
+    assert output_path_problem(Path("relative.html")) is None  # the working directory
+
+
+# -- YAML alias bombs: one error line, at once ------------------------------------------
+
+# 9 levels of 9 aliases: 9**9 (387 million) strings as a tree, 320 bytes as a file
+BOMB = "".join(
+    f"{chr(97 + n)}: &{chr(97 + n)} [{', '.join([f'*{chr(96 + n)}'] * 9) if n else 'x'}]\n"
+    for n in range(9)
+)
+
+
+def test_the_bomb_is_a_bomb() -> None:
+    import yaml as pyyaml
+
+    assert len(BOMB) < 500
+    assert len(pyyaml.safe_load(BOMB)["i"]) == 9  # loads at once; walking it never ends
+
+
+@pytest.mark.timeout(30)  # the regression: the intent's CLI-string check walked it for hours
+@pytest.mark.parametrize("command", ["validate", "apply", "verify"])
+@pytest.mark.parametrize("key", ["users", "banner"])
+def test_an_alias_bomb_intent_is_one_error_line(
+    tmp_path: Path, listener: tuple[int, socket.socket], command: str, key: str
+) -> None:
+    port, server = listener
+    intent = tmp_path / "bomb.yaml"
+    intent.write_text(BOMB.replace("i: &i", f"{key}: &i"))
+    args = [command, str(intent)]
+    if command != "validate":
+        args += ["-i", str(_inventory(tmp_path, port, {"r1": {}}))]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert result.output.count("\n") == 1, result.output
+    assert "aliases (*name) expand this to more than 100,000 values" in result.output
+    assert _no_connection(server)
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("file", ["hosts.yaml", "groups.yaml", "defaults.yaml"])
+def test_an_alias_bomb_inventory_file_is_one_error_line(
+    tmp_path: Path, listener: tuple[int, socket.socket], file: str
+) -> None:
+    port, server = listener
+    inventory = _inventory(tmp_path, port, {"r1": {}})
+    bomb = BOMB.replace("i: &i", "r2: &i") if file == "hosts.yaml" else BOMB
+    target = inventory / file
+    target.write_text((target.read_text() if target.exists() else "") + bomb)
+    result = runner.invoke(app, ["state", "-i", str(inventory)])
+    assert result.exit_code == 2, result.output
+    assert result.output.count("\n") == 1, result.output
+    assert f"{file}: line " in result.output and "aliases (*name) expand" in result.output
+    assert _no_connection(server)
+
+
+def test_a_value_that_contains_itself_is_refused(tmp_path: Path) -> None:
+    intent = tmp_path / "loop.yaml"
+    intent.write_text("users: &u [*u]\n")
+    result = runner.invoke(app, ["validate", str(intent)])
+    assert result.exit_code == 2, result.output
+    assert "line 1: an alias (*name) inside the value it names" in result.output
+
+
+def test_ordinary_anchors_still_load(tmp_path: Path) -> None:
+    intent = tmp_path / "anchors.yaml"
+    intent.write_text(
+        "lines:\n"
+        "  - {lines: vty 0 4, transport_input: &ssh [ssh], login: local}\n"
+        "  - {lines: vty 5 15, transport_input: *ssh, login: local}\n"
+    )
+    result = runner.invoke(app, ["validate", str(intent)])
+    assert result.exit_code == 0, result.output

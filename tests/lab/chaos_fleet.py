@@ -50,12 +50,13 @@ TIMEOUT = 8.0  # the device timeout: every wait of a session is bounded by it
 SLOW_MS = 150
 # Every fault kind the lab offers, and when it strikes in an apply of hardening.yaml:
 # "login" (no session), "change" (mid-push, under the revert timer), "after" (at
-# `configure confirm`), "none" (slow: the change goes through).
+# `configure confirm`), "none" (slow, or the echo in pieces: the change goes through).
 SCENARIOS: list[tuple[str, dict[str, Any], str]] = [
     ("reject", {"reject": r"^ip ssh time-out"}, "change"),
     ("drop", {"drop": r"^ip ssh time-out"}, "change"),
     ("hang", {"hang": r"^ip ssh time-out"}, "change"),
     ("slow_ms", {"slow_ms": SLOW_MS}, "none"),
+    ("echo_pieces", {"echo_pieces": 8}, "none"),  # a slow link: the echo comes in pieces
     ("auth", {"auth": "fail"}, "login"),
     ("reset_after_kex", {"reset_after_kex": True}, "login"),
     ("drop-at-confirm", {"drop": r"^configure confirm"}, "after"),

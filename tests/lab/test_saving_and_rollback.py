@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -248,3 +250,30 @@ def test_show_ssh_lists_the_live_sessions(lab: Lab) -> None:
     finally:
         first.disconnect()
         second.disconnect()
+
+
+def test_saved_keys_and_config_are_private_from_the_first_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--state-dir` holds the routers' private keys and password hashes. They were written
+    with the umask's mode (0644) and chmod-ed after: readable by anyone until then, and for
+    good when the process died in between. Here no chmod ever runs (as if it died there)."""
+    old_umask = os.umask(0o022)
+    chmods: list[Path] = []
+    monkeypatch.setattr(Path, "chmod", lambda self, mode: chmods.append(self))
+    try:
+        state = tmp_path / "r1"
+        device = baseline_device("r1", image="hybrid", bits=1024, state_dir=state)
+        for _ in range(2):  # a second save replaces the files the same way
+            device.save()
+            for name in ("private-config.json", "startup-config"):
+                assert stat.S_IMODE((state / name).stat().st_mode) == 0o600, name
+        assert stat.S_IMODE(state.stat().st_mode) == 0o700
+        assert sorted(p.name for p in state.iterdir()) == [
+            "private-config.json",
+            "startup-config",
+        ]  # no temporary file left
+        assert "BEGIN PRIVATE KEY" in (state / "private-config.json").read_text()
+        assert chmods == []
+    finally:
+        os.umask(old_umask)

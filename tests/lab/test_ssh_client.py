@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import socket
 from collections.abc import Iterator
 
 import asyncssh
@@ -90,3 +91,28 @@ def test_stricthostkeycheck_needs_the_server_key_in_the_chain(lab: Lab) -> None:
         session.feed(line)
     session.feed(f"ssh -l admin -p {port} 127.0.0.1 show version")
     assert "r2 uptime is" in session.feed("admin")
+
+
+@pytest.mark.parametrize("target", ["loopback service", "outside address", "host name"])
+def test_the_client_reaches_only_this_labs_routers(lab: Lab, target: str) -> None:
+    """A lab router's `ssh` is a real connection from the lab's process: to anything but
+    the lab's own routers it would make the lab a relay into the operator's network."""
+    server = socket.socket()  # a service on this machine that is not a lab router
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    server.setblocking(False)
+    host, port = {
+        "loopback service": ("127.0.0.1", server.getsockname()[1]),
+        "outside address": ("192.0.2.1", 22),  # TEST-NET-1: would hang, were it tried
+        "host name": ("localhost", lab.addresses["r2"].port),  # never looked up
+    }[target]
+    try:
+        session = _r1(lab)
+        session.feed(f"ssh -l admin -p {port} {host} show version")
+        out = session.feed("admin")
+        assert out.startswith(f"% Connection to {host} failed: {host} port {port} is not")
+        assert "a router of this lab" in out and session.prompt == "r1#"
+        with pytest.raises(BlockingIOError):
+            server.accept()  # nothing connected to it
+    finally:
+        server.close()

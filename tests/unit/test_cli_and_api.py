@@ -6,6 +6,7 @@ import ast
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import ios_ssh
@@ -123,3 +124,26 @@ def test_parse_command(tmp_path: Path) -> None:
     junk.write_text("nothing like show ssh\n")
     failed = runner.invoke(app, ["parse", "show ssh", str(junk)])
     assert failed.exit_code == 1 and "unexpected line" in failed.output
+
+
+@pytest.mark.parametrize(
+    ("function", "keywords", "message"),
+    [
+        ("configure_ssh_server", {"timout": 1}, "'timout'; did you mean 'timeout'?"),
+        ("generate_rsa_keys", {"modulis": 2048}, "'modulis'; did you mean 'modulus'?"),
+        ("configure_lines", {"lines": [], "dryrun": True}, "'dryrun'; did you mean 'dry_run'?"),
+        ("enable_scp", {"user": "x", "secretenv": "X"}, "did you mean 'secret_env'?"),
+        ("configure_pubkey_chain", {"user": []}, "'user'; did you mean 'users'?"),
+        ("configure_reverse_ssh", {"ports": [], "lines": [], "qqq": 1}, "it takes ports, lines"),
+    ],
+)
+def test_an_unknown_keyword_names_the_function_called(
+    function: str, keywords: dict, message: str
+) -> None:
+    """Before, `configure_ssh_server(timout=1)` said `apply() got an unexpected keyword`:
+    a function the caller never called. No device is contacted either way."""
+    with pytest.raises(TypeError) as caught:
+        getattr(ios_ssh, function)({"host": "192.0.2.1", "username": "u"}, **keywords)
+    text = str(caught.value)
+    assert text.startswith(f"{function}() got an unexpected keyword argument") and message in text
+    assert "apply()" not in text

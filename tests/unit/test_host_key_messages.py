@@ -39,7 +39,7 @@ def _params(known_hosts: str | Path, check: str = "accept-new", **extra: object)
             "host": HOST,
             "port": PORT,
             "username": "admin",
-            "password": "x",
+            "password": "pw-never-shown",
             "known_hosts": str(known_hosts),
             "host_key_check": check,
             **extra,

@@ -42,7 +42,7 @@ def params(**extra: Any) -> DeviceParams:
             "host": NAME,
             "port": PORT,
             "username": "network-automation",
-            "password": "x",
+            "password": "pw-never-shown",
             "known_hosts": KNOWN_HOSTS,
             **extra,
         }

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ios_ssh import SshIntent
+from ios_ssh.errors import IntentError
 from ios_ssh.render import keygen_command, render_config, render_text
 
 REPO = Path(__file__).resolve().parents[2]
@@ -124,3 +126,21 @@ def test_compatibility_version_and_line_password() -> None:
 
 def test_empty_intent_renders_nothing() -> None:
     assert render_config(SshIntent.from_dict({})) == []
+
+
+def test_a_secret_with_a_line_break_is_refused_not_rendered() -> None:
+    intent = SshIntent.from_dict(
+        {"users": [{"name": "bob", "privilege": 15, "secret_env": "BOB_SECRET"}]}
+    )
+    for value in ("Pw-1\nusername evil privilege 15 secret 0 x", "Pw-2\r", "what?"):
+        with pytest.raises(IntentError) as caught:
+            render_config(intent, {"BOB_SECRET": value})
+        assert "secrets['BOB_SECRET']: the value" in str(caught.value)
+        assert "Pw-" not in str(caught.value)  # never the value itself
+    assert render_config(intent, {"BOB_SECRET": "Pw-3"})[0].command.endswith("secret 0 Pw-3")
+
+
+def test_an_intent_that_skipped_validation_cannot_render_two_lines() -> None:
+    unchecked = SshIntent.model_construct(hostname="r1\nreload", domain_name="lab.example.com")
+    with pytest.raises(IntentError, match="must be one line"):
+        render_config(unchecked)
