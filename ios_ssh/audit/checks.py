@@ -104,7 +104,10 @@ def _per_block(facts: Facts, kinds: list[str], judge: Judge) -> Outcome:
 
 def _unread_setting(block: dict[str, Any], word: str) -> str | None:
     """A `word ...` setting of the block the reader did not understand, if any."""
-    return next((o for o in block["other"] if o.split(" ", 1)[0] == word), None)
+    for other in block["other"]:
+        if other.startswith(word) and other[len(word) : len(word) + 1] in ("", " "):
+            return other
+    return None
 
 
 @check
@@ -304,6 +307,7 @@ _HTTP_MAX = re.compile(r"^ip http max-connections \d+$")
 
 
 # -- top-level configuration -------------------------------------------------------------
+
 
 def _shown(lines: list[str]) -> list[str]:
     """Config lines as evidence, every credential value masked (`key <type 7, masked>`)."""
@@ -580,7 +584,10 @@ def rsa_modulus(facts: Facts, min_bits: int) -> Outcome:
     if facts.rsa_keys == [] or (facts.ip_ssh is not None and facts.ip_ssh["status"] != "enabled"):
         return Outcome("fail", ("no RSA key pair (SSH has no host key)",))
     return Outcome(
-        "not-assessable", ("no show ip ssh / show crypto key capture: keys are not in the config",)
+        "not-assessable",
+        (
+            "no show ip ssh or show crypto key mypubkey rsa in the input: keys are not in the config",
+        ),
     )
 
 

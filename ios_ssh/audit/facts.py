@@ -116,8 +116,7 @@ def _cut_banners(text: str, facts: Facts) -> str:
             where = f"banner {kind}" if not line_message else match.group().strip()
             if not line_message:
                 facts.unread[where] = (
-                    f"{where} has no closing {delims[0]!r}: its text and where it ends are "
-                    "unknown"
+                    f"{where} has no closing {delims[0]!r}: its text and where it ends are unknown"
                 )
             after = _RESUME.search(text, rest)
             pos = after.start() if after else len(text)

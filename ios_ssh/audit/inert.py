@@ -30,3 +30,8 @@ def _escape(match: re.Match[str]) -> str:
 def visible(text: str) -> str:
     """`text` with every control or invisible character written as a visible escape."""
     return _HIDDEN.sub(_escape, text) if _HIDDEN.search(text) else text
+
+
+def is_plain(text: str) -> bool:
+    """No character of `text` needs `visible` (a cheap test for many strings at once)."""
+    return _HIDDEN.search(text) is None

@@ -14,12 +14,20 @@ from __future__ import annotations
 
 import re
 
-# A line worth a closer look: one of these whole words (a hyphen joins a word).
+# A line worth a closer look: one of these whole words (a hyphen joins a word) not yet
+# followed by a mask, or one of the phrases that put a credential after a common word.
 _WORDS = (
     "password|secret|key|key-string|community|md5|sha|authentication-key|server-key"
-    "|password-encrypt|pre-shared-key|wpa-psk|text|host|authentication"
+    "|password-encrypt|pre-shared-key|wpa-psk"
 )
-_ANY = re.compile(rf"(?<![\w-])(?:{_WORDS})(?![\w-])")
+_KEYWORDS = frozenset(_WORDS.split("|")) | {"text", "host", "authentication"}
+
+
+def needs_mask(text: str) -> bool:
+    """Whether `text` (any number of lines) may hold a credential value: a cheap test
+    before masking line by line."""
+    return _ANY.search(text) is not None
+
 
 # After `key`: words that make it a command, not a credential (`key chain NAME`).
 _KEY_COMMANDS = {
@@ -39,8 +47,29 @@ _KEY_COMMANDS = {
     "exchange",
     "label",
 }
+# Lines (by first word, after `no`) where `key` introduces a credential: server keys
+# (`tacacs-server key`, ` key 7 ...` under `tacacs server`), `server-private ... key`,
+# `crypto isakmp key`, keyring `pre-shared-key address ... key`.
+_KEY_LINES = {
+    "key",
+    "tacacs-server",
+    "radius-server",
+    "server-private",
+    "crypto",
+    "isakmp",
+    "pre-shared-key",
+    "client",
+    "server",
+    "host",
+    "address",
+    "pac",
+}
 # Keywords that may follow a masked value on the same line; masking stops there.
 _AFTER_VALUE = {"address", "hostname", "ipv6", "no-xauth", "RO", "RW", "ro", "rw", "view"}
+_ANY = re.compile(
+    rf"(?<![\w-])(?:{_WORDS})(?![\w-])(?! <| (?:{'|'.join(sorted(_KEY_COMMANDS))})\b)"
+    r"|nhrp authentication |authentication text |snmp-server host "
+)
 _TYPES = {"0", "4", "5", "6", "7", "8", "9"}
 _MASKED = "<masked>"
 
@@ -52,7 +81,7 @@ def mask(line: str) -> str:
     words = line.split(" ")
     i = 0
     while i < len(words):
-        i = _mask_at(words, i)
+        i = _mask_at(words, i) if words[i] in _KEYWORDS else i + 1
     return " ".join(w for w in words if w is not None)  # type: ignore[misc]
 
 
@@ -67,7 +96,7 @@ def _next(words: list[str | None], i: int) -> int:
 def _mask_at(words: list, i: int) -> int:  # type: ignore[type-arg]
     """Mask the value the word at i introduces, if it introduces one; the next index."""
     word = words[i]
-    first = next((w for w in words if w), "")
+    first = next((w for w in words if w and w != "no"), "")
     prev = next((w for w in reversed(words[:i]) if w), "")
     j = _next(words, i)
     following = words[j] if j < len(words) else None
@@ -80,7 +109,7 @@ def _mask_at(words: list, i: int) -> int:  # type: ignore[type-arg]
             j = _next(words, _next(words, j))
         return _value(words, j, typed=True)
     if word == "key":
-        if following in _KEY_COMMANDS or first in ("crypto",) and following in ("generate",):
+        if first not in _KEY_LINES or following in _KEY_COMMANDS:
             return i + 1
         if following.isdigit() and (_next(words, j) >= len(words) or following not in _TYPES):
             return i + 1  # `key 1` (a key chain's key number)

@@ -66,7 +66,9 @@ def not_ios(text: str, top: list[str], first_words: dict[str, list[str]]) -> str
     if not _IOS_SIGNS.search(text + "\n"):
         return "no IOS command found (version, hostname, interface, line, aaa, ip ...)"
     commands = sum(
-        len(lines) for word, lines in first_words.items() if _COMMAND_WORD.match(word.partition(" ")[0])
+        len(lines)
+        for word, lines in first_words.items()
+        if _COMMAND_WORD.match(word.partition(" ")[0])
     )
     if commands < _MOSTLY * len(top):
         share = 100 * commands // len(top)
