@@ -100,7 +100,7 @@ def _cut_banners(text: str, facts: Facts) -> str:
     for match in _BANNER_START.finditer(text):
         if match.start() < pos:
             continue  # inside the previous banner's text
-        kept.append(text[pos : match.start() + 1])  # up to and with the newline
+        kept.append(text[pos : match.start()])  # up to the newline; `pos` brings the next
         kind = match.group(1) or "motd"  # `banner ^C..^C` is the motd banner
         rest = match.end()
         if match.group(1) and kind not in _BANNER_KINDS:

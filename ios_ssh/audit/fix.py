@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
-from ..intent import SshIntent
+from ..intent import LineIntent, SshIntent
 from .model import Device, Finding, Results, Rule
 
 # Settings where a larger number is stricter; for every other number, smaller is.
@@ -45,6 +46,7 @@ class FixCollector:
         self.lines: dict[str, dict[str, Any]] = {}
         self.fixed: list[str] = []
         self.manual: list[str] = []
+        self._names: dict[str, bool] = {}
 
     def add(self, device: Device) -> None:
         self.add_findings(device.findings)
@@ -62,11 +64,31 @@ class FixCollector:
                 self.data = _merge(self.data, rule.fix)
             if rule.fix_lines:
                 for block in finding.blocks:
+                    if not self._nameable(block):  # `line 0/0/0 0/0/12`: no intent names it
+                        manual = f"{rule.id} (line {block})"
+                        if manual not in self.manual:
+                            self.manual.append(manual)
+                        continue
                     self.lines[block] = _merge(
                         self.lines.get(block, {"lines": block}), rule.fix_lines
                     )
+                if not rule.fix and not any(map(self._nameable, finding.blocks)):
+                    continue
             if rule.id not in self.fixed:
                 self.fixed.append(rule.id)
+
+    def _nameable(self, block: str) -> bool:
+        """Whether an intent's `lines` can name this block (async ports by slot/port and
+        blocks the reader could not place cannot)."""
+        known = self._names.get(block)
+        if known is None:
+            try:
+                LineIntent.model_validate({"lines": block})
+                known = True
+            except ValidationError:
+                known = False
+            self._names[block] = known
+        return known
 
     def close(self) -> None:
         pass

@@ -67,7 +67,7 @@ _KEY_LINES = {
 # Keywords that may follow a masked value on the same line; masking stops there.
 _AFTER_VALUE = {"address", "hostname", "ipv6", "no-xauth", "RO", "RW", "ro", "rw", "view"}
 _ANY = re.compile(
-    rf"(?<![\w-])(?:{_WORDS})(?![\w-])(?! <| (?:{'|'.join(sorted(_KEY_COMMANDS))})\b)"
+    rf"(?<![\w-])(?:{_WORDS})(?![\w-])(?! <type \d, masked>| <masked>(?: |$)| (?:{'|'.join(sorted(_KEY_COMMANDS))})\b)"
     r"|nhrp authentication |authentication text |snmp-server host "
 )
 _TYPES = {"0", "4", "5", "6", "7", "8", "9"}
@@ -85,6 +85,14 @@ def mask(line: str) -> str:
     return " ".join(w for w in words if w is not None)  # type: ignore[misc]
 
 
+def _is_masked(words: list, j: int) -> bool:  # type: ignore[type-arg]
+    """Words from j are one of our masks (`<masked>`, `<type 7, masked>`)."""
+    if words[j] == _MASKED:
+        return True
+    tail = words[j : j + 3]
+    return len(tail) == 3 and tail[0] == "<type" and tail[1][-1:] == "," and tail[2] == "masked>"
+
+
 def _next(words: list[str | None], i: int) -> int:
     """Index of the first non-empty word after i (len(words) if none)."""
     j = i + 1
@@ -100,7 +108,7 @@ def _mask_at(words: list, i: int) -> int:  # type: ignore[type-arg]
     prev = next((w for w in reversed(words[:i]) if w), "")
     j = _next(words, i)
     following = words[j] if j < len(words) else None
-    if following is None or following.startswith("<"):
+    if following is None or _is_masked(words, j):
         return i + 1  # nothing after it, or already masked
     if word in ("password", "secret"):
         if word == "password" and following == "encryption" and prev in ("", "no"):
@@ -148,7 +156,7 @@ def _mask_at(words: list, i: int) -> int:  # type: ignore[type-arg]
 def _value(words: list, j: int, *, typed: bool, one: bool = False) -> int:  # type: ignore[type-arg]
     """Mask from index j: an optional type digit, then the value (to the end of the line
     or the next known keyword; one word when `one`)."""
-    if j >= len(words) or words[j].startswith("<"):
+    if j >= len(words) or _is_masked(words, j):
         return j + 1
     kind = "0"
     after = _next(words, j)
