@@ -397,7 +397,7 @@ def banner_set(facts: Facts, kind: str, must_contain: str = "") -> Outcome:
     text = facts.banners.get(kind, "")
     if not text:
         return Outcome("fail", (f"no banner {kind} (or an empty one)",))
-    first = text.splitlines()[0][:80]
+    first = text.split("\n", 1)[0][:80]  # IOS lines end at a newline only
     if must_contain and " ".join(must_contain.split()) not in " ".join(text.split()):
         return Outcome("fail", (f"banner {kind}: '{first}' lacks the required notice",))
     return Outcome("pass", (f"banner {kind}: '{first}'",))
