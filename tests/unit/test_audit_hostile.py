@@ -86,7 +86,9 @@ def page_data(page: str) -> dict:
     # the page's own two script elements, and nothing a device wrote
     assert page.count("<script") == 2 and page.count("</script>") == 2
     assert "<!--" not in page and not RAW.search(page)
-    data = re.search(r'<script type="application/json" id="audit-data">(.*?)</script>', page, re.S)
+    data = re.search(
+        r'<script type="application/json" id="audit-data">(.*?)</script>', page, re.DOTALL
+    )
     assert data is not None and not re.search("[<>&]", data.group(1))
     return json.loads(data.group(1))
 
