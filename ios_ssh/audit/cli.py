@@ -69,7 +69,7 @@ def run_audit(
             raise _Bad(f"--driver: {driver!r} is not allowed; use netmiko or scrapli")
         where = "offline" if paths else "online"
         title = f"ios-ssh audit ({', '.join(rule_names)}, {where})"
-        tally, table, fixes = Tally(), TableWriter(), FixCollector(rules)
+        tally, table, fixes = Tally(), TableWriter(console), FixCollector(rules)
         writers: list[Writer] = [tally, fixes]
         if as_json:
             writers.append(JsonWriter(console.file))
@@ -107,7 +107,6 @@ def run_audit(
     out.close()
     if not as_json:
         console.print(table.rules_table(title))
-        console.print(table.routers_table())
     code = 0
     for file in files:
         if file.option == "--emit-intent":

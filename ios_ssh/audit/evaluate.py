@@ -9,7 +9,7 @@ from ..intent import SshIntent
 from ..state import DeviceState, KeyInfo
 from .checks import CHECKS
 from .facts import SHOW_IP_SSH, SHOW_RSA_KEYS, Facts
-from .mask import mask, needs_mask
+from .mask import mask, may_hold
 from .model import Finding, Rule
 
 INTENT_SEVERITY = "medium"
@@ -29,9 +29,9 @@ def evaluate(facts: Facts, rules: Iterable[Rule]) -> list[Finding]:
 
 def masked(findings: list[Finding]) -> list[Finding]:
     """The checks mask what they quote; this is the net under them: no evidence line leaves
-    with a credential value in it, whichever check wrote it (one search per device)."""
-    if needs_mask("\n".join(line for f in findings for line in f.evidence)):
-        for finding in findings:
+    with a credential value in it, whichever check wrote it."""
+    for finding in findings:
+        if any(map(may_hold, finding.evidence)):
             finding.evidence = tuple(map(mask, finding.evidence))
     return findings
 

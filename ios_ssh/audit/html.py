@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import html
 import io
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from .inert import is_plain, visible
-from .model import Device, Results
+from .inert import visible
+from .model import Device, Finding, Results
+from .output import FindingEncoder, json_string
 
 _CSS = """
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
@@ -195,6 +195,7 @@ class HtmlWriter:
     def __init__(self, out: IO[str], title: str) -> None:
         self.out = out
         self.count = 0
+        self.encoder = FindingEncoder()
         shown = visible(title)
         head = _PAGE_HEAD.replace("@@TITLE@@", html.escape(shown)).replace("@@CSS@@", _CSS)
         generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -205,16 +206,24 @@ class HtmlWriter:
         )
 
     def add(self, device: Device) -> None:
-        data = [f.as_dict() for f in device.findings]
-        body = _script_json(data)
+        body = ",".join(map(self.encoder.encode, device.findings))
         name = device.name
-        if "\\u" in body or not is_plain(name):  # something beyond plain ASCII: look closer
+        if "\\u" in body or "\\u" in json_string(name):  # beyond plain ASCII: look closer
             name = visible(name)
-            for item in data:
-                item["rule"], item["title"] = visible(item["rule"]), visible(item["title"])
-                item["evidence"] = [visible(line) for line in item["evidence"]]
-            body = _script_json(data)
-        self.out.write(("," if self.count else "") + f"\n{_script_json(name)}: {body}")
+            body = ",".join(
+                self.encoder.encode(
+                    Finding(
+                        visible(f.rule),
+                        visible(f.title),
+                        f.severity,
+                        f.status,
+                        tuple(map(visible, f.evidence)),
+                    )
+                )
+                for f in device.findings
+            )
+        entry = f"{json_string(name)}: [{body}]"
+        self.out.write(("," if self.count else "") + "\n" + _inert_in_script(entry))
         self.count += 1
 
     def close(self) -> None:
@@ -222,17 +231,16 @@ class HtmlWriter:
         self.out.flush()
 
 
-def _script_json(value: object) -> str:
-    """JSON that is safe inside a <script> element: no `<`, `>` or `&` in it at all."""
-    text = json.dumps(value)
-    if "<" in text or ">" in text or "&" in text or "\x7f" in text:
-        text = (
-            text.replace("<", "\\u003c")
-            .replace(">", "\\u003e")
-            .replace("&", "\\u0026")
-            .replace("\x7f", "\\u007f")
-        )
+def _inert_in_script(text: str) -> str:
+    """JSON text that is safe inside a <script> element: no `<`, `>` or `&` in it at all
+    (inside JSON they only occur in strings, where the escapes mean the same)."""
+    if "<" in text or ">" in text or "&" in text:
+        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return text
+
+
+def _script_json(value: str) -> str:
+    return _inert_in_script(json_string(value))
 
 
 def html_report(results: Results, title: str) -> str:

@@ -23,10 +23,21 @@ _WORDS = (
 _KEYWORDS = frozenset(_WORDS.split("|")) | {"text", "host", "authentication"}
 
 
+def may_hold(line: str) -> bool:
+    """Cheap first look: does `line` have a word that can introduce a credential? (A set
+    test on its words, much faster than any regex; a quoted line gets the regex.)"""
+    return not _KEYWORDS.isdisjoint(line.split()) or ("'" in line and needs_mask(line))
+
+
 def needs_mask(text: str) -> bool:
     """Whether `text` (any number of lines) may hold a credential value: a cheap test
     before masking line by line."""
-    return _ANY.search(text) is not None
+    for match in _ANY.finditer(text):
+        start = match.start()
+        before = text[start - 1] if start else " "
+        if not (before.isalnum() or before in "_-"):
+            return True
+    return False
 
 
 # After `key`: words that make it a command, not a credential (`key chain NAME`).
@@ -66,8 +77,10 @@ _KEY_LINES = {
 }
 # Keywords that may follow a masked value on the same line; masking stops there.
 _AFTER_VALUE = {"address", "hostname", "ipv6", "no-xauth", "RO", "RW", "ro", "rw", "view"}
+# (No look-behind: it would make the search try every position; the word's start is
+# checked on each match instead.)
 _ANY = re.compile(
-    rf"(?<![\w-])(?:{_WORDS})(?![\w-])(?! <type \d, masked>| <masked>(?: |$)| (?:{'|'.join(sorted(_KEY_COMMANDS))})\b)"
+    rf"(?:{_WORDS})(?![\w-])(?! <type \d, masked>| <masked>(?: |$)| (?:{'|'.join(sorted(_KEY_COMMANDS))})\b)"
     r"|nhrp authentication |authentication text |snmp-server host "
 )
 _TYPES = {"0", "4", "5", "6", "7", "8", "9"}
@@ -76,7 +89,7 @@ _MASKED = "<masked>"
 
 def mask(line: str) -> str:
     """`line` with every credential value masked (cheap when there is nothing to mask)."""
-    if not _ANY.search(line):
+    if not may_hold(line) or not needs_mask(line):
         return line
     words = line.split(" ")
     i = 0

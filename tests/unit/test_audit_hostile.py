@@ -28,6 +28,8 @@ banner motd ^C{BANNER}^C
 line vty 0 4
  access-class <b>x</b> in
  transport input telnet
+line vty 5 15
+ transport input ssh
 """
 # What XML 1.0 cannot hold, and what a terminal or browser would act on.
 RAW = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202e]")
@@ -80,6 +82,10 @@ def test_junit_is_always_xml(hostile: Path, tmp_path: Path) -> None:
     cases = suites[visible(HOSTILE_NAME)].findall("testcase")
     motd = next(c for c in cases if c.get("name").startswith("CIS 1.3.3"))
     assert motd.find("system-out").text == f"banner motd: '{visible(BANNER)}'"
+    vty = next(c for c in cases if c.get("name").startswith("CIS 1.2.2"))
+    assert vty.find("failure").text == (
+        "line vty 0 4: transport input telnet\nline vty 5 15: transport input ssh"
+    )
 
 
 def page_data(page: str) -> dict:
