@@ -155,8 +155,13 @@ def _scan(text: str, facts: Facts) -> str:
     `parse_running_config` needs. `text` starts with a newline."""
     facts.top = [line for line in map(str.rstrip, _TOP.findall(text)) if line]
     by_word = facts.by_word
-    for line in facts.top:
-        by_word.setdefault(_key(line), []).append(line)
+    for line in facts.top:  # `_key`, inlined: this loop runs for every top-level line
+        words = line.split(" ", 2)
+        key = f"ip {words[1]}" if words[0] == "ip" and len(words) > 1 else words[0]
+        if (lines := by_word.get(key)) is None:
+            by_word[key] = [line]
+        else:
+            lines.append(line)
     if version := _VERSION.search(text):
         facts.image = version.group(1)
     for name, body in _NAMED_ACL.findall(text):

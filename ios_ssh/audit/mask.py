@@ -20,13 +20,19 @@ _WORDS = (
     "password|secret|key|key-string|community|md5|sha|authentication-key|server-key"
     "|password-encrypt|pre-shared-key|wpa-psk"
 )
-_KEYWORDS = frozenset(_WORDS.split("|")) | {"text", "host", "authentication"}
+_CORE = frozenset(_WORDS.split("|"))
+_KEYWORDS = _CORE | {"text", "host", "authentication"}
+_PHRASES = ("nhrp authentication ", "authentication text ", "snmp-server host ")
 
 
 def may_hold(line: str) -> bool:
     """Cheap first look: does `line` have a word that can introduce a credential? (A set
     test on its words, much faster than any regex; a quoted line gets the regex.)"""
-    return not _KEYWORDS.isdisjoint(line.split()) or ("'" in line and needs_mask(line))
+    return (
+        not _CORE.isdisjoint(line.split())
+        or any(phrase in line for phrase in _PHRASES)
+        or ("'" in line and needs_mask(line))
+    )
 
 
 def needs_mask(text: str) -> bool:
