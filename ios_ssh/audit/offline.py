@@ -9,6 +9,7 @@ sections are used as the outputs of those commands. Abbreviations are understood
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -88,23 +89,24 @@ def _walk_all(paths: list[Path]) -> Iterator[Path]:
 
 
 def _walk(folder: Path) -> Iterator[Path]:
-    """Files under `folder` in sorted path order, skipping VCS folders and non-configs."""
+    """Files under `folder` in sorted path order, skipping VCS folders and non-configs.
+    A folder's listing is held as (name, is a folder, is a file): the one thing a run keeps
+    that grows with a flat backup directory."""
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        with os.scandir(folder) as listing:
+            entries = sorted(
+                (e.name, e.is_dir(follow_symlinks=False), e.is_file())  # a linked folder could loop
+                for e in listing
+                if not e.name.startswith(".")
+            )
     except OSError:
         return  # an unreadable folder holds nothing we can audit
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        path = folder / entry.name
-        if entry.is_dir(follow_symlinks=False):  # a linked folder could loop
-            if entry.name not in _SKIP_DIRS:
+    for name, is_dir, is_file in entries:
+        path = folder / name
+        if is_dir:
+            if name not in _SKIP_DIRS:
                 yield from _walk(path)
-        elif (
-            entry.is_file(follow_symlinks=True)
-            and entry.name not in _SKIP_NAMES
-            and path.suffix.lower() not in _SKIP_SUFFIXES
-        ):
+        elif is_file and name not in _SKIP_NAMES and path.suffix.lower() not in _SKIP_SUFFIXES:
             yield path
 
 
@@ -115,9 +117,17 @@ def load_facts(path: Path) -> Facts:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: {exc.strerror or exc}") from None
-    text = data.decode("utf-8", errors="replace")
+    text = _decode(data)
     return facts_from_outputs(
         path.stem if path.suffix in (".cfg", ".txt", ".conf") else path.name,
         split_outputs(text),
         only_ios=True,
     )
+
+
+def _decode(data: bytes) -> str:
+    """A backup's text: UTF-8 (a BOM dropped), or UTF-16 when it starts with its BOM (some
+    Windows tools save exports so); a byte that is not UTF-8 becomes U+FFFD."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    return data.decode("utf-8-sig", errors="replace")

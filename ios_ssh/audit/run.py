@@ -65,12 +65,14 @@ def iter_paths(
     first = next(files, None)
     if first is None:
         raise InputError("no configuration files in " + ", ".join(str(p) for p in paths))
-    seen: set[str] = set()  # one short string per device: names must stay unique
+    # Names must stay unique (JSON keys): a name seen before gets its file added. Only
+    # hashes are kept (a collision, about 1 in 10**15 for 10**5 files, just adds the path).
+    seen: set[int] = set()
     for path in itertools.chain([first], files):
         device = audit_file(path, rules, intent)
-        if device.name in seen:
+        if hash(device.name) in seen:
             device = device._replace(name=f"{device.name} ({path})")
-        seen.add(device.name)
+        seen.add(hash(device.name))
         yield device
 
 

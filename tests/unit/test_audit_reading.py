@@ -122,6 +122,18 @@ def test_a_crlf_file_reads_as_the_same_config() -> None:
         assert status(rule_id, crlf) == status(rule_id, COMPLIANT), rule_id
 
 
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-be"])
+def test_a_file_saved_with_a_byte_order_mark_is_the_same_config(
+    encoding: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "gw.log"
+    path.write_bytes(COMPLIANT.replace("\n", "\r\n").encode(encoding))
+    if encoding == "utf-16-be":
+        path.write_bytes(b"\xfe\xff" + path.read_bytes())
+    (device,) = iter_paths([path], list(RULES.values()), None)
+    assert device.name == "gw" and {f.status for f in device.findings} == {"pass"}
+
+
 # -- banners ------------------------------------------------------------------------------
 
 VTY_TELNET = "!\nline vty 0 4\n transport input telnet\n"
