@@ -264,7 +264,7 @@ def _add_line(lines: list[dict[str, Any]], block: dict[str, Any], node: Node) ->
             block["problem"] = f"'line {first} {last}' overlaps 'line {old['first']} {old['last']}'"
             lines.append(block)
         return
-    covered: list[int] = []
+    covered: list[tuple[int, int]] = []
     for old in [b for b in same if _overlap(b, first, last)]:
         index = lines.index(old)
         pieces = []
@@ -277,9 +277,8 @@ def _add_line(lines: list[dict[str, Any]], block: dict[str, Any], node: Node) ->
         if hi < old["last"]:
             pieces.append(_piece(old, hi + 1, old["last"]))
         lines[index : index + 1] = pieces
-        covered += range(lo, hi + 1)
-    fresh = sorted(set(range(first, last + 1)) - set(covered))
-    for lo, hi in _runs(fresh):
+        covered.append((lo, hi))
+    for lo, hi in _gaps(first, last, covered):
         lines.append(_piece(block, lo, hi))
 
 
@@ -300,15 +299,18 @@ def _apply_children(block: dict[str, Any], node: Node) -> None:
         _apply_line_setting(block, child.text)
 
 
-def _runs(numbers: list[int]) -> list[tuple[int, int]]:
-    """[0, 1, 2, 5] -> [(0, 2), (5, 5)]"""
-    runs: list[tuple[int, int]] = []
-    for n in numbers:
-        if runs and runs[-1][1] == n - 1:
-            runs[-1] = (runs[-1][0], n)
-        else:
-            runs.append((n, n))
-    return runs
+def _gaps(first: int, last: int, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The runs of first..last outside the `covered` ranges (which lie inside it):
+    (0, 15) less [(2, 3)] -> [(0, 1), (4, 15)]. Ranges, never one number at a time."""
+    gaps: list[tuple[int, int]] = []
+    at = first
+    for lo, hi in sorted(covered):
+        if lo > at:
+            gaps.append((at, lo - 1))
+        at = max(at, hi + 1)
+    if at <= last:
+        gaps.append((at, last))
+    return gaps
 
 
 def _apply_line_setting(line: dict[str, Any], text: str) -> None:

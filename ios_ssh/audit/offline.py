@@ -90,24 +90,35 @@ def _walk_all(paths: list[Path]) -> Iterator[Path]:
 
 def _walk(folder: Path) -> Iterator[Path]:
     """Files under `folder` in sorted path order, skipping VCS folders and non-configs.
-    A folder's listing is held as (name, is a folder, is a file): the one thing a run keeps
-    that grows with a flat backup directory."""
+    Each folder's listing is held as (name, is a folder, is a file) while it is walked: the
+    one thing a run keeps that grows with a flat backup directory. A stack, not recursion:
+    no tree is too deep."""
+    stack = [(folder, iter(_listing(folder)))]
+    while stack:
+        parent, entries = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
+        name, is_dir, is_file = entry
+        path = parent / name
+        if is_dir:
+            if name not in _SKIP_DIRS:
+                stack.append((path, iter(_listing(path))))
+        elif is_file and name not in _SKIP_NAMES and path.suffix.lower() not in _SKIP_SUFFIXES:
+            yield path
+
+
+def _listing(folder: Path) -> list[tuple[str, bool, bool]]:
     try:
         with os.scandir(folder) as listing:
-            entries = sorted(
+            return sorted(
                 (e.name, e.is_dir(follow_symlinks=False), e.is_file())  # a linked folder could loop
                 for e in listing
                 if not e.name.startswith(".")
             )
     except OSError:
-        return  # an unreadable folder holds nothing we can audit
-    for name, is_dir, is_file in entries:
-        path = folder / name
-        if is_dir:
-            if name not in _SKIP_DIRS:
-                yield from _walk(path)
-        elif is_file and name not in _SKIP_NAMES and path.suffix.lower() not in _SKIP_SUFFIXES:
-            yield path
+        return []  # an unreadable folder holds nothing we can audit
 
 
 def load_facts(path: Path) -> Facts:

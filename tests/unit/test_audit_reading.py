@@ -84,6 +84,9 @@ def test_a_repeated_or_overlapping_block_adds_to_the_lines_it_names() -> None:
         (4, 15, True),
     ]
     assert all(b["transport_input"] == ["ssh"] for b in split["lines"])
+    # ranges are split as ranges: a huge one costs nothing
+    huge = parse_running_config("line vty 0 4\nline vty 0 999999999\n")["lines"]
+    assert [(b["first"], b["last"]) for b in huge] == [(0, 4), (5, 999999999)]
 
 
 @pytest.mark.parametrize(
@@ -376,6 +379,19 @@ def test_an_unreadable_file_is_one_error_line_and_the_others_are_written(tmp_pat
     table = runner.invoke(app, ["audit", "--rules", "cis,stig", str(folder)])
     assert table.exit_code == 1 and "locked.cfg" in table.stdout
     assert table.stderr == result.stderr
+
+
+def test_a_backup_tree_is_walked_in_path_order_without_vcs_folders(tmp_path: Path) -> None:
+    deep = tmp_path / "b" / "c" / "d"
+    deep.mkdir(parents=True)
+    (deep / "r2.cfg").write_text("hostname r2\nline vty 0 4\n transport input ssh\n")
+    (tmp_path / "a.cfg").write_text("hostname r1\nline vty 0 4\n transport input ssh\n")
+    (tmp_path / "c.cfg").write_text("hostname r3\nline vty 0 4\n transport input ssh\n")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "r9.cfg").write_text("hostname r9\n")
+    (tmp_path / "b" / "README.md").write_text("hostname r8\n")
+    names = [d.name for d in iter_paths([tmp_path], list(RULES.values()), None)]
+    assert names == ["r1", "r2", "r3"]
 
 
 def test_an_output_that_cannot_be_written_is_bad_input_before_reading(tmp_path: Path) -> None:
