@@ -115,7 +115,7 @@ def run_audit(
             except IntentError as exc:
                 file.discard()
                 print(
-                    f"audit: --emit-intent: the fixes do not make a valid intent: {exc}",
+                    f"audit: --emit-intent: the fixes do not make a valid intent: {visible(str(exc))}",
                     file=sys.stderr,
                 )
                 code = BAD_INPUT
