@@ -1,19 +1,28 @@
-"""Offline audit speed: ios_ssh.audit against the same rules written with ciscoconfparse2.
+"""Audit speed, end to end: files read to output written, for every output, on one core.
 
-Generates 10,000 configs of realistic size (a few hundred lines: interfaces, ACLs, routes,
+Generates --count configs of realistic size (a few hundred lines: interfaces, ACLs, routes,
 AAA, banners, line blocks) for mixed images (12.4, 15.2, 16.9, 17.x) into a temporary
-backup directory, then times `audit_paths` over the directory (CIS + STIG, file reading
-included) on one core. ciscoconfparse2 is slow enough that timing it on every file would
-take many minutes, so it runs over the first --baseline files (default 1,000) with the
-same rules, and the two are compared per config; the statuses both give are compared too.
-Run: python benchmarks/audit.py [--count 10000] [--baseline 1000]
+backup directory, then runs the audit (CIS + STIG) over it the ways a user does: the
+terminal table, --json, --junit, --html, all of them at once, and the rules alone. Each
+mode runs in fresh processes (best CPU time of --repeat), and again over the first --small
+configs: the memory it grew must not depend on the fleet's size. Ratios are against the
+table output of the same run.
+Then the same rules written with ciscoconfparse2 over the first --baseline configs (0 skips
+it), statuses compared. `--live N` starts a demo lab and times `audit -i` with the table
+and with --json, then N router states (read from the lab) through the online path.
+Run: python benchmarks/audit.py [--count 10000] [--small 1000] [--baseline 1000] [--live 5000]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import os
 import random
 import re
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -21,7 +30,7 @@ from pathlib import Path
 
 from ciscoconfparse2 import CiscoConfParse
 
-from ios_ssh.audit import audit_paths, rule_sets
+from ios_ssh.audit import iter_paths, rule_sets
 from ios_ssh.audit.model import Rule
 
 IMAGES = ("12.4", "15.2", "16.9", "17.9", "17.15")
@@ -222,7 +231,8 @@ def ccp_rules(rules: list[Rule]) -> Callable[[str], dict[str, str]]:
             if name == "aaa_new_model":
                 return "pass" if new_model else "fail"
             if name == "aaa_login_list":
-                return "pass" if new_model and login_lists else "fail"
+                authenticates = any(m and m[0] != "none" for m in login_lists.values())
+                return "pass" if new_model and authenticates else "fail"
             if name == "config_line":
                 return "pass" if any(re.search(p["pattern"], t) for t in top) else "fail"
             if name == "config_lines_all":
@@ -235,9 +245,11 @@ def ccp_rules(rules: list[Rule]) -> Callable[[str], dict[str, str]]:
 
                 def login_ok(children: list[str]) -> bool:
                     m = _child(children, r"^\s*login authentication (\S+)")
-                    if m is None:
-                        return bool(p.get("lenient")) and new_model and "default" in login_lists
-                    return new_model and m.group(1) in login_lists
+                    name = "default" if m is None else m.group(1)
+                    if m is None and not p.get("lenient"):
+                        return False
+                    methods = login_lists.get(name)
+                    return new_model and bool(methods) and methods[0] != "none"
 
                 return per_block(p["kinds"], login_ok)
             if name == "users_max_privilege":
@@ -267,6 +279,8 @@ def ccp_rules(rules: list[Rule]) -> Callable[[str], dict[str, str]]:
             if name == "line_acl_defined":
 
                 def acl_ok(children: list[str]) -> bool:
+                    if p.get("only_open") and _child(children, r"^\s*transport input none$"):
+                        return True
                     m = _child(children, r"^\s*access-class (\S+) in")
                     entries = acls.get(m.group(1)) if m else None
                     if not entries:
@@ -346,7 +360,13 @@ def ccp_rules(rules: list[Rule]) -> Callable[[str], dict[str, str]]:
                         continue
                     numbers = [int(n) for n in header.split()[2:]]
                     count += numbers[-1] - numbers[0] + 1
-                return "pass" if count <= p["max_sessions"] else "fail"
+                ok = count <= p["max_sessions"]
+                if has(r"^ip http secure-server$"):
+                    m = re.search(r"^ip http max-connections (\d+)$", text, re.MULTILINE)
+                    if m is None:
+                        return "fail" if not ok else "not-assessable"
+                    ok = ok and int(m.group(1)) <= p["max_sessions"]
+                return "pass" if ok else "fail"
             if name == "single_local_user":
                 ok = len(users) == 1 and bool(login_lists)
                 for methods in login_lists.values():
@@ -366,49 +386,266 @@ def ccp_rules(rules: list[Rule]) -> Callable[[str], dict[str, str]]:
     return audit
 
 
+# -- end to end: files read to output written, one mode per fresh process ----------------
+
+MODES = {
+    "engine": "the rules alone (no output)",
+    "table": "ios-ssh audit DIR",
+    "json": "ios-ssh audit DIR --json",
+    "junit": "ios-ssh audit DIR --junit F",
+    "html": "ios-ssh audit DIR --html F",
+    "all": "--json --junit --html --emit-intent",
+}
+
+
+def measure(mode: str, folder: Path, out: Path) -> dict[str, float]:
+    """One mode over `folder`, in this process: CPU seconds and how much the peak memory
+    grew while it ran (imports and rule loading excluded)."""
+    from rich.console import Console
+
+    from ios_ssh.audit import iter_paths
+    from ios_ssh.audit.cli import run_audit
+
+    rules, _ = rule_sets(["cis,stig"])
+    options = {
+        "paths": [folder],
+        "rule_names": ["cis,stig"],
+        "inventory": None,
+        "intent_file": None,
+        "hosts": None,
+        "groups": None,
+        "driver": "netmiko",
+        "workers": 1,
+        "as_json": mode in ("json", "all"),
+        "junit": out / "audit.xml" if mode in ("junit", "all") else None,
+        "html": out / "audit.html" if mode in ("html", "all") else None,
+        "emit_intent": out / "fix.yaml" if mode == "all" else None,
+    }
+    with open(os.devnull, "w") as null:
+        console = Console(file=null, width=150)
+        before = _rss_kib("VmRSS")
+        Path("/proc/self/clear_refs").write_text("5")  # reset the peak (VmHWM) to now
+        start = time.process_time()
+        if mode == "engine":
+            for _ in iter_paths([folder], rules, None):
+                pass
+        else:
+            with contextlib.redirect_stderr(null):
+                run_audit(console, **options)  # type: ignore[arg-type]
+        cpu = time.process_time() - start
+    return {"cpu": cpu, "grown_kib": _rss_kib("VmHWM") - before}
+
+
+def _rss_kib(field: str) -> int:
+    """VmRSS (now) or VmHWM (the peak since the last reset) of this process, in KiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def in_child(mode: str, folder: Path, out: Path, repeat: int) -> dict[str, float]:
+    """The best CPU of `repeat` fresh processes (the machine is shared), and the most
+    memory any of them grew."""
+    runs = []
+    for _ in range(repeat):
+        line = (
+            subprocess.run(
+                [sys.executable, __file__, "--measure", mode, str(folder), str(out)],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        runs.append(json.loads(line))
+    return {"cpu": min(r["cpu"] for r in runs), "grown_kib": max(r["grown_kib"] for r in runs)}
+
+
+def end_to_end(folder: Path, small: Path, count: int, small_count: int, repeat: int) -> None:
+    print(f"\nend to end, files read to output written, one core (best of {repeat} runs):")
+    print(f"{'':44} {'configs/s':>10} {'vs table':>9} {'memory grown':>26}")
+    with tempfile.TemporaryDirectory(prefix="ios-ssh-audit-out-") as out:
+        rows = {}
+        for mode in MODES:
+            big = in_child(mode, folder, Path(out), repeat)
+            little = in_child(mode, small, Path(out), repeat)
+            rows[mode] = (count / big["cpu"], big["grown_kib"], little["grown_kib"])
+        table = rows["table"][0]
+        for mode, (rate, grown, grown_small) in rows.items():
+            memory = (
+                f"{grown_small / 1024:.0f} MB ({small_count}) / {grown / 1024:.0f} MB ({count})"
+            )
+            print(f"{mode:7} {MODES[mode]:36} {rate:10.0f} {rate / table:8.2f}x {memory:>26}")
+
+
+# -- online: what the audit adds to reading a live fleet ------------------------------------
+
+
+def online(count: int, repeat: int) -> None:
+    """A demo lab (4 routers: IOS-XE 17, IOS 15, a factory-fresh one, a console server):
+    `ios-ssh audit -i` with the table and with --json, end to end; then the per-router
+    work of the online path (audit a state read from the lab, write it), over `count`
+    copies of the states, table against --json."""
+    import io
+
+    import yaml
+    from rich.console import Console
+
+    from ios_ssh.audit.cli import run_audit
+    from ios_ssh.audit.model import Device
+    from ios_ssh.audit.output import JsonWriter, TableWriter
+    from ios_ssh.audit.run import audit_state
+    from ios_ssh.demo import free_reverse_offset
+    from ios_ssh.labctl import LabProcess
+
+    repo = Path(__file__).resolve().parents[1]
+    rules, _ = rule_sets(["cis,stig"])
+    with tempfile.TemporaryDirectory(prefix="ios-ssh-audit-live-") as tmp:
+        folder = Path(tmp)
+        known = folder / "known_hosts"
+        offset = free_reverse_offset()
+        lab = LabProcess.start("demo", 0, known_hosts=known, reverse_offset=offset)
+        try:
+            hosts = yaml.safe_load((repo / "inventory/lab/hosts.yaml").read_text())
+            for router in lab.routers:
+                host, data = hosts[router.name], hosts[router.name].setdefault("data", {})
+                data["telnet_port"] = router.telnet_port
+                if data.get("transport") == "telnet":
+                    host["port"], data["ssh_port"] = router.telnet_port, router.ssh_port
+                else:
+                    host["port"] = router.ssh_port
+                if "ssh_intent_file" in data:
+                    data["ssh_intent_file"] = str(repo / data["ssh_intent_file"])
+                    data["reverse_port_offset"] = offset
+            (folder / "hosts.yaml").write_text(yaml.safe_dump(hosts))
+            (folder / "groups.yaml").write_text((repo / "inventory/lab/groups.yaml").read_text())
+            defaults = yaml.safe_load((repo / "inventory/lab/defaults.yaml").read_text())
+            defaults["data"]["known_hosts"] = str(known)
+            (folder / "defaults.yaml").write_text(yaml.safe_dump(defaults))
+            print(f"\nonline, a {len(lab.routers)}-router lab read with `audit -i`:")
+            for as_json in (False, True):
+                wall, cpu = [], []
+                for _ in range(repeat):
+                    with open(os.devnull, "w") as null, contextlib.redirect_stderr(null):
+                        start, start_cpu = time.monotonic(), time.process_time()
+                        run_audit(
+                            Console(file=null, width=150),
+                            paths=[],
+                            rule_names=["cis,stig"],
+                            inventory=folder,
+                            intent_file=None,
+                            hosts=None,
+                            groups=None,
+                            driver="netmiko",
+                            workers=4,
+                            as_json=as_json,
+                            junit=None,
+                            html=None,
+                            emit_intent=None,
+                        )
+                        wall.append(time.monotonic() - start)
+                        cpu.append(time.process_time() - start_cpu)
+                label = "--json" if as_json else "table"
+                print(f"  {label:7} {min(wall):6.2f} s wall, {min(cpu):6.2f} s CPU")
+            states = [_read(router, known) for router in lab.routers if router.name != "r3"]
+        finally:
+            lab.stop()
+    print(f"  per router, {count} states ({len(states)} read from the lab, repeated):")
+    rates = {}
+    for label in ("table", "json"):
+        best = float("inf")
+        for _ in range(repeat):
+            out = io.StringIO()
+            writer = JsonWriter(out) if label == "json" else TableWriter(Console(file=out))
+            start = time.process_time()
+            for index in range(count):
+                state = states[index % len(states)]
+                writer.add(Device(f"r{index}", audit_state(state, rules, None)))
+            writer.close()
+            best = min(best, time.process_time() - start)
+        rates[label] = count / best
+        print(f"  {label:7} {rates[label]:8.0f} routers/s audited and written")
+    print(f"  --json / table: {rates['json'] / rates['table']:.2f}x")
+
+
+def _read(router, known: Path):  # type: ignore[no-untyped-def]
+    from ios_ssh import read_state
+    from ios_ssh.session import DeviceParams
+
+    params = DeviceParams(
+        host=router.host,
+        port=router.ssh_port,
+        username="admin",
+        password="admin",
+        secret="admin",
+        known_hosts=str(known),
+        timeout=60,
+    )
+    return read_state(params)
+
+
 def main() -> None:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--count", type=int, default=10_000)
-    args.add_argument("--baseline", type=int, default=1_000)
+    args.add_argument("--small", type=int, default=1_000, help="the smaller fleet (memory)")
+    args.add_argument("--repeat", type=int, default=3)
+    args.add_argument("--baseline", type=int, default=1_000, help="0: skip ciscoconfparse2")
+    args.add_argument("--live", type=int, default=0, help="states through the online path")
+    args.add_argument("--measure", nargs=3, help=argparse.SUPPRESS)
     opts = args.parse_args()
+    if opts.measure:
+        mode, folder, out = opts.measure
+        print(json.dumps(measure(mode, Path(folder), Path(out))))
+        return
     rules, _ = rule_sets(["cis,stig"])
     rng = random.Random(15)
     with tempfile.TemporaryDirectory(prefix="ios-ssh-audit-bench-") as tmp:
-        folder = Path(tmp)
+        folder, small = Path(tmp) / "fleet", Path(tmp) / "small"
+        folder.mkdir()
+        small.mkdir()
         texts = []
         for index in range(opts.count):
             text = make_config(index, rng)
             texts.append(text)
             (folder / f"rtr-{index:05d}").write_text(text)
+            if index < opts.small:
+                (small / f"rtr-{index:05d}").write_text(text)
         lines = sum(t.count("\n") for t in texts) / len(texts)
         print(f"{opts.count} configs, {lines:.0f} lines on average, images {', '.join(IMAGES)}")
         print(f"{len(rules)} rules (cis + stig)")
+        end_to_end(folder, small, opts.count, min(opts.small, opts.count), opts.repeat)
+        if opts.baseline:
+            compare_ccp(folder, rules, opts.baseline)
+    if opts.live:
+        online(opts.live, opts.repeat)
 
-        start = time.process_time()
-        results = audit_paths([folder], rules, None)
-        ours = time.process_time() - start
-        print(
-            f"ios_ssh.audit:   {ours:7.2f} s CPU for {len(results)} configs = "
-            f"{len(results) / ours:8.0f} configs/s ({ours / len(results) * 1e3:.2f} ms each)"
-        )
 
-        audit = ccp_rules(rules)
-        sample = sorted(folder.iterdir())[: opts.baseline]
-        start = time.process_time()
-        theirs = {path.name: audit(path.read_text()) for path in sample}
-        base = time.process_time() - start
-        print(
-            f"ciscoconfparse2: {base:7.2f} s CPU for {len(sample)} configs = "
-            f"{len(sample) / base:8.0f} configs/s ({base / len(sample) * 1e3:.2f} ms each)"
-        )
-        print(f"speed-up: {(base / len(sample)) / (ours / len(results)):.1f}x per config")
-
-        differ = 0
-        for name, statuses in theirs.items():
-            mine = {f.rule: f.status for f in results[name]}
-            differ += sum(1 for rule, status in statuses.items() if mine[rule] != status)
-        total = sum(len(s) for s in theirs.values())
-        print(f"statuses compared on {len(theirs)} configs: {total - differ}/{total} agree")
+def compare_ccp(folder: Path, rules: list[Rule], count: int) -> None:
+    """The same rules written with ciscoconfparse2, over the first `count` configs."""
+    sample = sorted(folder.iterdir())[:count]
+    start = time.process_time()
+    results = {d.name: d.findings for d in iter_paths(sample, rules, None)}
+    ours = time.process_time() - start
+    audit = ccp_rules(rules)
+    start = time.process_time()
+    theirs = {path.name: audit(path.read_text()) for path in sample}
+    base = time.process_time() - start
+    print(f"\nthe same rules with ciscoconfparse2, over the first {len(sample)} configs:")
+    print(
+        f"  ios_ssh.audit   {len(sample) / ours:8.0f} configs/s ({ours / len(sample) * 1e3:.2f} ms each)"
+    )
+    print(
+        f"  ciscoconfparse2 {len(sample) / base:8.0f} configs/s ({base / len(sample) * 1e3:.2f} ms each)"
+    )
+    print(f"  speed-up: {(base / len(sample)) / (ours / len(sample)):.1f}x per config")
+    differ = 0
+    for name, statuses in theirs.items():
+        mine = {f.rule: f.status for f in results[name]}
+        differ += sum(1 for rule, status in statuses.items() if mine[rule] != status)
+    total = sum(len(s) for s in theirs.values())
+    print(f"  statuses compared: {total - differ}/{total} agree")
 
 
 if __name__ == "__main__":

@@ -122,7 +122,7 @@ def _apply_top(state: dict[str, Any], node: Node, words: list[str]) -> bool:
     elif text.startswith(("enable secret", "enable password")):
         state["enable_secret"] = True
     elif words[0] == "line" and len(words) >= 2:
-        state["lines"].append(_line(node, words[1:]))
+        _add_line(state["lines"], _line(node, words[1:]), node)
     elif text == "archive":
         state["archive"] = _archive(node)
     else:
@@ -251,15 +251,21 @@ def _key_hashes(entry: Node) -> dict[str, str]:
 
 
 _LINE_KINDS = {"con": "con", "console": "con", "aux": "aux", "vty": "vty", "tty": "tty"}
+# `line 33 48` (absolute numbers), `line 0/0/0 0/0/12` and `line 1/0 1/15` (async ports by
+# slot/subslot/port or slot/port): IOS shows tty lines by number, never by the word tty.
+_TTY_NUMBER = re.compile(r"\d+(?:/\d+){0,2}")
 
 
 def _line(node: Node, args: list[str]) -> dict[str, Any]:
-    if args[0].isdigit():
+    """One `line ...` block. Never raises: numbers or settings it cannot read are named in
+    `problem`, so a reader of the block (the audit) can say what it does not know."""
+    if _TTY_NUMBER.fullmatch(args[0]):
         kind, numbers = "tty", args
     else:
         kind, numbers = _LINE_KINDS.get(args[0], args[0]), args[1:]
-    first = int(numbers[0]) if numbers else 0
-    last = int(numbers[1]) if len(numbers) > 1 else first
+    first, last, problem = _line_numbers(kind, numbers)
+    if kind not in _LINE_KINDS.values():
+        problem = f"unknown line type {args[0]!r}"
     line: dict[str, Any] = {
         "kind": kind,
         "first": first,
@@ -276,16 +282,103 @@ def _line(node: Node, args: list[str]) -> dict[str, Any]:
         "access_class_out": "",
         "privilege_level": None,
         "other": [],
+        "problem": problem,
     }
     for child in node.children:
         _apply_line_setting(line, child.text)
     return line
 
 
+def _line_numbers(kind: str, numbers: list[str]) -> tuple[Any, Any, str]:
+    """(first, last, problem): ints for absolute numbers, the text as written for
+    slot/port numbers (`0/0/0`), None where the block does not say."""
+    if not numbers:
+        if kind == "con":
+            return 0, 0, ""  # `line console`: there is one console line
+        return None, None, f"'line {kind}' names no line number"
+    if len(numbers) > 2 or not all(_TTY_NUMBER.fullmatch(n) for n in numbers):
+        return None, None, f"'line {kind} {' '.join(numbers)}': numbers not understood"
+    first = int(numbers[0]) if numbers[0].isdigit() else numbers[0]
+    last = first if len(numbers) == 1 else (int(numbers[1]) if numbers[1].isdigit() else numbers[1])
+    if type(first) is not type(last):
+        return None, None, f"'line {kind} {' '.join(numbers)}': mixed number forms"
+    if isinstance(first, int) and last < first:
+        return None, None, f"'line {kind} {' '.join(numbers)}': the range is reversed"
+    return first, last, ""
+
+
+def _add_line(lines: list[dict[str, Any]], block: dict[str, Any], node: Node) -> None:
+    """Add a block the way IOS applies it: a repeated `line vty 0 4` adds its settings to the
+    lines it names (a typed script may say it twice); a range that overlaps earlier blocks
+    splits them, so every block describes lines that share one configuration."""
+    first, last = block["first"], block["last"]
+    same = [b for b in lines if b["kind"] == block["kind"] and not b["problem"]]
+    if block["problem"] or not any(_overlap(b, first, last) for b in same):
+        lines.append(block)
+        return
+    if not isinstance(first, int):  # slot/port numbers: only an identical range merges
+        old = next(b for b in same if _overlap(b, first, last))
+        if (old["first"], old["last"]) == (first, last):
+            _apply_children(old, node)
+        else:
+            block["problem"] = f"'line {first} {last}' overlaps 'line {old['first']} {old['last']}'"
+            lines.append(block)
+        return
+    covered: list[tuple[int, int]] = []
+    for old in [b for b in same if _overlap(b, first, last)]:
+        index = lines.index(old)
+        pieces = []
+        lo, hi = max(old["first"], first), min(old["last"], last)
+        if old["first"] < lo:
+            pieces.append(_piece(old, old["first"], lo - 1))
+        inside = _piece(old, lo, hi)
+        _apply_children(inside, node)
+        pieces.append(inside)
+        if hi < old["last"]:
+            pieces.append(_piece(old, hi + 1, old["last"]))
+        lines[index : index + 1] = pieces
+        covered.append((lo, hi))
+    for lo, hi in _gaps(first, last, covered):
+        lines.append(_piece(block, lo, hi))
+
+
+def _overlap(block: dict[str, Any], first: Any, last: Any) -> bool:
+    if isinstance(block["first"], int) and isinstance(first, int):
+        return bool(block["first"] <= last and first <= block["last"])
+    return (block["first"], block["last"]) == (first, last)
+
+
+def _piece(block: dict[str, Any], first: int, last: int) -> dict[str, Any]:
+    piece = {k: (list(v) if isinstance(v, list) else v) for k, v in block.items()}
+    piece["first"], piece["last"] = first, last
+    return piece
+
+
+def _apply_children(block: dict[str, Any], node: Node) -> None:
+    for child in node.children:
+        _apply_line_setting(block, child.text)
+
+
+def _gaps(first: int, last: int, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The runs of first..last outside the `covered` ranges (which lie inside it):
+    (0, 15) less [(2, 3)] -> [(0, 1), (4, 15)]. Ranges, never one number at a time."""
+    gaps: list[tuple[int, int]] = []
+    at = first
+    for lo, hi in sorted(covered):
+        if lo > at:
+            gaps.append((at, lo - 1))
+        at = max(at, hi + 1)
+    if at <= last:
+        gaps.append((at, last))
+    return gaps
+
+
 def _apply_line_setting(line: dict[str, Any], text: str) -> None:
     words = text.split()
     if text == "no exec":
         line["exec"] = False
+    elif text == "exec":
+        line["exec"] = True
     elif text == "login":
         line["login"] = "line"
     elif text == "login local":
@@ -298,18 +391,29 @@ def _apply_line_setting(line: dict[str, Any], text: str) -> None:
         line["transport_input"] = words[2:]
     elif words[:2] == ["transport", "output"]:
         line["transport_output"] = words[2:]
-    elif words[:1] == ["exec-timeout"] and len(words) >= 2:
+    elif words[:1] == ["exec-timeout"] and 2 <= len(words) <= 3 and _digits(words[1:]):
         minutes = int(words[1])
         seconds = int(words[2]) if len(words) > 2 else 0
         line["exec_timeout"] = [minutes, seconds]
     elif words[:1] == ["password"]:
         line["password"] = True
-    elif words[:1] == ["access-class"] and len(words) == 3:
+    elif words[:1] == ["access-class"] and _access_class(words):
         line[f"access_class_{words[2]}"] = words[1]
-    elif words[:2] == ["privilege", "level"] and len(words) == 3:
+    elif words[:2] == ["privilege", "level"] and len(words) == 3 and words[2].isdigit():
         line["privilege_level"] = int(words[2])
     else:
         line["other"].append(text)
+
+
+def _digits(words: list[str]) -> bool:
+    return all(w.isdigit() for w in words)
+
+
+def _access_class(words: list[str]) -> bool:
+    """`access-class NAME in` (or `out`), with `vrf-also` after `in` on newer images."""
+    return words[2:3] in (["in"], ["out"]) and (
+        len(words) == 3 or (len(words) == 4 and words[3] == "vrf-also")
+    )
 
 
 def _archive(node: Node) -> dict[str, Any]:
@@ -318,7 +422,7 @@ def _archive(node: Node) -> dict[str, Any]:
         words = child.text.split()
         if words[:1] == ["path"] and len(words) == 2:
             archive["path"] = words[1]
-        elif words[:1] == ["maximum"] and len(words) == 2:
+        elif words[:1] == ["maximum"] and len(words) == 2 and words[1].isdigit():
             archive["maximum"] = int(words[1])
         elif words == ["write-memory"]:
             archive["write_memory"] = True

@@ -8,13 +8,22 @@ from .evaluate import evaluate, intent_findings
 from .facts import Facts, facts_from_outputs
 from .fix import fix_intent, fix_yaml
 from .html import html_report, write_html
-from .model import Finding, Outcome, Results, Rule
+from .model import Device, Finding, Outcome, Results, Rule
 from .offline import InputError, load_facts
 from .output import exit_code, to_json, to_junit
 from .rules import RuleSetError, load_rule_set
-from .run import audit_facts, audit_paths, audit_state, results_from_reports, rule_sets
+from .run import (
+    audit_facts,
+    audit_file,
+    audit_paths,
+    audit_state,
+    iter_paths,
+    results_from_reports,
+    rule_sets,
+)
 
 __all__ = [
+    "Device",
     "Facts",
     "Finding",
     "InputError",
@@ -23,6 +32,7 @@ __all__ = [
     "Rule",
     "RuleSetError",
     "audit_facts",
+    "audit_file",
     "audit_paths",
     "audit_state",
     "evaluate",
@@ -32,6 +42,7 @@ __all__ = [
     "fix_yaml",
     "html_report",
     "intent_findings",
+    "iter_paths",
     "load_facts",
     "load_rule_set",
     "results_from_reports",

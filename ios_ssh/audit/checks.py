@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .facts import Facts
+from .mask import mask
 from .model import Outcome
 
 CheckFn = Callable[..., Outcome]
@@ -39,15 +40,33 @@ def _pass_if(ok: bool, evidence: list[str], blocks: list[str] = ()) -> Outcome: 
 
 
 def block_name(block: dict[str, Any]) -> str:
-    """The block as an intent's `lines` names it: `vty 0 4`, `con 0`, `aux 0`, `1 3`."""
+    """The block as an intent's `lines` names it: `vty 0 4`, `con 0`, `aux 0`, `1 3`
+    (`0/0/0 0/0/12` for async ports by slot; `vty ?` where the numbers are unknown)."""
     first, last = block["first"], block["last"]
+    if first is None:
+        return f"{block['kind']} ?"
     numbers = f"{first}" + (f" {last}" if last != first else "")
     return numbers if block["kind"] == "tty" else f"{block['kind']} {numbers}"
 
 
+_KINDS = {"con", "aux", "vty", "tty"}
+
+
 def _blocks(facts: Facts, kinds: list[str]) -> list[dict[str, Any]]:
+    """The blocks of `kinds` whose lines are known."""
     assert facts.config is not None
-    return [b for b in facts.config["lines"] if b["kind"] in kinds]
+    return [b for b in facts.config["lines"] if b["kind"] in kinds and not b.get("problem")]
+
+
+def _unplaced(facts: Facts, kinds: list[str]) -> list[str]:
+    """Why some lines of `kinds` are unknown: blocks the reader could not place (no numbers,
+    a line type it does not know, which could be any of them)."""
+    assert facts.config is not None
+    return [
+        b["problem"]
+        for b in facts.config["lines"]
+        if b.get("problem") and (b["kind"] in kinds or b["kind"] not in _KINDS)
+    ]
 
 
 def _seconds(block: dict[str, Any]) -> int | None:
@@ -55,22 +74,40 @@ def _seconds(block: dict[str, Any]) -> int | None:
     return None if value is None else value[0] * 60 + value[1]
 
 
-def _per_block(
-    facts: Facts, kinds: list[str], judge: Callable[[dict[str, Any]], tuple[bool, str]]
-) -> Outcome:
-    """Every block of `kinds` must pass `judge`; no such block at all: not-assessable."""
+# judge(block) -> (True pass / False fail / None cannot tell, what it saw)
+Judge = Callable[[dict[str, Any]], tuple[bool | None, str]]
+
+
+def _per_block(facts: Facts, kinds: list[str], judge: Judge) -> Outcome:
+    """Every block of `kinds` must pass `judge`; one failing block fails the rule. No such
+    block at all, or a block the reader could not place (and none failing): not-assessable."""
     if facts.config is None:
         return NO_CONFIG
     blocks = _blocks(facts, kinds)
-    if not blocks:
+    unknown = _unplaced(facts, kinds)
+    if not blocks and not unknown:
         return Outcome("not-assessable", (f"no 'line {'/'.join(kinds)}' block in the config",))
-    evidence, failing = [], []
+    evidence, failing, unsure = [], [], []
     for block in blocks:
         ok, said = judge(block)
         evidence.append(f"line {block_name(block)}: {said}")
-        if not ok:
+        if ok is False:
             failing.append(block_name(block))
-    return _pass_if(not failing, evidence, failing)
+        elif ok is None:
+            unsure.append(block_name(block))
+    if failing:
+        return Outcome("fail", tuple(evidence + unknown), tuple(failing))
+    if unknown or unsure:
+        return Outcome("not-assessable", tuple(evidence + unknown))
+    return Outcome("pass", tuple(evidence))
+
+
+def _unread_setting(block: dict[str, Any], word: str) -> str | None:
+    """A `word ...` setting of the block the reader did not understand, if any."""
+    for other in block["other"]:
+        if other.startswith(word) and other[len(word) : len(word) + 1] in ("", " "):
+            return other
+    return None
 
 
 @check
@@ -79,8 +116,10 @@ def line_exec_timeout(
 ) -> Outcome:
     """exec-timeout at most `max_seconds` (0 0 = never = fail; absent = 10 min)."""
 
-    def judge(block: dict[str, Any]) -> tuple[bool, str]:
+    def judge(block: dict[str, Any]) -> tuple[bool | None, str]:
         seconds = _seconds(block)
+        if seconds is None and (odd := _unread_setting(block, "exec-timeout")):
+            return None, f"'{odd}' not understood"
         if seconds is None:
             return DEFAULT_EXEC_TIMEOUT <= max_seconds, "no exec-timeout (default 10 min)"
         minutes, secs = block["exec_timeout"]
@@ -110,7 +149,7 @@ _HTTP_SERVER = re.compile(r"^ip http (secure-)?server$")
 def line_transport_ssh(facts: Facts, kinds: list[str]) -> Outcome:
     """transport input ssh (or none); an absent line fails: its default varies by release."""
 
-    def judge(block: dict[str, Any]) -> tuple[bool, str]:
+    def judge(block: dict[str, Any]) -> tuple[bool | None, str]:
         got = block["transport_input"]
         if not got:
             return False, "no transport input line (release default)"
@@ -122,28 +161,14 @@ def line_transport_ssh(facts: Facts, kinds: list[str]) -> Outcome:
 @check
 def line_transport_none(facts: Facts, kinds: list[str]) -> Outcome:
     """transport input none; `none` is the usual default and hidden, so absent = unknown."""
-    if facts.config is None:
-        return NO_CONFIG
-    blocks = _blocks(facts, kinds)
-    if not blocks:
-        return Outcome("not-assessable", (f"no 'line {'/'.join(kinds)}' block in the config",))
-    if any(not b["transport_input"] for b in blocks):
-        return Outcome(
-            "not-assessable",
-            tuple(
-                f"line {block_name(b)}: no transport input line; the default is hidden"
-                for b in blocks
-                if not b["transport_input"]
-            ),
-        )
-    return _per_block(
-        facts,
-        kinds,
-        lambda b: (
-            b["transport_input"] == ["none"],
-            f"transport input {' '.join(b['transport_input'])}",
-        ),
-    )
+
+    def judge(block: dict[str, Any]) -> tuple[bool | None, str]:
+        got = block["transport_input"]
+        if not got:
+            return None, "no transport input line; the default is hidden"
+        return got == ["none"], f"transport input {' '.join(got)}"
+
+    return _per_block(facts, kinds, judge)
 
 
 @check
@@ -158,25 +183,40 @@ def _login_lists(facts: Facts) -> dict[str, list[str]]:
     return facts.config["aaa"]["authentication_login"]
 
 
+def _authenticates(methods: list[str]) -> bool:
+    """A login list authenticates unless its first method is `none` (which lets anyone in;
+    methods after it are never tried)."""
+    return bool(methods) and methods[0] != "none"
+
+
+def _login_list(name: str, methods: list[str]) -> str:
+    said = f"aaa authentication login {name} {' '.join(methods)}"
+    return said if _authenticates(methods) else f"{said} (no authentication)"
+
+
 @check
 def line_login_authentication(facts: Facts, kinds: list[str], lenient: bool = False) -> Outcome:
-    """`login authentication L` with L defined (or `default`); lenient: an absent line is
-    fine when `aaa authentication login default` exists (it then applies)."""
+    """`login authentication L` with L defined (or `default`) and authenticating; lenient:
+    an absent line is fine when `aaa authentication login default` exists (it then applies)."""
     if facts.config is None:
         return NO_CONFIG
     lists = _login_lists(facts)
     new_model = facts.config["aaa"]["new_model"]
 
-    def judge(block: dict[str, Any]) -> tuple[bool, str]:
+    def judge(block: dict[str, Any]) -> tuple[bool | None, str]:
         name = block["login_authentication"]
         if not name:
-            ok = lenient and new_model and "default" in lists
-            return ok, "no login authentication line" + (
-                " (aaa authentication login default applies)" if ok else ""
+            if not (lenient and new_model and "default" in lists):
+                return False, "no login authentication line"
+            ok = _authenticates(lists["default"])
+            return ok, "no login authentication line (aaa authentication login default " + (
+                "applies)" if ok else "applies, and its only method is none)"
             )
-        return new_model and name in lists, f"login authentication {name}" + (
-            "" if name in lists else " (list not defined)"
-        )
+        if name not in lists:
+            return False, f"login authentication {name} (list not defined)"
+        if not _authenticates(lists[name]):
+            return False, f"login authentication {name}: {_login_list(name, lists[name])}"
+        return new_model, f"login authentication {name}"
 
     return _per_block(facts, kinds, judge)
 
@@ -185,7 +225,7 @@ def line_login_authentication(facts: Facts, kinds: list[str], lenient: bool = Fa
 def line_access_class(facts: Facts, kinds: list[str], only_open: bool = False) -> Outcome:
     """`access-class ACL in` on each block (only_open: on blocks that take any input)."""
 
-    def judge(block: dict[str, Any]) -> tuple[bool, str]:
+    def judge(block: dict[str, Any]) -> tuple[bool | None, str]:
         if only_open and block["transport_input"] == ["none"]:
             return True, "transport input none"
         acl = block["access_class_in"]
@@ -195,10 +235,15 @@ def line_access_class(facts: Facts, kinds: list[str], only_open: bool = False) -
 
 
 @check
-def line_acl_defined(facts: Facts, kinds: list[str], ends_in_deny: bool = False) -> Outcome:
-    """The ACL each block's access-class names exists, has entries (and ends in deny)."""
+def line_acl_defined(
+    facts: Facts, kinds: list[str], ends_in_deny: bool = False, only_open: bool = False
+) -> Outcome:
+    """The ACL each block's access-class names exists, has entries (and ends in deny);
+    only_open: blocks that take no input (`transport input none`) need none."""
 
-    def judge(block: dict[str, Any]) -> tuple[bool, str]:
+    def judge(block: dict[str, Any]) -> tuple[bool | None, str]:
+        if only_open and block["transport_input"] == ["none"]:
+            return True, "transport input none: takes no sessions"
         acl = block["access_class_in"]
         if not acl:
             return False, "no access-class in, so no ACL guards it"
@@ -215,21 +260,23 @@ def line_acl_defined(facts: Facts, kinds: list[str], ends_in_deny: bool = False)
 
 @check
 def vty_session_limit(facts: Facts, max_sessions: int) -> Outcome:
-    """At most `max_sessions` vty lines take input (or a session-limit at most that)."""
+    """At most `max_sessions` vty lines take input (or a session-limit at most that), and
+    with the HTTPS server on, `ip http max-connections` at most that too."""
     if facts.config is None:
         return NO_CONFIG
     blocks = _blocks(facts, ["vty"])
-    if not blocks:
+    unknown = _unplaced(facts, ["vty"])
+    if not blocks and not unknown:
         return Outcome("not-assessable", ("no 'line vty' block in the config",))
     open_lines = 0
     evidence = []
     for block in blocks:
         count = block["last"] - block["first"] + 1
-        limit = next((o for o in block["other"] if o.startswith("session-limit ")), None)
+        limit = _unread_setting(block, "session-limit")
         if block["transport_input"] == ["none"]:
             evidence.append(f"line {block_name(block)}: transport input none")
             continue
-        if limit is not None:
+        if limit is not None and limit.split()[1:2] and limit.split()[1].isdigit():
             count = min(count, int(limit.split()[1]))
         open_lines += count
         shown = " ".join(block["transport_input"]) or "(default)"
@@ -237,18 +284,34 @@ def vty_session_limit(facts: Facts, max_sessions: int) -> Outcome:
             f"line {block_name(block)}: transport input {shown}" + (f", {limit}" if limit else "")
         )
     evidence.append(f"{open_lines} concurrent sessions possible, at most {max_sessions} allowed")
-    return _pass_if(open_lines <= max_sessions, evidence)
+    ok = open_lines <= max_sessions
+    if facts.top_matching(_HTTPS_SERVER):
+        # The STIG's check text: with `ip http secure-server`, `ip http max-connections N`.
+        found = facts.top_matching(_HTTP_MAX)
+        if found:
+            evidence.append(f"ip http secure-server; {found[0]}")
+            ok = ok and int(found[0].split()[3]) <= max_sessions
+        else:
+            evidence.append(
+                "ip http secure-server without ip http max-connections: the default limit "
+                "is not shown in the config"
+            )
+            unknown = [*unknown, evidence.pop()]
+    if ok and unknown:
+        return Outcome("not-assessable", (*evidence, *unknown))
+    return _pass_if(ok, evidence + unknown)
+
+
+_HTTPS_SERVER = re.compile(r"^ip http secure-server$")
+_HTTP_MAX = re.compile(r"^ip http max-connections \d+$")
 
 
 # -- top-level configuration -------------------------------------------------------------
 
-# A config line's words after one of these are a credential (`key 7 ...`, `secret 9 ...`).
-_SECRET_WORD = re.compile(r"\b(key|secret|password)\b.*$")
-
 
 def _shown(lines: list[str]) -> list[str]:
-    """Config lines as evidence: anything after key/secret/password is hidden."""
-    return [_SECRET_WORD.sub(r"\1 <hidden>", line) for line in lines]
+    """Config lines as evidence, every credential value masked (`key <type 7, masked>`)."""
+    return [mask(line) for line in lines]
 
 
 @check
@@ -304,8 +367,8 @@ def aaa_login_list(facts: Facts) -> Outcome:
     if facts.config is None:
         return NO_CONFIG
     lists = _login_lists(facts)
-    evidence = [f"aaa authentication login {n} {' '.join(m)}" for n, m in lists.items()]
-    ok = facts.config["aaa"]["new_model"] and bool(lists)
+    evidence = [_login_list(n, m) for n, m in lists.items()]
+    ok = facts.config["aaa"]["new_model"] and any(map(_authenticates, lists.values()))
     return _pass_if(ok, evidence or ["no aaa authentication login line"])
 
 
@@ -329,10 +392,12 @@ def domain_set(facts: Facts) -> Outcome:
 def banner_set(facts: Facts, kind: str, must_contain: str = "") -> Outcome:
     if facts.config is None:
         return NO_CONFIG
+    if unread := facts.unread.get(f"banner {kind}"):
+        return Outcome("not-assessable", (unread,))
     text = facts.banners.get(kind, "")
     if not text:
         return Outcome("fail", (f"no banner {kind} (or an empty one)",))
-    first = text.splitlines()[0][:80]
+    first = text.split("\n", 1)[0][:80]  # IOS lines end at a newline only
     if must_contain and " ".join(must_contain.split()) not in " ".join(text.split()):
         return Outcome("fail", (f"banner {kind}: '{first}' lacks the required notice",))
     return Outcome("pass", (f"banner {kind}: '{first}'",))
@@ -343,7 +408,7 @@ def enable_secret(facts: Facts) -> Outcome:
     if facts.config is None:
         return NO_CONFIG
     found = facts.top_matching(_re(r"^enable (secret|password)\b"))
-    shown = [" ".join(line.split()[:3]) + " <hidden>" for line in found]  # never the hash
+    shown = [mask(line) for line in found]  # never the password, nor the hash
     ok = any(line.startswith("enable secret") for line in found)
     return _pass_if(ok, shown or ["no enable secret"])
 
@@ -368,7 +433,11 @@ def users_use_secret(facts: Facts) -> Outcome:
     if facts.config is None:
         return NO_CONFIG
     users = [u for u in _users(facts) if u["secret_type"]]
-    evidence = [f"username {u['name']} {u['secret_type']} <hidden>" for u in users]
+    evidence = [
+        f"username {u['name']} {word} <type {kind}, masked>"
+        for u in users
+        for word, _, kind in [u["secret_type"].partition(" ")]
+    ]
     ok = all(u["secret_type"].startswith("secret") for u in users)
     return _pass_if(ok, evidence or ["no local users with a credential"])
 
@@ -515,7 +584,10 @@ def rsa_modulus(facts: Facts, min_bits: int) -> Outcome:
     if facts.rsa_keys == [] or (facts.ip_ssh is not None and facts.ip_ssh["status"] != "enabled"):
         return Outcome("fail", ("no RSA key pair (SSH has no host key)",))
     return Outcome(
-        "not-assessable", ("no show ip ssh / show crypto key capture: keys are not in the config",)
+        "not-assessable",
+        (
+            "no show ip ssh or show crypto key mypubkey rsa in the input: keys are not in the config",
+        ),
     )
 
 

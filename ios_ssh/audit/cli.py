@@ -1,25 +1,38 @@
 """What `ios-ssh audit` does, apart from option parsing: returns the exit code.
 
-0: every assessable rule passes on every router; 1: some rule fails (or a router could
-not be read); 2: bad input (unknown rule set, no files, an invalid intent, ...).
+0: every assessable rule passes on every router; 1: some rule fails (or a router or a file
+could not be read; the others are audited and written all the same); 2: bad input, no
+audit possible (unknown rule set, no files, an output that cannot be written, an invalid
+intent, or not one file that is an IOS configuration).
+
+Devices are written as they are audited: every output (`--json`, `--junit`, `--html`,
+`--emit-intent`, the tables) takes one device at a time, so memory does not grow with the
+fleet. Output files are opened before the first device is read (a path that cannot be
+written is bad input, found up front) and put in place when the run ends.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO, Any
 
 from rich.console import Console
 
 from ..errors import IntentError
 from ..intent import SshIntent
-from .fix import fix_yaml
-from .html import write_html
-from .model import Results, Rule
+from .fix import FixCollector
+from .html import HtmlWriter
+from .inert import visible
+from .model import READ_RULE, Device, Finding, Rule
 from .offline import InputError
-from .output import exit_code, routers_table, rules_table, to_json, to_junit
+from .output import JsonWriter, JunitWriter, TableWriter, Tally, Writer
 from .rules import RuleSetError
-from .run import audit_paths, audit_state, rule_sets, unreachable
+from .run import audit_state, iter_paths, rule_sets, unreachable
 
 BAD_INPUT = 2
 
@@ -45,6 +58,7 @@ def run_audit(
     emit_intent: Path | None,
     nornir_config: Path | None = None,
 ) -> int:
+    files: list[_OutputFile] = []
     try:
         rules, wants_intent = rule_sets(rule_names)
         intent = _intent(intent_file, wants_intent)
@@ -58,11 +72,33 @@ def run_audit(
                 "nothing to audit: give config files/directories, or --inventory "
                 "(or --nornir-config)"
             )
-        if paths:
-            results = audit_paths(paths, rules, intent)
-            where = "offline"
+        if driver not in ("netmiko", "scrapli"):
+            raise _Bad(f"--driver: {driver!r} is not allowed; use netmiko or scrapli")
+        where = "offline" if paths else "online"
+        title = f"ios-ssh audit ({', '.join(rule_names)}, {where})"
+        tally, table, fixes = Tally(), TableWriter(console), FixCollector(rules)
+        writers: list[Writer] = [tally, fixes]
+        if as_json:
+            writers.append(JsonWriter(console.file))
         else:
-            results = _online(
+            writers.append(table)
+        for option, path, make in (
+            ("--junit", junit, lambda out: JunitWriter(out)),
+            ("--html", html, lambda out: HtmlWriter(out, title)),
+            ("--emit-intent", emit_intent, None),
+        ):
+            if path is not None:
+                files.append(_OutputFile(option, path))
+                if make is not None:
+                    writers.append(make(files[-1].stream))
+        out = _Fanout(writers)
+        if paths:
+            for device in iter_paths(paths, rules, intent):
+                if device.problem:
+                    _say(device.problem, device.source)
+                out.add(device)
+        else:
+            _online(
                 console,
                 inventory,
                 hosts,
@@ -73,25 +109,97 @@ def run_audit(
                 intent,
                 as_json,
                 nornir_config,
-            )
-            where = "online"
+            )(out.add)
     except (_Bad, RuleSetError, InputError) as exc:
-        print(f"audit: {exc}", file=sys.stderr)
+        for file in files:
+            file.discard()
+        print(f"audit: {visible(str(exc))}", file=sys.stderr)
         return BAD_INPUT
-    title = f"ios-ssh audit ({', '.join(rule_names)}, {where})"
-    _write(console, results, title, as_json, junit, html)
-    if emit_intent is not None:
-        try:
-            emit_intent.write_text(fix_yaml(results, rules))
-        except IntentError as exc:
-            print(
-                f"audit: --emit-intent: the fixes do not make a valid intent: {exc}",
-                file=sys.stderr,
+    except BaseException:
+        for file in files:
+            file.discard()
+        raise
+    out.close()
+    if not as_json:
+        console.print(table.rules_table(title))
+    code = 0
+    for file in files:
+        if file.option == "--emit-intent":
+            try:
+                file.stream.write(fixes.yaml())
+            except IntentError as exc:
+                file.discard()
+                print(
+                    f"audit: --emit-intent: the fixes do not make a valid intent: {visible(str(exc))}",
+                    file=sys.stderr,
+                )
+                code = BAD_INPUT
+                continue
+        file.commit()
+        if file.option == "--emit-intent" and not as_json:
+            console.print(
+                f"fixing intent written to {visible(str(file.path))}", markup=False, highlight=False
             )
-            return BAD_INPUT
-        if not as_json:
-            console.print(f"fixing intent written to {emit_intent}", markup=False, highlight=False)
-    return exit_code(results)
+    if code:
+        return code
+    if paths and tally.audited == 0:
+        print("audit: not one file is an IOS configuration that could be read", file=sys.stderr)
+        return BAD_INPUT
+    return 1 if tally.failed else 0
+
+
+def _say(problem: str, source: str) -> None:
+    """One line on stderr for a file without verdicts: its path and the reason."""
+    text = problem if problem.startswith(source) else f"{source}: {problem}; not scored"
+    print(f"audit: {visible(text)}", file=sys.stderr)
+
+
+class _Fanout:
+    """Hands each device to every writer; safe to call from the threads of an online run."""
+
+    def __init__(self, writers: list[Writer]) -> None:
+        self.writers = writers
+        self.lock = threading.Lock()
+
+    def add(self, device: Device) -> None:
+        with self.lock:
+            for writer in self.writers:
+                writer.add(device)
+
+    def close(self) -> None:
+        for writer in self.writers:
+            writer.close()
+
+
+class _OutputFile:
+    """An output file written in place only when the run ends: a temporary file beside
+    it is opened now (so a missing directory or a read-only one is found before anything
+    is read) and renamed over it at `commit`."""
+
+    def __init__(self, option: str, path: Path) -> None:
+        self.option, self.path = option, path
+        try:
+            fd, self.temp = tempfile.mkstemp(
+                prefix=f".{path.name}.", suffix=".part", dir=path.parent or Path(".")
+            )
+        except OSError as exc:
+            raise _Bad(f"{option} {path}: cannot write there ({exc.strerror or exc})") from None
+        self.stream: IO[str] = os.fdopen(fd, "w", encoding="utf-8")
+
+    def commit(self) -> None:
+        self.stream.close()
+        os.chmod(self.temp, 0o666 & ~_umask())  # as open() would have made it
+        os.replace(self.temp, self.path)
+
+    def discard(self) -> None:
+        self.stream.close()
+        Path(self.temp).unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _intent(path: Path | None, wanted: bool) -> SshIntent | None:
@@ -118,15 +226,14 @@ def _online(
     intent: SshIntent | None,
     quiet: bool,
     nornir_config: Path | None = None,
-) -> Results:
-    """Read each router the way `ios-ssh state` does (read-only), then evaluate."""
-    from ..cli.runs import HostFailure, report_of, run_with_progress
+) -> Callable[[Callable[[Device], None]], None]:
+    """Check the inventory now; the returned function reads each router the way
+    `ios-ssh state` does (read-only) and hands it to `emit` audited as its read ends: its
+    state is dropped once its findings are written."""
+    from ..cli.runs import _progress, _ProgressProcessor
     from ..inventory import InventoryError, filter_hosts, load_inventory, load_nornir_config
     from ..nornir import read_ssh_state
-    from ..nornir.host import intent_for_host
 
-    if driver not in ("netmiko", "scrapli"):
-        raise _Bad(f"--driver: {driver!r} is not allowed; use netmiko or scrapli")
     try:
         if nornir_config is not None:  # any inventory plugin, through Nornir's own file
             loaded = load_nornir_config(nornir_config, workers)
@@ -138,34 +245,52 @@ def _online(
         raise _Bad(f"inventory: {exc}") from None
     if not nornir.inventory.hosts:
         raise _Bad("inventory: no host matches --host/--group")
-    # run_with_progress gives the routers their vty lines back when it ends.
-    outcomes = run_with_progress(nornir, read_ssh_state, "reading", console, quiet, driver=driver)
-    results: Results = {}
-    for name, outcome in outcomes.items():
-        if isinstance(outcome, HostFailure):
-            results[name] = unreachable(report_of(outcome, name).errors[0])
-            continue
-        # The host's own intent (its ssh_intent data merged in), as apply and verify see it.
-        host = nornir.inventory.hosts[name]
-        wanted = intent_for_host(host, intent) if intent is not None else None
-        results[name] = audit_state(outcome.result, rules, wanted)
-    return results
+
+    def run(emit: Callable[[Device], None]) -> None:
+        with _progress(console, quiet) as progress:
+            task_id = progress.add_task("reading", total=len(nornir.inventory.hosts))
+            audit = _AuditAsRead(rules, intent, emit)
+            processors = [_ProgressProcessor(progress, task_id), audit]
+            try:
+                nornir.with_processors(processors).run(
+                    task=read_ssh_state, on_failed=True, driver=driver
+                )
+            finally:  # give the routers their vty lines back now, not at garbage collection
+                nornir.close_connections(on_good=True, on_failed=True)
+
+    return run
 
 
-def _write(
-    console: Console,
-    results: Results,
-    title: str,
-    as_json: bool,
-    junit: Path | None,
-    html: Path | None,
-) -> None:
-    if as_json:
-        console.print_json(to_json(results))
-    else:
-        console.print(rules_table(results, title))
-        console.print(routers_table(results))
-    if junit is not None:
-        junit.write_text(to_junit(results))
-    if html is not None:
-        write_html(html, results, title)
+class _AuditAsRead:
+    """Nornir processor: audits a router the moment its read ends, from its thread."""
+
+    def __init__(
+        self, rules: list[Rule], intent: SshIntent | None, emit: Callable[[Device], None]
+    ) -> None:
+        self.rules, self.intent, self.emit = rules, intent, emit
+
+    def task_started(self, task: Any) -> None: ...
+    def task_completed(self, task: Any, result: Any) -> None: ...
+    def task_instance_started(self, task: Any, host: Any) -> None: ...
+    def subtask_instance_started(self, task: Any, host: Any) -> None: ...
+    def subtask_instance_completed(self, task: Any, host: Any, result: Any) -> None: ...
+
+    def task_instance_completed(self, task: Any, host: Any, result: Any) -> None:
+        from ..cli.runs import HostFailure, report_of
+        from ..nornir.host import intent_for_host
+
+        first = result[0]
+        try:
+            if first.exception is not None:
+                error = report_of(HostFailure(first.exception, 0.0), host.name).errors[0]
+                findings = unreachable(error)
+            else:
+                # The host's own intent (its ssh_intent data merged in), as apply and verify
+                # see it.
+                wanted = intent_for_host(host, self.intent) if self.intent is not None else None
+                findings = audit_state(first.result, self.rules, wanted)
+        except Exception as exc:  # noqa: BLE001 - one router's surprise must not stop the others
+            cause = f"the audit failed on this router ({type(exc).__name__}); please report it"
+            findings = [Finding(*READ_RULE, "fail", (cause,))]
+        first.result = None  # the state (every output read) is not needed any more
+        self.emit(Device(host.name, findings))

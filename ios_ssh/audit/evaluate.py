@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 
 from ..checks import state_checks
 from ..intent import SshIntent
 from ..state import DeviceState, KeyInfo
 from .checks import CHECKS
 from .facts import SHOW_IP_SSH, SHOW_RSA_KEYS, Facts
-from .model import Finding, Rule
+from .mask import mask, may_hold
+from .model import Finding, Outcome, Rule
 
 INTENT_SEVERITY = "medium"
 
@@ -17,12 +19,33 @@ INTENT_SEVERITY = "medium"
 def evaluate(facts: Facts, rules: Iterable[Rule]) -> list[Finding]:
     findings = []
     for rule in rules:
-        outcome = CHECKS[rule.check](facts, **rule.params)
+        outcome = _bound(rule)(facts)
         findings.append(
             Finding(
                 rule.id, rule.title, rule.severity, outcome.status, outcome.evidence, outcome.blocks
             )
         )
+    return masked(findings)
+
+
+# id(rule) -> (the rule, its check with its params bound); rules live as long as the
+# process (load_rule_set caches them), and the entry keeps its rule alive.
+_BOUND: dict[int, tuple[Rule, Callable[[Facts], Outcome]]] = {}
+
+
+def _bound(rule: Rule) -> Callable[[Facts], Outcome]:
+    entry = _BOUND.get(id(rule))
+    if entry is None or entry[0] is not rule:
+        entry = _BOUND[id(rule)] = (rule, partial(CHECKS[rule.check], **rule.params))
+    return entry[1]
+
+
+def masked(findings: list[Finding]) -> list[Finding]:
+    """The checks mask what they quote; this is the net under them: no evidence line leaves
+    with a credential value in it, whichever check wrote it."""
+    for finding in findings:
+        if any(map(may_hold, finding.evidence)):
+            finding.evidence = tuple(map(mask, finding.evidence))
     return findings
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from ..errors import ParseError
 from ..parse import parse
 from ..running_config import parse_running_config
+from .platform import not_ios
 
 RUNNING_CONFIG = "show running-config"
 SHOW_IP_SSH = "show ip ssh"
@@ -36,6 +37,10 @@ class Facts:
     ip_ssh: dict[str, Any] | None = None  # parsed `show ip ssh`
     rsa_keys: list[dict[str, Any]] | None = None  # parsed `show crypto key mypubkey rsa`
     notes: list[str] = field(default_factory=list)  # captures that did not parse
+    # what the reader could not place (`banner motd` -> why): rules reading it are
+    # not-assessable with that reason
+    unread: dict[str, str] = field(default_factory=dict)
+    not_ios: str = ""  # why the running-config is not an IOS one ("" when it is)
 
     by_word: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
@@ -71,29 +76,62 @@ def _first_word(pattern: re.Pattern[str]) -> str | None:
     return _WORDS[source]
 
 
-_BANNER_START = re.compile(r"\nbanner (\S+) ?")
+# `banner motd ^C`, and the line messages that take delimited text the same way.
+_BANNER_START = re.compile(
+    r"\n(?:banner ([a-z][a-z-]*)|banner(?= )|[ \t]+(?:vacant|refuse|busy)-message)[ \t]*"
+)
+_BANNER_KINDS = {"config-save", "exec", "incoming", "login", "motd", "prompt-timeout", "slip-ppp"}
+# Where the configuration resumes after a banner that never closes: IOS writes `!` after
+# each banner, and the line blocks come next.
+_RESUME = re.compile(r"\n(?=!|end\n|end$|line |banner )")
+_ETX = ("^C", "\x03")  # Ctrl-C, as `show running-config` prints it and as the byte
 
 
 def _cut_banners(text: str, facts: Facts) -> str:
-    """The config without banner bodies (their text could look like commands)."""
+    """The config without banner bodies (their text could look like commands).
+
+    The delimiter is the first character after the keyword (IOS shows Ctrl-C as `^C`, and
+    a typed config may use `#`, `^`, `%` or any other); the text runs to its next
+    occurrence, and anything after that on the same line is ignored, as IOS does. A banner
+    that never closes is not guessed at: its rules become not-assessable, and the reading
+    resumes at the next `!` or `line` (a capture that lost the closing `^C`)."""
     kept: list[str] = []
     pos = 0
     for match in _BANNER_START.finditer(text):
         if match.start() < pos:
             continue  # inside the previous banner's text
-        kept.append(text[pos : match.start() + 1])  # up to and with the newline
+        kept.append(text[pos : match.start()])  # up to the newline; `pos` brings the next
+        kind = match.group(1) or "motd"  # `banner ^C..^C` is the motd banner
         rest = match.end()
-        delim = "^C" if text.startswith("^C", rest) else text[rest : rest + 1]
-        if not delim or delim == "\n":
-            pos = rest if delim == "\n" else len(text)
+        if match.group(1) and kind not in _BANNER_KINDS:
+            rest, kind = match.start() + len("\nbanner "), "motd"  # `banner #text#`
+        line_message = not match.group().startswith("\nbanner")
+        delims = _ETX if text.startswith(_ETX, rest) else (text[rest : rest + 1],)
+        width = 2 if text.startswith("^C", rest) else 1
+        if delims == ("\n",) or delims == ("",):
+            pos = rest  # `banner motd` with nothing after it: no banner
             continue
-        close = text.find(delim, rest + len(delim))
-        close = len(text) if close < 0 else close
-        facts.banners[match.group(1)] = text[rest + len(delim) : close].strip()
+        close = _find_any(text, delims, rest + width)
+        if close < 0:
+            where = f"banner {kind}" if not line_message else match.group().strip()
+            if not line_message:
+                facts.unread[where] = (
+                    f"{where} has no closing {delims[0]!r}: its text and where it ends are unknown"
+                )
+            after = _RESUME.search(text, rest)
+            pos = after.start() if after else len(text)
+            continue
+        if not line_message:
+            facts.banners[kind] = text[rest + width : close].strip()
         pos = text.find("\n", close)  # the newline that ends the banner's last line
         pos = len(text) if pos < 0 else pos
     kept.append(text[pos:])
     return "".join(kept)
+
+
+def _find_any(text: str, delims: tuple[str, ...], start: int) -> int:
+    found = [i for i in (text.find(d, start) for d in delims) if i >= 0]
+    return min(found) if found else -1
 
 
 # The top-level commands `parse_running_config` interprets, with their sub-lines; only these
@@ -115,10 +153,15 @@ _NUMBERED_ACL = re.compile(r"\naccess-list (\S+) (?!remark)([^\n]*)")
 def _scan(text: str, facts: Facts) -> str:
     """Top-level lines, ACL bodies and the image version; returns the sections
     `parse_running_config` needs. `text` starts with a newline."""
-    facts.top = [line.rstrip() for line in _TOP.findall(text)]
+    facts.top = [line for line in map(str.rstrip, _TOP.findall(text)) if line]
     by_word = facts.by_word
-    for line in facts.top:
-        by_word.setdefault(_key(line), []).append(line)
+    for line in facts.top:  # `_key`, inlined: this loop runs for every top-level line
+        words = line.split(" ", 2)
+        key = f"ip {words[1]}" if words[0] == "ip" and len(words) > 1 else words[0]
+        if (lines := by_word.get(key)) is None:
+            by_word[key] = [line]
+        else:
+            lines.append(line)
     if version := _VERSION.search(text):
         facts.image = version.group(1)
     for name, body in _NAMED_ACL.findall(text):
@@ -134,15 +177,21 @@ def _scan(text: str, facts: Facts) -> str:
     return "\n".join(_SECTIONS.findall(text))
 
 
-def facts_from_outputs(name: str, outputs: dict[str, str]) -> Facts:
-    """Facts from command outputs keyed by command (`show running-config`, ...)."""
+def facts_from_outputs(name: str, outputs: dict[str, str], *, only_ios: bool = False) -> Facts:
+    """Facts from command outputs keyed by command (`show running-config`, ...). With
+    `only_ios` (files, which may hold anything), a running-config that is not an IOS one
+    is not read: `not_ios` says why, and `config` stays None."""
     facts = Facts(name)
     text = outputs.get(RUNNING_CONFIG)
     if text is not None:
         text = "\n" + text.replace("\r", "")  # the scans look for "\n<command>"
-        if "\nbanner " in text:
+        if "\nbanner" in text or "-message" in text:
             text = _cut_banners(text, facts)
-        facts.config = parse_running_config(_scan(text, facts))
+        sections = _scan(text, facts)
+        if only_ios and (reason := not_ios(text, facts.top, facts.by_word)):
+            facts.not_ios = reason
+            return facts
+        facts.config = parse_running_config(sections)
         facts.name = facts.config["hostname"] or name
     if (ssh := outputs.get(SHOW_IP_SSH)) is not None:
         try:

@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
-from ..intent import SshIntent
-from .model import Results, Rule
+from ..intent import LineIntent, SshIntent
+from .model import Device, Finding, Results, Rule
 
 # Settings where a larger number is stricter; for every other number, smaller is.
 _LARGER_IS_STRICTER = {"modulus", "dh_min_size"}
@@ -32,53 +33,107 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def fix_intent(results: Results, rules: list[Rule]) -> tuple[dict[str, Any], list[str], list[str]]:
-    """(intent data, rules it fixes, failing rules it cannot fix)."""
-    by_id = {rule.id: rule for rule in rules}
-    data: dict[str, Any] = {}
-    lines: dict[str, dict[str, Any]] = {}
-    fixed: list[str] = []
-    manual: list[str] = []
-    for findings in results.values():
+_HEADER = "# Written by `ios-ssh audit --emit-intent`: apply with `ios-ssh apply --dry-run` first."
+
+
+class FixCollector:
+    """The fixing intent, gathered one device at a time (it grows with the distinct line
+    blocks that fail, not with the fleet)."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.by_id = {rule.id: rule for rule in rules}
+        self.data: dict[str, Any] = {}
+        self.lines: dict[str, dict[str, Any]] = {}
+        self.fixed: list[str] = []
+        self.manual: list[str] = []
+        self._names: dict[str, bool] = {}
+
+    def add(self, device: Device) -> None:
+        self.add_findings(device.findings)
+
+    def add_findings(self, findings: list[Finding]) -> None:
         for finding in findings:
             if finding.status != "fail":
                 continue
-            rule = by_id.get(finding.rule)
+            rule = self.by_id.get(finding.rule)
             if rule is None or not rule.fixable:
-                if finding.rule not in manual:
-                    manual.append(finding.rule)
+                if finding.rule not in self.manual:
+                    self.manual.append(finding.rule)
                 continue
             if rule.fix:
-                data = _merge(data, rule.fix)
+                self.data = _merge(self.data, rule.fix)
             if rule.fix_lines:
                 for block in finding.blocks:
-                    lines[block] = _merge(lines.get(block, {"lines": block}), rule.fix_lines)
-            if rule.id not in fixed:
-                fixed.append(rule.id)
-    if lines:
-        data["lines"] = [lines[name] for name in sorted(lines)]
-    if data:
-        # apply refuses to change a router without a configuration archive (no revert
-        # timer); with no path, each router gets its own file system's (disk0:archive on a
-        # Sup720, bootflash:archive on IOS-XE).
-        data["archive"] = {}
-    if data.get("aaa"):
-        # Under aaa new-model, `login local` on a line gives way to the login lists.
-        for block in data.get("lines", []):
-            block.pop("login", None)
-    return data, fixed, manual
+                    if not self._nameable(block):  # `line 0/0/0 0/0/12`: no intent names it
+                        manual = f"{rule.id} (line {block})"
+                        if manual not in self.manual:
+                            self.manual.append(manual)
+                        continue
+                    self.lines[block] = _merge(
+                        self.lines.get(block, {"lines": block}), rule.fix_lines
+                    )
+                if not rule.fix and not any(map(self._nameable, finding.blocks)):
+                    continue
+            if rule.id not in self.fixed:
+                self.fixed.append(rule.id)
+
+    def _nameable(self, block: str) -> bool:
+        """Whether an intent's `lines` can name this block (async ports by slot/port and
+        blocks the reader could not place cannot)."""
+        known = self._names.get(block)
+        if known is None:
+            try:
+                LineIntent.model_validate({"lines": block})
+                known = True
+            except ValidationError:
+                known = False
+            self._names[block] = known
+        return known
+
+    def close(self) -> None:
+        pass
+
+    def intent(self) -> tuple[dict[str, Any], list[str], list[str]]:
+        """(intent data, rules it fixes, failing rules it cannot fix)."""
+        data = dict(self.data)
+        if self.lines:
+            data["lines"] = [self.lines[name] for name in sorted(self.lines)]
+        if data:
+            # apply refuses to change a router without a configuration archive (no revert
+            # timer); with no path, each router gets its own file system's (disk0:archive on
+            # a Sup720, bootflash:archive on IOS-XE).
+            data["archive"] = {}
+        if data.get("aaa"):
+            # Under aaa new-model, `login local` on a line gives way to the login lists.
+            for block in data.get("lines", []):
+                block.pop("login", None)
+        return data, list(self.fixed), list(self.manual)
+
+    def yaml(self) -> str:
+        """The fixing intent as YAML with a header that says what it fixes and what it
+        cannot. Raises IntentError if the merged fragments do not make a valid intent."""
+        data, fixed, manual = self.intent()
+        SshIntent.from_dict(data)  # validate before anyone applies it
+        head = [_HEADER]
+        head.append(f"# Fixes: {', '.join(fixed) or 'nothing'}")
+        if manual:
+            head.append(f"# Not expressible as intent (fix by hand): {', '.join(manual)}")
+        body = yaml.safe_dump(data, sort_keys=False) if data else "{}\n"
+        return "\n".join(head) + "\n" + body
+
+
+def fix_intent(results: Results, rules: list[Rule]) -> tuple[dict[str, Any], list[str], list[str]]:
+    """(intent data, rules it fixes, failing rules it cannot fix)."""
+    collector = FixCollector(rules)
+    for findings in results.values():
+        collector.add_findings(findings)
+    return collector.intent()
 
 
 def fix_yaml(results: Results, rules: list[Rule]) -> str:
     """The fixing intent as YAML with a header that says what it fixes and what it cannot.
     Raises IntentError if the merged fragments do not make a valid intent."""
-    data, fixed, manual = fix_intent(results, rules)
-    SshIntent.from_dict(data)  # validate before anyone applies it
-    head = [
-        "# Written by `ios-ssh audit --emit-intent`: apply with `ios-ssh apply --dry-run` first."
-    ]
-    head.append(f"# Fixes: {', '.join(fixed) or 'nothing'}")
-    if manual:
-        head.append(f"# Not expressible as intent (fix by hand): {', '.join(manual)}")
-    body = yaml.safe_dump(data, sort_keys=False) if data else "{}\n"
-    return "\n".join(head) + "\n" + body
+    collector = FixCollector(rules)
+    for findings in results.values():
+        collector.add_findings(findings)
+    return collector.yaml()

@@ -3,16 +3,21 @@
 A reader who never ran the tool sees the fleet summary, a routers x rules matrix coloured
 by result, filters by rule, severity, router and status, and every finding that did not
 pass with its evidence lines. The data travels as JSON inside the page; the script builds
-the page from it with textContent only, so device text is never parsed as HTML.
+the page from it with textContent only, so device text is never parsed as HTML. The file is
+written as the devices are audited (`HtmlWriter`), in constant memory.
 """
 
 from __future__ import annotations
 
-import json
+import html
+import io
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
-from .model import Results
+from .inert import visible
+from .model import Device, Finding, Results
+from .output import FindingEncoder, json_string
 
 _CSS = """
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
@@ -150,7 +155,7 @@ _JS = r"""
 })();
 """
 
-_PAGE = """<!DOCTYPE html>
+_PAGE_HEAD = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>@@TITLE@@</title><style>@@CSS@@</style></head>
@@ -173,24 +178,83 @@ Hover a cell for its evidence.</p>
 <table id="matrix"></table>
 <h2>Findings <small id="shown"></small></h2>
 <div id="findings"></div>
-<script type="application/json" id="audit-data">@@DATA@@</script>
+<script type="application/json" id="audit-data">"""
+_PAGE_TAIL = """</script>
 <script>@@JS@@</script>
 </body></html>
 """
 
 
+class HtmlWriter:
+    """The page, written as devices arrive: the head, then the data (one JSON object per
+    device inside the data script), then the code. The data is inert: every string has its
+    control characters shown as visible escapes, and `<`, `>`, `&` are written as JSON
+    escapes, so no device text (`</script>`, `<!--<script>`) can end or change the script
+    element; U+2028/2029 are escaped too (ensure_ascii)."""
+
+    def __init__(self, out: IO[str], title: str) -> None:
+        self.out = out
+        self.count = 0
+        self.encoder = FindingEncoder()
+        shown = visible(title)
+        head = _PAGE_HEAD.replace("@@TITLE@@", html.escape(shown)).replace("@@CSS@@", _CSS)
+        generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        out.write(head)
+        out.write(
+            f'{{"title": {_script_json(shown)}, "generated": {_script_json(generated)}, '
+            '"results": {'
+        )
+
+    def add(self, device: Device) -> None:
+        body = ",".join(map(self.encoder.encode, device.findings))
+        name = device.name
+        if "\\u" in body or "\\u" in json_string(name):  # beyond plain ASCII: look closer
+            name = visible(name)
+            body = ",".join(
+                self.encoder.encode(
+                    Finding(
+                        visible(f.rule),
+                        visible(f.title),
+                        f.severity,
+                        f.status,
+                        tuple(map(visible, f.evidence)),
+                    )
+                )
+                for f in device.findings
+            )
+        entry = f"{json_string(name)}: [{body}]"
+        self.out.write(("," if self.count else "") + "\n" + _inert_in_script(entry))
+        self.count += 1
+
+    def close(self) -> None:
+        self.out.write("}}" + _PAGE_TAIL.replace("@@JS@@", _JS))
+        self.out.flush()
+
+
+def _inert_in_script(text: str) -> str:
+    """JSON text that is safe inside a <script> element: no `<`, `>` or `&` in it at all
+    (inside JSON they only occur in strings, where the escapes mean the same)."""
+    if "<" in text or ">" in text or "&" in text:
+        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return text
+
+
+def _script_json(value: str) -> str:
+    return _inert_in_script(json_string(value))
+
+
 def html_report(results: Results, title: str) -> str:
-    data = {
-        "title": title,
-        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "results": {d: [f.as_dict() for f in fs] for d, fs in results.items()},
-    }
-    # `</` inside the JSON would end the script element early.
-    payload = json.dumps(data).replace("</", "<\\/")
-    safe_title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    page = _PAGE.replace("@@TITLE@@", safe_title).replace("@@CSS@@", _CSS)
-    return page.replace("@@JS@@", _JS).replace("@@DATA@@", payload)  # data last: it is device text
+    out = io.StringIO()
+    writer = HtmlWriter(out, title)
+    for name, findings in results.items():
+        writer.add(Device(name, findings))
+    writer.close()
+    return out.getvalue()
 
 
 def write_html(path: Path, results: Results, title: str) -> None:
-    path.write_text(html_report(results, title), encoding="utf-8")
+    with path.open("w", encoding="utf-8") as out:
+        writer = HtmlWriter(out, title)
+        for name, findings in results.items():
+            writer.add(Device(name, findings))
+        writer.close()

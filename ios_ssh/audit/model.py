@@ -62,3 +62,20 @@ class Finding:
 
 # device name -> its findings, in rule order
 Results = dict[str, list[Finding]]
+
+
+class Device(NamedTuple):
+    """One audited device as the outputs receive it, one at a time. `source`: the file it
+    came from ("" for a router read online). `problem`: why it has no verdicts ("" when
+    audited): the file could not be read, or is not an IOS configuration; its one finding
+    (`read` or `platform`) says so in every output."""
+
+    name: str
+    findings: list[Finding]
+    source: str = ""
+    problem: str = ""
+
+
+# What a device without verdicts gets, in place of its rules.
+READ_RULE = ("read", "the input could be read", "high")
+PLATFORM_RULE = ("platform", "an IOS / IOS-XE configuration", "medium")

@@ -9,8 +9,10 @@ sections are used as the outputs of those commands. Abbreviations are understood
 
 from __future__ import annotations
 
+import codecs
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..templates import find_template
@@ -64,31 +66,79 @@ def split_outputs(text: str) -> dict[str, str]:
 
 def device_files(paths: Iterable[Path]) -> list[Path]:
     """Every file named, and every regular file under every directory named, sorted."""
-    found: list[Path] = []
+    return list(iter_device_files(paths))
+
+
+def iter_device_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """`device_files`, one at a time: each directory is listed when it is reached, so a
+    tree of any size costs one directory listing of memory. Every path is checked first
+    (InputError for one that does not exist), before anything is yielded."""
+    paths = list(paths)
+    for path in paths:
+        if not path.is_dir() and not path.is_file():
+            raise InputError(f"{path}: no such file or directory")
+    return _walk_all(paths)
+
+
+def _walk_all(paths: list[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
-            found += sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.name not in _SKIP_NAMES
-                and p.suffix.lower() not in _SKIP_SUFFIXES
-                and not p.name.startswith(".")
-                and not _SKIP_DIRS & set(p.relative_to(path).parts)
-            )
-        elif path.is_file():
-            found.append(path)
+            yield from _walk(path)
         else:
-            raise InputError(f"{path}: no such file or directory")
-    return found
+            yield path
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Files under `folder` in sorted path order, skipping VCS folders and non-configs.
+    Each folder's listing is held as (name, is a folder, is a file) while it is walked: the
+    one thing a run keeps that grows with a flat backup directory. A stack, not recursion:
+    no tree is too deep."""
+    stack = [(folder, iter(_listing(folder)))]
+    while stack:
+        parent, entries = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
+        name, is_dir, is_file = entry
+        path = parent / name
+        if is_dir:
+            if name not in _SKIP_DIRS:
+                stack.append((path, iter(_listing(path))))
+        elif is_file and name not in _SKIP_NAMES and path.suffix.lower() not in _SKIP_SUFFIXES:
+            yield path
+
+
+def _listing(folder: Path) -> list[tuple[str, bool, bool]]:
+    try:
+        with os.scandir(folder) as listing:
+            return sorted(
+                (e.name, e.is_dir(follow_symlinks=False), e.is_file())  # a linked folder could loop
+                for e in listing
+                if not e.name.startswith(".")
+            )
+    except OSError:
+        return []  # an unreadable folder holds nothing we can audit
 
 
 def load_facts(path: Path) -> Facts:
-    """One backup file as Facts; named by its hostname, else its file name."""
+    """One backup file as Facts; named by its hostname, else its file name. A file that is
+    not an IOS configuration has `not_ios` set and no config."""
     try:
-        text = path.read_text(errors="replace")
+        data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: {exc.strerror}") from None
+        raise InputError(f"{path}: {exc.strerror or exc}") from None
+    text = _decode(data)
     return facts_from_outputs(
-        path.stem if path.suffix in (".cfg", ".txt", ".conf") else path.name, split_outputs(text)
+        path.stem if path.suffix in (".cfg", ".txt", ".conf") else path.name,
+        split_outputs(text),
+        only_ios=True,
     )
+
+
+def _decode(data: bytes) -> str:
+    """A backup's text: UTF-8 (a BOM dropped), or UTF-16 when it starts with its BOM (some
+    Windows tools save exports so); a byte that is not UTF-8 becomes U+FFFD."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    return data.decode("utf-8-sig", errors="replace")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..intent import SshIntent
@@ -10,8 +11,8 @@ from ..report import Report
 from ..state import DeviceState
 from .evaluate import captured_commands, evaluate, intent_findings, state_from_facts
 from .facts import Facts, facts_from_outputs
-from .model import Finding, Results, Rule
-from .offline import InputError, device_files, load_facts
+from .model import PLATFORM_RULE, READ_RULE, Device, Finding, Results, Rule, Status
+from .offline import InputError, iter_device_files, load_facts
 from .rules import RuleSetError, load_rule_set
 
 
@@ -49,16 +50,54 @@ def audit_facts(facts: Facts, rules: list[Rule], intent: SshIntent | None) -> li
 
 def audit_paths(paths: Iterable[Path], rules: list[Rule], intent: SshIntent | None) -> Results:
     """Every backup file under `paths`, keyed by hostname (file name when it has none)."""
+    return {device.name: device.findings for device in iter_paths(paths, rules, intent)}
+
+
+def iter_paths(
+    paths: Iterable[Path], rules: list[Rule], intent: SshIntent | None
+) -> Iterator[Device]:
+    """Every backup file under `paths`, audited one at a time (constant memory): a file
+    that cannot be read or is not an IOS configuration is one Device with the reason, and
+    the others are audited all the same. Raises InputError, before the first Device, for a
+    path that does not exist or a tree without a single file."""
     paths = list(paths)
-    files = device_files(paths)
-    if not files:
+    files = iter_device_files(paths)  # checks that every path exists
+    first = next(files, None)
+    if first is None:
         raise InputError("no configuration files in " + ", ".join(str(p) for p in paths))
-    results: Results = {}
-    for path in files:
+    # Names must stay unique (JSON keys): a name seen before gets its file added. Only
+    # hashes are kept (a collision, about 1 in 10**15 for 10**5 files, just adds the path).
+    seen: set[int] = set()
+    for path in itertools.chain([first], files):
+        device = audit_file(path, rules, intent)
+        if hash(device.name) in seen:
+            device = device._replace(name=f"{device.name} ({path})")
+        seen.add(hash(device.name))
+        yield device
+
+
+def audit_file(path: Path, rules: list[Rule], intent: SshIntent | None) -> Device:
+    """One backup file as a Device: its findings, or the one finding that says why it has
+    none. Never raises: whatever the file holds, the run goes on with the next one."""
+    source = str(path)
+    try:
         facts = load_facts(path)
-        name = facts.name if facts.name not in results else f"{facts.name} ({path})"
-        results[name] = audit_facts(facts, rules, intent)
-    return results
+    except InputError as exc:
+        return _no_verdicts(path.name, source, READ_RULE, "fail", str(exc))
+    except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the fleet; its text may quote
+        # the file (a secret), so only its type is shown
+        cause = f"{path}: the reader failed on this file ({type(exc).__name__}); please report it"
+        return _no_verdicts(path.name, source, READ_RULE, "fail", cause)
+    if facts.not_ios:
+        reason = f"not an IOS configuration: {facts.not_ios}"
+        return _no_verdicts(facts.name, source, PLATFORM_RULE, "not-assessable", reason)
+    return Device(facts.name, audit_facts(facts, rules, intent), source)
+
+
+def _no_verdicts(
+    name: str, source: str, rule: tuple[str, str, str], status: Status, why: str
+) -> Device:
+    return Device(name, [Finding(*rule, status, (why,))], source, why)
 
 
 def audit_state(state: DeviceState, rules: list[Rule], intent: SshIntent | None) -> list[Finding]:

@@ -116,3 +116,29 @@ def test_report_loads_clean_and_filters_work(browser, tmp_path: Path) -> None:  
     if keep:
         shutil.copyfile(shot, keep)
     assert browser.get_log("browser") == []
+
+
+def test_hostile_device_text_cannot_blank_or_script_the_page(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A banner with `<!--<script>` used to blank the whole page (the data script element
+    never ended); device text with markup, escapes and bidi overrides must show as text."""
+    from selenium.webdriver.common.by import By
+
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    banner = "<!--<script>alert(1)</script>\x1b[2J \u202eevil\u2028 ]]>"
+    (folder / "evil.cfg").write_text(
+        f"hostname <img/src=x/onerror=alert(2)>\n!\nbanner login ^C{banner}^C\n!\n"
+        "line vty 0 4\n transport input telnet\n"
+    )
+    (folder / "branch-02").write_text((REPO / "inventory/backups/oxidized/branch-02").read_text())
+    page = tmp_path / "audit.html"
+    result = CliRunner().invoke(app, ["audit", "--rules", "stig", str(folder), "--html", str(page)])
+    assert result.exit_code == 1, result.output
+    browser.get(page.as_uri())  # an alert() would make every later call raise
+    assert [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "WARNING")] == []
+    routers = [e.get_attribute("data-router") for e in visible(browser, "#matrix tr[data-router]")]
+    assert routers == ["branch-02", "<img/src=x/onerror=alert(2)>"]  # not a blank page
+    assert browser.find_elements(By.CSS_SELECTOR, "#matrix img, #findings img") == []
+    shown = "banner login: '<!--<script>alert(1)</script>\\x1b[2J \\u202eevil\\u2028 ]]>'"
+    assert shown in browser.find_element(By.ID, "findings").text
+    assert "2\nrouters" in browser.find_element(By.ID, "summary").text

@@ -217,7 +217,7 @@ def test_evidence_never_holds_a_secret() -> None:
     )
     findings = evaluate(facts_of(text), RULES.values())
     evidence = [line for f in findings for line in f.evidence]
-    assert "radius-server host 192.0.2.9 key <hidden>" in evidence
+    assert "radius-server host 192.0.2.9 key <type 7, masked>" in evidence
     assert not any("SECRETHASH" in line or "SERVERKEY" in line for line in evidence)
     assert not any("$9$" in line for line in evidence)
 
