@@ -14,6 +14,9 @@ Every such string reaches the terminal through this module:
 - `echo(console, value)`: print it so;
 - `InertFormatter`: the same for log records shown on a terminal (driver debug output).
 
+The audit's HTML page and JUnit file use `inert` too (XML 1.0 cannot carry most controls
+even escaped; they are all in the categories escaped here), and escape their own markup.
+
 Backslashes are left as they are: a name with a literal `\\x1b` shows the same as one with
 an escape, but neither can do anything to the terminal.
 """
@@ -56,6 +59,13 @@ def inert(value: object, *, lines: bool = False) -> str:
         shown = (lines and ch in _KEPT_IN_LINES) or unicodedata.category(ch) not in _HIDDEN
         out.append(ch if shown else _escape(ch))
     return "".join(out)
+
+
+def is_plain(value: str) -> bool:
+    """Nothing in `value` needs escaping: `inert(value) == value` (cheap for many strings)."""
+    if value.isascii() and value.isprintable():
+        return True
+    return all(unicodedata.category(ch) not in _HIDDEN for ch in value)
 
 
 def text(value: object, style: str = "", *, lines: bool = False) -> Text:

@@ -24,10 +24,10 @@ from typing import IO, Any
 from rich.console import Console
 
 from ..errors import IntentError
+from ..inert import inert as visible
 from ..intent import SshIntent
 from .fix import FixCollector
 from .html import HtmlWriter
-from .inert import visible
 from .model import READ_RULE, Device, Finding, Rule
 from .offline import InputError
 from .output import JsonWriter, JunitWriter, TableWriter, Tally, Writer

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from .inert import visible
+from ..inert import inert as visible
 from .model import Device, Finding, Results
 from .output import FindingEncoder, json_string
 

@@ -20,7 +20,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .inert import is_plain, visible
+from ..inert import inert as visible
+from ..inert import is_plain
 from .model import Device, Finding, Results
 
 

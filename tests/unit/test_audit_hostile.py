@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from ios_ssh.audit import html_report, results_from_reports
-from ios_ssh.audit.inert import visible
 from ios_ssh.cli import app
+from ios_ssh.inert import inert as visible
 from ios_ssh.report import Check, Report
 
 HOSTILE_NAME = "[/]evil[bold]\x1b]0;owned\x07"
