@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .. import redact
+from .. import inert, redact
 from ..errors import IntentError
 from ..rotate import Rotate
 from ..secrets import secret_value_problem
@@ -215,7 +215,7 @@ def password(
         except OSError as exc:
             raise bad_input(f"--generate: {generate}: {exc.strerror or exc}") from None
         found[f"user:{user}"] = value
-        errors.print(f"new secret for {user} written to {generate} (mode 0600)", markup=False)
+        inert.echo(errors, f"new secret for {user} written to {generate} (mode 0600)")
     _run(spec, "rotate password", found, inventory, host, group, options, engine, as_json)
 
 

@@ -17,11 +17,13 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import signal
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
+from ..session.failures import quiet_drivers
 from .jobs import Job, Outcome, lost_host, shards
 from .shard import run_shard
 from .trust import settle, ship
@@ -37,6 +39,11 @@ def _shard_main(
     writer: Connection,
 ) -> None:
     """A worker process: its shard on its own event loop; each host reported as it ends."""
+    # A spawned process starts with no logging set up: as the command line does, driver
+    # records stay off the terminal, or (IOS_SSH_DEBUG=1) are shown inert; and the legacy
+    # key exchanges' finite-field DH warning, already named in the reports, is not repeated.
+    quiet_drivers()
+    warnings.filterwarnings("ignore", message=".*Diffie-Hellman over finite fields.*")
     try:
         run_shard(texts, concurrency, host_timeout, lambda text: writer.send_bytes(text.encode()))
     finally:
