@@ -13,6 +13,7 @@ from ..report import Report
 from .app import app
 from .common import (
     EXIT_FAILED,
+    AgentOpt,
     AlgorithmsOpt,
     ConcurrencyOpt,
     DaskOpt,
@@ -23,6 +24,8 @@ from .common import (
     HostTimeoutOpt,
     InventoryOpt,
     JsonOpt,
+    JumpHostOpt,
+    KeyFileOpt,
     KnownHostsOpt,
     ProcessesOpt,
     WorkersOpt,
@@ -89,6 +92,9 @@ def apply(
     host_key_check: HostKeyOpt = None,
     known_hosts: KnownHostsOpt = None,
     ssh_algorithms: AlgorithmsOpt = None,
+    jump_host: JumpHostOpt = None,
+    key_file: KeyFileOpt = None,
+    allow_agent: AgentOpt = None,
 ) -> None:
     """Converge every host to INTENT, safely (revert timer, fresh-login check), and verify."""
     from ..nornir import apply_ssh
@@ -101,7 +107,9 @@ def apply(
         raise bad_input(f"--revert-minutes: {exc.problems[0].split(': ', 1)[1]}") from None
     per_host = host_timeout_of(host_timeout, driver)
     loaded = load_intent(intent)
-    connection = connection_options(host_key_check, known_hosts, ssh_algorithms)
+    connection = connection_options(
+        host_key_check, known_hosts, ssh_algorithms, jump_host, key_file, allow_agent
+    )
     nornir = inventory_nornir(inventory, host, group, workers, loaded, connection)
     secrets = ask_secrets(loaded)
     if driver is None:  # the async engine
@@ -162,6 +170,9 @@ def verify(
     host_key_check: HostKeyOpt = None,
     known_hosts: KnownHostsOpt = None,
     ssh_algorithms: AlgorithmsOpt = None,
+    jump_host: JumpHostOpt = None,
+    key_file: KeyFileOpt = None,
+    allow_agent: AgentOpt = None,
 ) -> None:
     """Check every host against INTENT (configuration and live probes); changes nothing."""
     from ..nornir import verify_ssh
@@ -169,7 +180,9 @@ def verify(
 
     per_host = host_timeout_of(host_timeout, driver)
     loaded = load_intent(intent)
-    connection = connection_options(host_key_check, known_hosts, ssh_algorithms)
+    connection = connection_options(
+        host_key_check, known_hosts, ssh_algorithms, jump_host, key_file, allow_agent
+    )
     nornir = inventory_nornir(inventory, host, group, workers, loaded, connection)
     secrets = {k: v for k, v in os.environ.items() if k in {u.secret_env for u in loaded.users}}
     if driver is None:  # the async engine
@@ -214,13 +227,18 @@ def state(
     host_key_check: HostKeyOpt = None,
     known_hosts: KnownHostsOpt = None,
     ssh_algorithms: AlgorithmsOpt = None,
+    jump_host: JumpHostOpt = None,
+    key_file: KeyFileOpt = None,
+    allow_agent: AgentOpt = None,
 ) -> None:
     """Read each host's SSH state."""
     from ..nornir import read_ssh_state
     from .runs import HostFailure, report_of, run_with_progress, to_json
 
     per_host = host_timeout_of(host_timeout, driver)
-    connection = connection_options(host_key_check, known_hosts, ssh_algorithms)
+    connection = connection_options(
+        host_key_check, known_hosts, ssh_algorithms, jump_host, key_file, allow_agent
+    )
     nornir = inventory_nornir(inventory, host, group, workers, connection=connection)
     if driver is None:  # the async engine: a DeviceState, or a Report saying why not
         read = run_engine(

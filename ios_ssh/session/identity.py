@@ -13,6 +13,7 @@ connection is held to the same key.
 from __future__ import annotations
 
 import asyncio
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import asyncssh
 
 from ..errors import ConnectError
 from ..message import first_fitting
-from . import algorithms, failures, host_key_messages
+from . import algorithms, failures, host_key_messages, route
 from .aio import run
 from .known_hosts import HostKey, KnownHosts, host_name
 from .offer import read_offer
@@ -65,8 +66,10 @@ class Identity:
 
 
 def _negotiate(params: DeviceParams, pinned: list[HostKey]) -> tuple[str, algorithms.Algorithms]:
+    port = params.effective_ssh_port
     try:
-        offer = read_offer(params.host, params.effective_ssh_port, params.timeout)
+        with route.connect(params, params.host, port, params.timeout) as sock:
+            offer = read_offer(params.host, port, params.timeout, sock)
     except (OSError, TimeoutError) as exc:
         raise failures.connect_error(exc, params, port=params.effective_ssh_port) from exc
     return offer.banner, negotiate_offer(params, pinned, offer.algorithms)
@@ -131,11 +134,12 @@ def fetch_host_key(params: DeviceParams, allowed: algorithms.Algorithms) -> Host
     algs = algorithms.asyncssh_options(allowed)
     options = asyncssh.SSHClientConnectionOptions(**algs, connect_timeout=params.timeout)
 
-    async def fetch() -> asyncssh.SSHKey | None:
+    async def fetch(sock: socket.socket) -> asyncssh.SSHKey | None:
         return await asyncio.wait_for(
             asyncssh.get_server_host_key(
                 params.host,
                 params.effective_ssh_port,
+                sock=sock,  # straight to the router, or a channel through its jump host
                 kex_algs=algs["kex_algs"],  # these two override `options` when left out
                 server_host_key_algs=algs["server_host_key_algs"],
                 options=options,
@@ -143,12 +147,17 @@ def fetch_host_key(params: DeviceParams, allowed: algorithms.Algorithms) -> Host
             params.timeout,
         )
 
-    where = f"{params.host}:{params.effective_ssh_port}"
+    where, port = f"{params.host}:{params.effective_ssh_port}", params.effective_ssh_port
     try:
-        key = run(fetch)
-    except (OSError, TimeoutError, asyncssh.Error) as exc:
-        step = "key exchange"
-        raise failures.connect_error(exc, params, step, params.effective_ssh_port) from exc
+        sock = route.connect(params, params.host, port, params.timeout)
+    except (OSError, TimeoutError) as exc:
+        raise failures.connect_error(exc, params, "connect", port) from exc
+    with sock:
+        sock.setblocking(False)
+        try:
+            key = run(lambda: fetch(sock))
+        except (OSError, TimeoutError, asyncssh.Error) as exc:
+            raise failures.connect_error(exc, params, "key exchange", port) from exc
     if key is None:
         raise ConnectError(f"{where}: key exchange: the server showed no host key", "host-key")
     return HostKey(key.get_algorithm(), key.public_data)
@@ -175,6 +184,13 @@ def pinned_keys(params: DeviceParams) -> list[HostKey]:
     if params.host_key_check == "off":
         return []
     return KnownHosts(params.known_hosts_file).lookup(params.host, params.effective_ssh_port)
+
+
+def judge_at(params: DeviceParams, host: str, port: int, key: HostKey) -> Identity:
+    """The device's host-key policy and known_hosts file, for another server on its path
+    (its jump host): the Identity, or ConnectError before any credential is sent there."""
+    at = params.model_copy(update={"host": host, "port": port, "device_type": "cisco_ios"})
+    return judge(at, pinned_keys(at), key, algorithms.Algorithms((), (), (), ()), "")
 
 
 def judge(
