@@ -118,6 +118,7 @@ def _driver_options(host: Host) -> dict[str, dict[str, Any]]:
 
 def _session_params(host: Host, options: dict[str, dict[str, Any]]) -> DeviceParams:
     data: dict[str, Any] = {"host": host.hostname, "port": host.port, "username": host.username}
+    data["password"] = host.password or ""  # which login methods OpenSSH may offer
     data.update({k: host.get(k) for k in CONNECTION_KEYS if host.get(k) is not None})
     data.update(netmiko_options=options["netmiko"], scrapli_options=options["scrapli"])
     try:
