@@ -83,9 +83,11 @@ class _BastionDown(Exception):
 
 
 def _jump_error(params: DeviceParams, target: tuple[str, int], down: _BastionDown) -> JumpError:
-    jump = jump_of(params)
+    where = f"{target[0]}:{target[1]}"
+    if down.kind == "host-key":  # the refusal names the jump host's host:port, and needs room
+        return JumpError(compose(f"{where}: connect", f"jump host {down.cause}"), down.kind)
     return JumpError(
-        compose(f"{target[0]}:{target[1]}: connect via jump host {jump}", down.cause), down.kind
+        compose(f"{where}: connect via jump host {jump_of(params)}", down.cause), down.kind
     )
 
 
