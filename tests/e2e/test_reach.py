@@ -194,6 +194,23 @@ def test_a_jump_host_whose_key_changed_gets_no_credential(net: Net, driver: str)
     assert net.jump.auth_lines()[auth_before:] == []
 
 
+def test_a_first_contact_pins_the_jump_host_as_it_pins_routers(net: Net) -> None:
+    """accept-new: the jump host's key, unknown, is pinned in the same file as the routers'
+    (then held to it strictly), by the same decision (session.identity)."""
+    from ios_ssh.session.known_hosts import KnownHosts
+
+    known_hosts = net.folder / "first-contact.known_hosts"
+    folder = _inventory(net, "first-contact", jump_key_file=str(net.jump.key_file))
+    options = ["--known-hosts", known_hosts, "--jump-host", net.jump.jump_host, *ENGINE]
+    first = _run("state", "-i", folder, "--host-key-check", "accept-new", *options)
+    assert first.exit_code == 0, first.output
+    pins = KnownHosts(known_hosts)
+    assert [k.keytype for k in pins.lookup(net.jump.host, net.jump.port)] == ["ssh-ed25519"]
+    assert all(pins.lookup(r.host, r.port) for r in net.lab.routers.values())
+    again = _run("state", "-i", folder, "--host-key-check", "strict", *options)
+    assert again.exit_code == 0, again.output
+
+
 # --- the tool's own login: a key file, or ssh-agent, no password ------------------------
 
 KEYED = ["r2", "r3", "r4"]  # 12.2SX (r1) has no `ip ssh pubkey-chain`
