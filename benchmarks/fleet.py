@@ -355,7 +355,13 @@ def main() -> None:
                 rows[f"ios-ssh apply via jump host ({args.processes} proc)"] = served(
                     ports, run_ios_ssh, ports, args.processes, args.concurrency, via
                 )
-            print(f"  jump host: {jump.logins()} logins, {len(jump.channels())} channels")
+            time.sleep(1)  # its per-connection processes end and are waited for
+            sshd = Path(f"/proc/{jump.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            used = sum(int(v) for v in sshd[11:15]) / os.sysconf("SC_CLK_TCK")  # + children
+            print(
+                f"  jump host: {jump.logins()} logins, {len(jump.channels())} channels, "
+                f"sshd cpu {used / n * 1000:.1f} ms/rtr"
+            )
     if not args.skip_nornir:
         with lab(n, args.latency_ms) as ports:
             rows[f"nornir+netmiko naive push ({args.workers} workers)"] = served(

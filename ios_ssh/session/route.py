@@ -134,7 +134,8 @@ def _bastion_options(params: DeviceParams, jump: Jump) -> dict[str, Any]:
         "password": password,
         # as OpenSSH's ProxyJump: the given key, else the default files; and the agent
         "client_keys": [str(jump.key_file)] if jump.key_file else (),
-        "passphrase": params.passphrase.get_secret_value() or None,
+        # the device's passphrase opens jump_key_file too (the agent needs none)
+        "passphrase": (params.passphrase.get_secret_value() or None) if jump.key_file else None,
         "agent_path": (),
         "preferred_auth": ["publickey", "keyboard-interactive", "password"],
         "known_hosts": None if params.host_key_check == "off" else ([], [], []),
@@ -153,6 +154,7 @@ def _key(params: DeviceParams, jump: Jump) -> tuple[object, ...]:
 
 _loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[object, ...], Any]]
 _loops = weakref.WeakKeyDictionary()
+_loops_lock = threading.Lock()
 
 
 async def _login(params: DeviceParams, jump: Jump) -> asyncssh.SSHClientConnection:
@@ -183,7 +185,8 @@ async def bastion(params: DeviceParams, target: tuple[str, int]) -> asyncssh.SSH
     closed. JumpError, naming `target`'s router and the jump host, when it cannot be had."""
     jump = jump_of(params)
     assert jump is not None
-    table = _loops.setdefault(asyncio.get_running_loop(), {})
+    with _loops_lock:  # the engine's loop and the background loop: two threads
+        table = _loops.setdefault(asyncio.get_running_loop(), {})
     key = _key(params, jump)
     pending = table.get(key)
     if pending is not None and pending.done():
@@ -211,7 +214,8 @@ def _forget_failed(table: dict[tuple[object, ...], Any], key: object, task: Any)
 
 async def close_bastions() -> None:
     """Close this event loop's bastion connections (the end of a run)."""
-    table = _loops.pop(asyncio.get_running_loop(), {})
+    with _loops_lock:
+        table = _loops.pop(asyncio.get_running_loop(), {})
     for pending in table.values():
         if pending.done() and _usable(pending):
             conn = pending.result()
