@@ -47,7 +47,7 @@ def _connect_kwargs(
     """asyncssh.connect arguments: the host key checked first (ConnectError if refused),
     then pinned for the connection itself; the device's algorithm policy and login (its
     password, key file or agent); no ssh_config (DeviceParams applied it). The connection
-    itself is `_socket`'s: straight, or through the device's jump host."""
+    itself is `_connect`'s: straight, or through the device's jump host."""
     identity = identity or establish(params)
     kwargs: dict[str, object] = {
         "host": params.host,
@@ -80,8 +80,8 @@ def login_probe(
     params: DeviceParams, expected_sha256: str, expected_banner: str | None, timeout: float = 20
 ) -> list[Check]:
     """A fresh login (password, key or agent, as the device logs in): works, shows the
-    right banner, and the key on the wire is
-    the pinned one (and still the key the router says it serves: `expected_sha256`)."""
+    right banner, and the key on the wire is the pinned one (and still the key the router
+    says it serves: `expected_sha256`)."""
     where = f"ssh {params.username}@{params.host}:{params.effective_ssh_port}"
     try:
         kwargs, identity = _connect_kwargs(params, timeout)

@@ -176,14 +176,25 @@ def conversation(
 
 def _connection(task: Task, name: str, params: DeviceParams) -> Any:
     """The plugin's connection; nornir_netmiko's opened over a channel of the jump host
-    (session.route), handed to it as `sock` for this one connect."""
+    (session.route), handed to it as `sock` for this one connect (the host's options,
+    merged over its groups and defaults as Nornir merges them, are put back after)."""
     if name != "netmiko" or name in task.host.connections or params.jump_host is None:
         return task.host.get_connection(name, task.nornir.config)
+    from nornir.core.inventory import ConnectionOptions
+
     from ..session.netmiko_driver import path_socket
 
-    options = task.host.connection_options["netmiko"]
+    own = task.host.connection_options.get(name)
+    merged = task.host.get_connection_parameters(name)
     sock = path_socket(params)
-    options.extras = {**(options.extras or {}), "sock": sock}
+    task.host.connection_options[name] = ConnectionOptions(
+        hostname=merged.hostname,
+        port=merged.port,
+        username=merged.username,
+        password=merged.password,
+        platform=merged.platform,
+        extras={**(merged.extras or {}), "sock": sock},
+    )
     try:
         return task.host.get_connection(name, task.nornir.config)
     except BaseException:
@@ -191,7 +202,10 @@ def _connection(task: Task, name: str, params: DeviceParams) -> Any:
             sock.close()
         raise
     finally:
-        options.extras = {k: v for k, v in options.extras.items() if k != "sock"}
+        if own is None:
+            task.host.connection_options.pop(name, None)
+        else:
+            task.host.connection_options[name] = own
 
 
 def _reuse(task: Task, driver: Driver, params: DeviceParams) -> Conversation:
