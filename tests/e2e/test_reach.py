@@ -259,7 +259,9 @@ def test_apply_and_verify_with_a_key_file_and_no_password(
     if driver == "engine":  # the key is what logs in: another one is refused
         other = keygen(net.folder / "not-the-operator", "rsa")
         result = _run("state", "-i", folder, "--host", "r2", "--key-file", other, *ENGINE)
-        assert result.exit_code == 1 and "login: the router refused user" in result.output, result.output
+        assert result.exit_code == 1 and "login: the router refused user" in result.output, (
+            result.output
+        )
 
 
 @pytest.mark.parametrize("driver", list(DRIVERS))
