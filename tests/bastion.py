@@ -8,6 +8,7 @@ Also `ssh-agent -D -a SOCKET` with keys added by `ssh-add`, stopped by its PID.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -91,13 +92,34 @@ class Bastion:
         return [line for line in self.log_text().splitlines() if AUTH.search(line)]
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        """The listener and every connection's own sshd process (they call setsid, so they
+        are found as its descendants): a jump host that went down, not one that only
+        stopped listening (OpenSSH keeps established sessions up then)."""
+        for pid in [*_descendants(self.process.pid), self.process.pid]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def _descendants(pid: int) -> list[int]:
+    """The processes under `pid` (from /proc), deepest first."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                parents[int(entry.name)] = int(stat[1])
+    found: list[int] = []
+    frontier = [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        found = children + found
+        frontier = children
+    return found
 
 
 def _privsep_dir() -> None:

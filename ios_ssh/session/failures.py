@@ -200,8 +200,13 @@ def _fix(kind: str, params: DeviceParams, exc: BaseException) -> str:
         ),
         "not-ssh": "not an SSH server (a telnet port?): use the router's SSH port, or "
         "device_type cisco_ios_telnet",
-        "closed": "the router closed the connection: vty lines busy, an access-class, or "
-        "SSH failing; check 'show users', 'line vty'",
+        "closed": (
+            "the router or the jump host closed the connection: check the jump host, then "
+            "'show users' and 'line vty' on the router"
+            if params.jump_host
+            else "the router closed the connection: vty lines busy, an access-class, or "
+            "SSH failing; check 'show users', 'line vty'"
+        ),
         "algorithms": "no SSH algorithm in common: widen ssh_algorithms or fix the router",
         "auth": f"the router refused user {params.username!r}: check the user name and password",
         "enable": "the enable secret was refused: check the device's secret",

@@ -264,6 +264,7 @@ async def open_channel(
     except asyncssh.ChannelOpenError as exc:
         raise unreached(exc, params, host, port) from None
     except TimeoutError:
+        conn.close()  # a jump host that stopped answering: the next caller logs in again
         raise TimeoutError(
             f"connect timed out (jump host {jump_of(params)} opened no channel in time)"
         ) from None
