@@ -13,7 +13,9 @@ machine's cores: with C client and L lab ms per router on 2 cores, the wall time
 max(C / processes, L, (C + L) / 2) per router, which bounds what --processes can gain),
 SSH sessions and round trips per router, and ratios.
 `--memory K` also measures the client's memory per router in flight with K at once.
-Run: python benchmarks/fleet.py N [--processes P] [--latency-ms 20] [--memory 1000]
+`--jump` also runs 1. through a real OpenSSH jump host (Debian's sshd on a loopback port,
+tests/bastion.py; it shares the machine's cores) and prints its ratio to the direct run.
+Run: python benchmarks/fleet.py N [--processes P] [--latency-ms 20] [--memory 1000] [--jump]
      python benchmarks/fleet.py 0 --memory 1000   (the memory figure alone)
 """
 
@@ -95,25 +97,32 @@ def lab(count: int, latency_ms: float) -> Iterator[Ports]:
         process.wait(timeout=30)
 
 
-def params(port: int):  # type: ignore[no-untyped-def]
+def params(port: int, jump: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     from ios_ssh.session import DeviceParams
 
-    return DeviceParams(
-        host="127.0.0.1",
-        port=port,
-        username="admin",
-        password="admin",
-        secret="admin",
-        timeout=60,
+    return DeviceParams.coerce(
+        {
+            "host": "127.0.0.1",
+            "port": port,
+            "username": "admin",
+            "password": "admin",
+            "secret": "admin",
+            "timeout": 60,
+            **(jump or {}),
+        }
     )
 
 
-def run_ios_ssh(ports: dict[str, int], processes: int, concurrency: int) -> dict[str, float]:
+def run_ios_ssh(
+    ports: dict[str, int], processes: int, concurrency: int, jump: dict[str, str] | None = None
+) -> dict[str, float]:
     from ios_ssh.engine.fleet import Job, run_fleet
     from ios_ssh.intent import SshIntent
 
     intent = SshIntent.from_yaml(HARDENING)
-    jobs = [Job(name, "apply", params(port), intent) for name, port in ports.items()]
+    # each lab is new (new keys, maybe a port an earlier lab had): a known_hosts of its own
+    os.environ["IOS_SSH_KNOWN_HOSTS"] = tempfile.mktemp(prefix="ios-ssh-bench-")
+    jobs = [Job(name, "apply", params(port, jump), intent) for name, port in ports.items()]
     start, used = time.monotonic(), cpu()
     outcomes = run_fleet(jobs, processes=processes, concurrency=concurrency)
     wall, used = time.monotonic() - start, cpu() - used
@@ -322,6 +331,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=20, help="Nornir + netmiko")
     parser.add_argument("--memory", type=int, default=0, help="also: memory with K in flight")
     parser.add_argument("--skip-nornir", action="store_true")
+    parser.add_argument("--jump", action="store_true", help="also: through an OpenSSH jump host")
     args = parser.parse_args()
     os.environ["IOS_SSH_KNOWN_HOSTS"] = tempfile.mktemp(prefix="ios-ssh-bench-")
     n = args.routers
@@ -335,6 +345,23 @@ def main() -> None:
         rows[f"ios-ssh apply (async, {args.processes} proc)"] = served(
             ports, run_ios_ssh, ports, args.processes, args.concurrency
         )
+    if args.jump:
+        sys.path.insert(0, str(REPO))
+        from tests.bastion import bastion
+
+        with tempfile.TemporaryDirectory() as tmp, bastion(Path(tmp)) as jump:
+            via = {"jump_host": jump.jump_host, "jump_key_file": str(jump.key_file)}
+            with lab(n, args.latency_ms) as ports:
+                rows[f"ios-ssh apply via jump host ({args.processes} proc)"] = served(
+                    ports, run_ios_ssh, ports, args.processes, args.concurrency, via
+                )
+            time.sleep(1)  # its per-connection processes end and are waited for
+            sshd = Path(f"/proc/{jump.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            used = sum(int(v) for v in sshd[11:15]) / os.sysconf("SC_CLK_TCK")  # + children
+            print(
+                f"  jump host: {jump.logins()} logins, {len(jump.channels())} channels, "
+                f"sshd cpu {used / n * 1000:.1f} ms/rtr"
+            )
     if not args.skip_nornir:
         with lab(n, args.latency_ms) as ports:
             rows[f"nornir+netmiko naive push ({args.workers} workers)"] = served(
@@ -358,6 +385,12 @@ def main() -> None:
     ours = next(iter(rows.values()))
     for name, row in list(rows.items())[1:]:
         print(f"ios-ssh wall / {name}: {ours['wall'] / row['wall']:.2f}x")
+    via = next((row for name, row in rows.items() if "via jump host" in name), None)
+    if via is not None:
+        print(
+            f"through the jump host / direct: wall {via['wall'] / ours['wall']:.2f}x, "
+            f"client cpu {via['cpu'] / ours['cpu']:.2f}x"
+        )
     if args.memory:
         memory_per_router(args.memory, args.latency_ms)
 

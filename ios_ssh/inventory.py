@@ -25,8 +25,14 @@ from .errors import IntentError, IosSshError
 from .session.params import DeviceParams
 
 CREDENTIAL_ENVS = ("username_env", "password_env", "secret_env")
-# Per host, group or defaults (or from the CLI): how every session checks the host.
-CONNECTION_KEYS = ("host_key_check", "known_hosts", "ssh_algorithms")
+# Per host, group or defaults (or from the CLI): how every session checks the host, how it
+# gets there (a jump host, an ssh_config) and how the tool logs in (keys, the agent). The
+# `*_env` secrets are read from the environment by DeviceParams.
+CONNECTION_KEYS = (
+    "host_key_check", "known_hosts", "ssh_algorithms",
+    "jump_host", "jump_key_file", "jump_password_env", "ssh_config_file",
+    "use_keys", "key_file", "allow_agent", "passphrase_env",
+)  # fmt: skip
 # Extras ios_ssh sets from those: an inventory that sets them itself is refused.
 HOST_KEY_EXTRAS = frozenset(
     {"ssh_strict", "system_host_keys", "alt_host_keys", "alt_key_file", "auth_strict_key"}
@@ -53,7 +59,7 @@ def _connection_options(
 ) -> dict[str, ConnectionOptions]:
     """nornir_netmiko's and nornir_scrapli's options: the host-key check and algorithm
     policy of `params` (as our own sessions have them), then the user's driver extras."""
-    from .session import netmiko_driver, scrapli_driver
+    from .session import login, netmiko_driver, scrapli_driver
 
     # The device timeout bounds every wait, as in our own sessions (session.failures):
     # netmiko's defaults cut a connect at 10 s, scrapli's wait 30 s for a wrong secret.
@@ -80,11 +86,17 @@ def _connection_options(
     else:
         netmiko.update(netmiko_driver.host_key_options(params))
         scrapli.update(scrapli_driver.host_key_options(params))
+        # the login (keys, agent): nornir_netmiko passes the host's password itself
+        netmiko.update({k: v for k, v in login.netmiko_options(params).items() if k != "password"})
+    # an ssh_config's HostName and Port are the address the plugins connect to
+    where: dict[str, Any] = {}
+    if params.ssh_config_host:
+        where = {"hostname": params.host, "port": params.effective_port}
     return {
         "netmiko": ConnectionOptions(
-            platform="cisco_ios_telnet" if telnet else "cisco_ios", extras=netmiko
+            platform="cisco_ios_telnet" if telnet else "cisco_ios", extras=netmiko, **where
         ),
-        "scrapli": ConnectionOptions(platform="cisco_iosxe", extras=scrapli),
+        "scrapli": ConnectionOptions(platform="cisco_iosxe", extras=scrapli, **where),
     }
 
 
@@ -106,6 +118,7 @@ def _driver_options(host: Host) -> dict[str, dict[str, Any]]:
 
 def _session_params(host: Host, options: dict[str, dict[str, Any]]) -> DeviceParams:
     data: dict[str, Any] = {"host": host.hostname, "port": host.port, "username": host.username}
+    data["password"] = host.password or ""  # which login methods OpenSSH may offer
     data.update({k: host.get(k) for k in CONNECTION_KEYS if host.get(k) is not None})
     data.update(netmiko_options=options["netmiko"], scrapli_options=options["scrapli"])
     try:
@@ -159,7 +172,7 @@ def finish_host(host: Host, worker_credentials: bool = False) -> None:
     telnet = host.get("transport") == "telnet"
     if not host.hostname:
         raise InventoryError(f"host {host.name}: hostname is not set")
-    if not host.username:
+    if not host.username and not host.get("ssh_config_file"):
         raise InventoryError(f"host {host.name}: username is not set (username or username_env)")
     options = _driver_options(host)
     params = _session_params(host, options)
@@ -230,8 +243,8 @@ def _with_user_fields(ours: ConnectionOptions, user: ConnectionOptions | None) -
     if user is None:
         return ours
     return ConnectionOptions(
-        hostname=user.hostname,
-        port=user.port,
+        hostname=ours.hostname or user.hostname,
+        port=ours.port or user.port,
         username=user.username,
         password=user.password,
         platform=user.platform or ours.platform,

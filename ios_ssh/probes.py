@@ -9,15 +9,15 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-import socket
 import uuid
 from pathlib import Path
+from typing import Any
 
 import asyncssh
 
 from .errors import ConnectError
 from .report import Check
-from .session import algorithms, failures
+from .session import algorithms, failures, login, route
 from .session.aio import run
 from .session.identity import Identity, establish
 from .session.known_hosts import shown
@@ -46,15 +46,18 @@ def _connect_kwargs(
     params: DeviceParams, timeout: float, identity: Identity | None = None, port: int | None = None
 ) -> tuple[dict[str, object], Identity]:
     """asyncssh.connect arguments: the host key checked first (ConnectError if refused),
-    then pinned for the connection itself; the device's algorithm policy; its ssh_config."""
+    then pinned for the connection itself; the device's algorithm policy and login (its
+    password, key file or agent); no ssh_config (DeviceParams applied it). The connection
+    itself is `_connect`'s: straight, or through the device's jump host."""
     identity = identity or establish(params)
     kwargs: dict[str, object] = {
         "host": params.host,
         "port": port or params.effective_ssh_port,
-        "username": params.username,
+        **login.asyncssh_options(params),
         "known_hosts": _trusting(identity),
         "login_timeout": timeout,
         "connect_timeout": timeout,
+        "config": [],
         **algorithms.asyncssh_options(
             algorithms.prefer_key_types(
                 algorithms.resolve(params.ssh_algorithms),
@@ -62,19 +65,24 @@ def _connect_kwargs(
             )
         ),
     }
-    config = params.scrapli_options.get("ssh_config_file") or params.netmiko_options.get(
-        "ssh_config_file"
-    )
-    if isinstance(config, str):
-        kwargs["config"] = [str(Path(config).expanduser())]
     return kwargs, identity
+
+
+def _connect(params: DeviceParams, kwargs: dict[str, object], **more: object) -> Any:
+    """asyncssh.connect over session.route's socket to the probe's port (straight, or a
+    channel of the device's jump host); call it inside the probe's coroutine."""
+    port = int(kwargs["port"])  # type: ignore[call-overload]
+    sock = route.connect(params, params.host, port, float(kwargs["connect_timeout"]))  # type: ignore[arg-type]
+    sock.setblocking(False)
+    return asyncssh.connect(sock=sock, **{**kwargs, **more})
 
 
 def login_probe(
     params: DeviceParams, expected_sha256: str, expected_banner: str | None, timeout: float = 20
 ) -> list[Check]:
-    """A fresh password login: works, shows the right banner, and the key on the wire is
-    the pinned one (and still the key the router says it serves: `expected_sha256`)."""
+    """A fresh login (password, key or agent, as the device logs in): works, shows the
+    right banner, and the key on the wire is the pinned one (and still the key the router
+    says it serves: `expected_sha256`)."""
     where = f"ssh {params.username}@{params.host}:{params.effective_ssh_port}"
     try:
         kwargs, identity = _connect_kwargs(params, timeout)
@@ -82,11 +90,7 @@ def login_probe(
         return [Check("fresh ssh login", False, "login succeeds", f"refused: {exc}", where)]
 
     async def probe() -> tuple[str, str, str, str]:
-        async with asyncssh.connect(
-            password=params.password.get_secret_value(),
-            preferred_auth=["keyboard-interactive", "password"],
-            **kwargs,
-        ) as conn:
+        async with _connect(params, kwargs) as conn:
             banner = conn.get_extra_info("server_version") or ""
             key = conn.get_server_host_key()
             # what asyncssh itself negotiated (it does not expose the key exchange)
@@ -96,7 +100,7 @@ def login_probe(
 
     try:
         banner, fingerprint, output, negotiated = _run(probe)
-    except (TimeoutError, OSError, asyncssh.Error) as exc:
+    except (TimeoutError, OSError, asyncssh.Error, ConnectError) as exc:
         return [Check("fresh ssh login", False, "login succeeds", f"failed: {_safe(exc)}", where)]
     checks = [
         Check(
@@ -171,12 +175,12 @@ def pubkey_probe(
     except ConnectError as exc:
         where = f"ssh -i <key> {username}@{params.host}:{params.effective_ssh_port}"
         return Check(f"pubkey login {username}", False, "login with key", f"refused: {exc}", where)
-    kwargs["username"] = username
+    kwargs.update(username=username, password=None, agent_path=None, passphrase=None)
 
     async def probe() -> str:
         key = _load_private_key(private_key)
-        async with asyncssh.connect(
-            client_keys=[key], preferred_auth=["publickey"], **kwargs
+        async with _connect(
+            params, kwargs, client_keys=[key], preferred_auth=["publickey"]
         ) as conn:
             result = await conn.run("show ip ssh", check=False, timeout=timeout)
             return str(result.stdout or "")
@@ -184,7 +188,7 @@ def pubkey_probe(
     where = f"ssh -i <key> {username}@{params.host}:{params.effective_ssh_port}"
     try:
         output = _run(probe)
-    except (TimeoutError, OSError, ValueError, asyncssh.Error) as exc:
+    except (TimeoutError, OSError, ValueError, asyncssh.Error, ConnectError) as exc:
         return Check(
             f"pubkey login {username}", False, "login with key", f"failed: {_safe(exc)}", where
         )
@@ -205,11 +209,7 @@ def scp_probe(
         return Check("scp round trip", False, "upload and download", f"refused: {exc}", where), name
 
     async def probe() -> bytes:
-        async with asyncssh.connect(
-            password=params.password.get_secret_value(),
-            preferred_auth=["keyboard-interactive", "password"],
-            **kwargs,
-        ) as conn:
+        async with _connect(params, kwargs) as conn:
             import tempfile
 
             with tempfile.TemporaryDirectory() as tmp:
@@ -221,7 +221,7 @@ def scp_probe(
 
     try:
         got = _run(probe)
-    except (TimeoutError, OSError, asyncssh.Error) as exc:
+    except (TimeoutError, OSError, asyncssh.Error, ConnectError) as exc:
         return Check(
             "scp round trip", False, "upload and download", f"failed: {_safe(exc)}", where
         ), name
@@ -230,16 +230,24 @@ def scp_probe(
     ), name
 
 
-def telnet_refused_probe(host: str, port: int = 23, timeout: float = 5) -> Check:
-    """The vty lines allow only SSH: a telnet connection must get no login prompt."""
-    where = f"telnet {host} {port}"
+def telnet_refused_probe(params: DeviceParams | str, port: int = 23, timeout: float = 5) -> Check:
+    """The vty lines allow only SSH: a telnet connection must get no login prompt. Through
+    the device's jump host when it has one (a channel the bastion opens to the port; its
+    refusal is the router's). `params` may be a bare host name (straight there)."""
+    if isinstance(params, str):
+        params = DeviceParams(host=params, username="-")
+    where = f"telnet {params.host} {port}" + (
+        f" (via jump host {params.jump_host})" if params.jump_host else ""
+    )
     try:
-        with socket.create_connection((host, port), timeout=timeout) as sock:
+        with route.connect(params, params.host, port, timeout) as sock:
             sock.settimeout(timeout)
             try:
                 data = sock.recv(1024)
             except TimeoutError:
                 data = b"?"
+    except ConnectError as exc:  # the jump host failed: nothing is known of the router
+        return Check("telnet refused", False, "no telnet login", f"not tried: {exc}", where)
     except OSError:
         return Check("telnet refused", True, "no telnet login", "connection refused", where)
     refused = data == b"" or b"refused" in data.lower()
@@ -260,7 +268,7 @@ def reverse_probe(params: DeviceParams, port: int, timeout: float = 10) -> Check
         return Check(f"reverse ssh port {port}", False, "a line opens", f"refused: {exc}", where)
 
     async def probe() -> str:
-        async with asyncssh.connect(password=params.password.get_secret_value(), **kwargs) as conn:
+        async with _connect(params, kwargs) as conn:
             proc = await conn.create_process(term_type="vt100")
             proc.stdin.write("\r")
             try:  # a console answers with its prompt; a silent line is still a line
@@ -271,7 +279,7 @@ def reverse_probe(params: DeviceParams, port: int, timeout: float = 10) -> Check
 
     try:
         seen = _run(probe)
-    except (OSError, asyncssh.Error, TimeoutError) as exc:
+    except (OSError, asyncssh.Error, TimeoutError, ConnectError) as exc:
         return Check(
             f"reverse ssh port {port}", False, "a line opens", f"failed: {_safe(exc)}", where
         )

@@ -117,6 +117,23 @@ AlgorithmsOpt = Annotated[
     typer.Option("--ssh-algorithms", help="modern | legacy-ok (default: legacy-ok)"),
 ]
 
+JumpHostOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--jump-host",
+        metavar="[USER@]HOST[:PORT]",
+        help="reach every router through this SSH jump host (bastion); 'none': straight",
+    ),
+]
+KeyFileOpt = Annotated[
+    Path | None,
+    typer.Option("--key-file", help="log in with this private key (passphrase: --inventory's)"),
+]
+AgentOpt = Annotated[
+    bool | None,
+    typer.Option("--allow-agent/--no-agent", help="log in with the keys of ssh-agent"),
+]
+
 
 PrivateKeyOpt = Annotated[
     list[str] | None,
@@ -327,17 +344,34 @@ def worker_secret_names(intent: SshIntent) -> dict[str, str]:
 
 
 def connection_options(
-    host_key_check: str | None, known_hosts: Path | None, ssh_algorithms: str | None
+    host_key_check: str | None,
+    known_hosts: Path | None,
+    ssh_algorithms: str | None,
+    jump_host: str | None = None,
+    key_file: Path | None = None,
+    allow_agent: bool | None = None,
 ) -> dict[str, Any]:
     """The CLI's connection options; they win over the inventory's."""
+    from ..session.params import parse_jump
+
     if host_key_check not in (None, "strict", "accept-new", "off"):
         raise bad_input(f"--host-key-check: {host_key_check!r}: use strict, accept-new or off")
     if ssh_algorithms not in (None, "modern", "legacy-ok"):
         raise bad_input(f"--ssh-algorithms: {ssh_algorithms!r}: use modern or legacy-ok")
+    if jump_host is not None and jump_host.lower() != "none":
+        try:
+            parse_jump(jump_host)
+        except ValueError as exc:
+            raise bad_input(f"--jump-host: {jump_host!r}: {exc}") from None
+    if key_file is not None and not key_file.expanduser().is_file():
+        raise bad_input(f"--key-file: {key_file} does not exist")
     return {
         "host_key_check": host_key_check,
         "known_hosts": str(known_hosts.expanduser()) if known_hosts else None,
         "ssh_algorithms": ssh_algorithms,
+        "jump_host": jump_host,
+        "key_file": str(key_file.expanduser()) if key_file else None,
+        "allow_agent": allow_agent,
     }
 
 

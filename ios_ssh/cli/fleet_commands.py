@@ -14,6 +14,7 @@ from ..report import Report
 from .app import app
 from .common import (
     EXIT_FAILED,
+    AgentOpt,
     AlgorithmsOpt,
     ConcurrencyOpt,
     DaskCredentialsOpt,
@@ -29,6 +30,8 @@ from .common import (
     IntentArg,
     InventoryOpt,
     JsonOpt,
+    JumpHostOpt,
+    KeyFileOpt,
     KnownHostsOpt,
     NornirConfigOpt,
     PrivateKeyOpt,
@@ -110,6 +113,9 @@ def apply(
     ssh_algorithms: AlgorithmsOpt = None,
     private_key: PrivateKeyOpt = None,
     revoked_secret_env: RevokedSecretOpt = None,
+    jump_host: JumpHostOpt = None,
+    key_file: KeyFileOpt = None,
+    allow_agent: AgentOpt = None,
 ) -> None:
     """Converge every host to INTENT, safely (revert timer, fresh-login check), and verify."""
     from ..nornir import apply_ssh
@@ -126,7 +132,9 @@ def apply(
         dask_scheduler, dask_tls_ca_file, dask_tls_cert, dask_tls_key, dask_credentials, driver
     )
     loaded = load_intent(intent)
-    connection = connection_options(host_key_check, known_hosts, ssh_algorithms)
+    connection = connection_options(
+        host_key_check, known_hosts, ssh_algorithms, jump_host, key_file, allow_agent
+    )
     nornir = inventory_nornir(
         inventory,
         host,
@@ -209,6 +217,9 @@ def verify(
     ssh_algorithms: AlgorithmsOpt = None,
     private_key: PrivateKeyOpt = None,
     revoked_secret_env: RevokedSecretOpt = None,
+    jump_host: JumpHostOpt = None,
+    key_file: KeyFileOpt = None,
+    allow_agent: AgentOpt = None,
 ) -> None:
     """Check every host against INTENT (configuration and live probes); changes nothing."""
     from ..nornir import verify_ssh
@@ -220,7 +231,9 @@ def verify(
         dask_scheduler, dask_tls_ca_file, dask_tls_cert, dask_tls_key, dask_credentials, driver
     )
     loaded = load_intent(intent)
-    connection = connection_options(host_key_check, known_hosts, ssh_algorithms)
+    connection = connection_options(
+        host_key_check, known_hosts, ssh_algorithms, jump_host, key_file, allow_agent
+    )
     nornir = inventory_nornir(
         inventory,
         host,
@@ -286,6 +299,9 @@ def state(
     host_key_check: HostKeyOpt = None,
     known_hosts: KnownHostsOpt = None,
     ssh_algorithms: AlgorithmsOpt = None,
+    jump_host: JumpHostOpt = None,
+    key_file: KeyFileOpt = None,
+    allow_agent: AgentOpt = None,
 ) -> None:
     """Read each host's SSH state."""
     from ..nornir import read_ssh_state
@@ -296,7 +312,9 @@ def state(
     dask = dask_settings(
         dask_scheduler, dask_tls_ca_file, dask_tls_cert, dask_tls_key, dask_credentials, driver
     )
-    connection = connection_options(host_key_check, known_hosts, ssh_algorithms)
+    connection = connection_options(
+        host_key_check, known_hosts, ssh_algorithms, jump_host, key_file, allow_agent
+    )
     nornir = inventory_nornir(
         inventory,
         host,

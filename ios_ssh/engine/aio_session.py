@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-from pathlib import Path
 from typing import Any
 
 import asyncssh
 
 from .. import redact
 from ..errors import ConnectError, DeviceError
-from ..session import algorithms, failures
+from ..session import algorithms, failures, login, route
 from ..session.conversation import Dialog, Pipeline, Steps
 from ..session.identity import Identity, judge, negotiate_offer, ordered_policy, pinned_keys
 from ..session.known_hosts import HostKey
@@ -70,23 +69,17 @@ class _Client(asyncssh.SSHClient):
 
 def _options(params: DeviceParams, pinned: list[HostKey]) -> dict[str, Any]:
     allowed = ordered_policy(params, pinned, CIPHERS_FIRST)
-    options: dict[str, Any] = {
+    return {
         **algorithms.asyncssh_options(allowed),
-        "username": params.username,
-        "password": params.password.get_secret_value(),
-        "preferred_auth": ["keyboard-interactive", "password"],
-        "client_keys": None,
-        "agent_path": None,
+        **login.asyncssh_options(params),  # password, key file, agent: as netmiko's names
         "login_timeout": params.timeout,
         "connect_timeout": params.timeout,
         # off: nothing is checked (and the report says so); else every key goes to judge()
         "known_hosts": None if params.host_key_check == "off" else ([], [], []),
+        # ssh_config_file was applied to the fields (HostName, Port, ProxyJump...): asyncssh
+        # must not apply it again, nor read ~/.ssh/config
+        "config": [],
     }
-    config = params.scrapli_options.get("ssh_config_file") or params.netmiko_options.get(
-        "ssh_config_file"
-    )
-    options["config"] = [str(Path(config).expanduser())] if isinstance(config, str) else []
-    return options
 
 
 class AsyncChannel:
@@ -198,24 +191,24 @@ async def open_async(params: DeviceParams, *, record: bool = False) -> tuple[Dia
     EXEC and learn the prompt: a Dialog whose handle is the AsyncChannel."""
     if params.transport != "ssh":
         raise ConnectError(f"{params.host}: the async engine speaks SSH only (use --driver)")
-    # a worker process unpickles its jobs (no validator runs): register them here too
-    redact.register([params.password, params.secret])
+    # a worker rebuilds its jobs from plain data (no validator runs): register them here too
+    redact.register(params.secret_values())  # asyncssh logs its auth exchanges
     pinned = pinned_keys(params)
     client = _Client(params, pinned)
+    host, port = params.host, params.effective_ssh_port
+    # behind a jump host: a channel of this loop's one connection to it (session.route)
+    tunnel = await route.bastion(params, (host, port)) if params.jump_host else ()
     try:
         conn, _ = await asyncio.wait_for(
             asyncssh.create_connection(
-                lambda: client, params.host, params.effective_ssh_port, **_options(params, pinned)
+                lambda: client, host, port, tunnel=tunnel, **_options(params, pinned)
             ),
             params.timeout * 2,
         )
+    except asyncssh.ChannelOpenError as exc:  # the jump host could not reach the router
+        raise failures.connect_error(route.unreached(exc, params, host, port), params) from None
     except (OSError, TimeoutError, asyncssh.Error) as exc:
-        if client.refusal is not None:
-            raise client.refusal from None
-        if client.conn is not None and getattr(client.conn, "_server_kexinit", b""):
-            client.negotiated()  # raises the policy's own message when nothing was common
-        # the sync drivers' mapping: a kind, the step and the fix, one line
-        raise failures.connect_error(exc, params, "connect", params.effective_ssh_port) from None
+        raise await _connect_failure(exc, params, client) from None
     identity = client.identity
     if identity is None:  # host_key_check=off: nothing judged, the policy still applies
         identity = Identity(
@@ -247,6 +240,30 @@ async def open_async(params: DeviceParams, *, record: bool = False) -> tuple[Dia
         await channel.close()
         raise
     return dialog, channel
+
+
+async def _connect_failure(
+    exc: BaseException, params: DeviceParams, client: _Client
+) -> ConnectError:
+    """Why the connection failed, in the sync drivers' words (a kind, the step, the fix)."""
+    if client.refusal is not None:
+        return client.refusal
+    port = params.effective_ssh_port
+    offer = None
+    kexinit = getattr(client.conn, "_server_kexinit", b"") if client.conn else b""
+    if kexinit:
+        try:
+            client.negotiated()  # the policy's own message when nothing was common
+        except ConnectError as refusal:
+            return refusal
+        offer = parse_kexinit(kexinit)
+    elif client.conn is not None and not getattr(client.conn, "_server_version", b""):
+        # connected, but not a word of SSH: a telnet port is `not-ssh`, not the silence or
+        # hang-up seen
+        telnet = await asyncio.to_thread(failures.telnet_behind, params, port)
+        if telnet is not None:
+            return telnet
+    return failures.connect_error(exc, params, "connect", port, offer, "asyncssh")
 
 
 def _privileged(dialog: Dialog) -> Steps[None]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import flow, loops
 from ..report import Report
+from ..session import route
 from ..session.conversation import Steps
 from ..session.params import DeviceParams
 from ..state import DeviceState
@@ -108,7 +109,10 @@ async def run_jobs(
             on_done(job.name, outcome)
         return job.name, outcome
 
-    return dict(await asyncio.gather(*(one(job) for job in jobs)))
+    try:
+        return dict(await asyncio.gather(*(one(job) for job in jobs)))
+    finally:
+        await route.close_bastions()  # the jump hosts this loop's sessions went through
 
 
 def run_jobs_sending(

@@ -102,7 +102,7 @@ def live_checks(
     if vtys and all(
         "telnet" not in l.transport_input and "all" not in l.transport_input for l in vtys
     ):  # type: ignore[operator]
-        calls.append(Call(probes.telnet_refused_probe, (params.host, params.telnet_port or 23)))
+        calls.append(Call(probes.telnet_refused_probe, (params, params.telnet_port or 23)))
     results = yield from gather(calls)
     for request, result in zip(calls, results, strict=True):
         if request.fn is probes.scp_probe:

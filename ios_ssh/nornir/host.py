@@ -14,6 +14,7 @@ from nornir.core.task import Task
 from .. import intents
 from ..errors import ConnectError, IntentError
 from ..intent import SshIntent
+from ..inventory import CONNECTION_KEYS
 from ..session import Conversation, DeviceParams, Driver, establish, failures, open_session
 from ..session.known_hosts import pinned_file
 
@@ -35,16 +36,17 @@ def device_params_of(host: Host) -> DeviceParams:
     data: dict[str, Any] = {
         "host": host.hostname or host.name,
         "port": host.port,
-        "username": host.username or "",
         "password": host.password or "",
         "secret": secret or "",
     }
+    if host.username or not host.get("ssh_config_file"):  # else its User, if any
+        data["username"] = host.username or ""
     for key in ("ssh_port", "telnet_port", "timeout", "reverse_port_offset"):
         if host.data.get(key) is not None:
             data[key] = host.data[key]
-    # How every session checks this host, and the user's driver extras (from
-    # ios_ssh.inventory): the same for the fresh login, verify and the probes.
-    for key in ("host_key_check", "known_hosts", "ssh_algorithms"):
+    # How every session checks this host, reaches it and logs in, and the user's driver
+    # extras (from ios_ssh.inventory): the same for the fresh login, verify and the probes.
+    for key in CONNECTION_KEYS:
         if host.get(key) is not None:
             data[key] = host.get(key)
     options = host.get("_driver_options") or {}
@@ -163,7 +165,8 @@ def conversation(
             raise
         if params.transport != "telnet" or params.ssh_port is None:
             # the plugin logs in (and scrapli enables) when it connects: one line, the cause
-            raise failures.connect_error(exc, params) from None
+            offer = failures.offer_if_no_common(exc, params)
+            raise failures.connect_error(exc, params, offer=offer, client=driver) from None
         reused = None
     if reused is not None:
         yield reused, params  # the host's connection: Nornir closes it
@@ -174,6 +177,40 @@ def conversation(
         yield own, ssh
     finally:
         own.close()
+
+
+def _connection(task: Task, name: str, params: DeviceParams) -> Any:
+    """The plugin's connection; nornir_netmiko's opened over a channel of the jump host
+    (session.route), handed to it as `sock` for this one connect (the host's options,
+    merged over its groups and defaults as Nornir merges them, are put back after)."""
+    if name != "netmiko" or name in task.host.connections or params.jump_host is None:
+        return task.host.get_connection(name, task.nornir.config)
+    from nornir.core.inventory import ConnectionOptions
+
+    from ..session.netmiko_driver import path_socket
+
+    own = task.host.connection_options.get(name)
+    merged = task.host.get_connection_parameters(name)
+    sock = path_socket(params)
+    task.host.connection_options[name] = ConnectionOptions(
+        hostname=merged.hostname,
+        port=merged.port,
+        username=merged.username,
+        password=merged.password,
+        platform=merged.platform,
+        extras={**(merged.extras or {}), "sock": sock},
+    )
+    try:
+        return task.host.get_connection(name, task.nornir.config)
+    except BaseException:
+        if sock is not None:
+            sock.close()
+        raise
+    finally:
+        if own is None:
+            task.host.connection_options.pop(name, None)
+        else:
+            task.host.connection_options[name] = own
 
 
 def _reuse(task: Task, driver: Driver, params: DeviceParams) -> Conversation:
@@ -189,7 +226,7 @@ def _reuse(task: Task, driver: Driver, params: DeviceParams) -> Conversation:
                 # establish pinned (accept-new's first contact)
                 pinned_file(params.known_hosts_file, params.host, params.effective_port)
         identity = task.host.data.get(f"_identity_{name}")
-    conn = task.host.get_connection(name, task.nornir.config)
+    conn = _connection(task, name, params)
     if driver == "netmiko":
         from ..session.netmiko_driver import NetmikoChannel, enable
 

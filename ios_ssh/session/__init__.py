@@ -19,7 +19,7 @@ def open_session(device: DeviceParams | dict[str, Any], driver: Driver = "netmik
     """
     params = DeviceParams.coerce(device)
     # The drivers log the login and enable exchanges: mask these wherever they are logged.
-    redact.register([params.password, params.secret])
+    redact.register(params.secret_values())
     try:
         return _open(params, driver)
     except ConnectError:

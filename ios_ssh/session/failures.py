@@ -16,13 +16,15 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import re
 import socket
 from collections.abc import Iterator
 
 from .. import inert, redact
 from ..errors import ConnectError, IosSshError, SessionLost
-from ..message import LIMIT, one_line_text
+from ..message import LIMIT, first_fitting, one_line_text
 from . import host_key_messages
+from .algorithms import Algorithms
 from .params import DeviceParams
 
 DEBUG_ENV = "IOS_SSH_DEBUG"
@@ -103,12 +105,26 @@ _CLOSED_WORDS = (
 )
 
 
+# Each client's "nothing in common" (paramiko's IncompatiblePeer, OpenSSH's "no matching
+# cipher found", asyncssh's KeyExchangeFailed): found anywhere in the chain, since netmiko
+# wraps paramiko's in a NetmikoTimeoutException that would otherwise read as a timeout.
+_NO_COMMON = re.compile(
+    r"no matching (?:key exchange|kex|cipher|mac|host key)|incompatible ssh peer"
+    r"|no acceptable (?:kex|cipher|mac|host key)"
+)
+
+
 def kind_of(exc: BaseException) -> str | None:
     """The cause of a failed connection, from the exception and its chain; None when
     nothing in it says."""
     chain = list(_chain(exc))
     if any(isinstance(item, ConnectError) and item.kind for item in chain):
         return next(i.kind for i in chain if isinstance(i, ConnectError) and i.kind)
+    if any(
+        _names(i) & {"IncompatiblePeer", "KeyExchangeFailed"} or _NO_COMMON.search(_text(i))
+        for i in chain
+    ):
+        return "algorithms"
     if not any("permission denied" in _text(i) for i in chain) and any(
         words in _text(i) for i in chain for words in _CLOSED_WORDS
     ):
@@ -187,8 +203,13 @@ def _fix(kind: str, params: DeviceParams, exc: BaseException) -> str:
         ),
         "not-ssh": "not an SSH server (a telnet port?): use the router's SSH port, or "
         "device_type cisco_ios_telnet",
-        "closed": "the router closed the connection: vty lines busy, an access-class, or "
-        "SSH failing; check 'show users', 'line vty'",
+        "closed": (
+            "the router or the jump host closed the connection: check the jump host, then "
+            "'show users' and 'line vty' on the router"
+            if params.jump_host
+            else "the router closed the connection: vty lines busy, an access-class, or "
+            "SSH failing; check 'show users', 'line vty'"
+        ),
         "algorithms": "no SSH algorithm in common: widen ssh_algorithms or fix the router",
         "auth": f"the router refused user {params.username!r}: check the user name and password",
         "enable": "the enable secret was refused: check the device's secret",
@@ -203,20 +224,96 @@ def _step_of(kind: str, step: str) -> str:
 
 
 def connect_error(
-    exc: BaseException, params: DeviceParams, step: str = "connect", port: int | None = None
+    exc: BaseException,
+    params: DeviceParams,
+    step: str = "connect",
+    port: int | None = None,
+    offer: Algorithms | None = None,
+    client: str = "the SSH client",
 ) -> ConnectError:
-    """The ConnectError for a failure to open a session; ours pass through unchanged."""
+    """The ConnectError for a failure to open a session; ours pass through unchanged.
+    `offer`: what the router offers, for a client (`client`) that found nothing in common
+    with it (read by `offer_if_no_common`)."""
     if isinstance(exc, ConnectError):
         return exc
     kind = kind_of(exc) or "closed"
+    at = where(params, port)
+    if params.jump_host and kind in ("refused", "timeout", "unreachable", "closed"):
+        at += f" (via jump host {params.jump_host})"
     if kind == "host-key":  # names the known_hosts file: kept to one line of 200 at most
-        text = host_key_messages.refused(
-            where(params, port), _step_of(kind, step), params.known_hosts_file
-        )
+        text = host_key_messages.refused(at, _step_of(kind, step), params.known_hosts_file)
         return ConnectError(text, kind)
-    return ConnectError(
-        f"{where(params, port)}: {_step_of(kind, step)}: {_fix(kind, params, exc)}", kind
+    if kind == "algorithms" and offer is not None:
+        return _no_common(exc, params, port, offer, client)
+    return ConnectError(f"{at}: {_step_of(kind, step)}: {_fix(kind, params, exc)}", kind)
+
+
+_CATEGORIES = (
+    ("host_key", ("host key",)),
+    ("kex", ("kex", "key exchange")),
+    ("ciphers", ("cipher", "encrypt")),
+    ("macs", ("mac",)),
+)
+
+
+def _no_common(
+    exc: BaseException, params: DeviceParams, port: int | None, offer: Algorithms, client: str
+) -> ConnectError:
+    """A client that agreed on nothing with the router: the policy's own message when the
+    policy allows nothing the router offers, else which category this client lacks,
+    naming what the router offers."""
+    from .identity import _SHORT_LABELS, negotiate_offer
+
+    negotiate_offer(params, [], offer)  # ConnectError(algorithms), naming the offer
+    text = " ".join(_text(i) for i in _chain(exc))
+    category = next((name for name, words in _CATEGORIES if any(w in text for w in words)), "kex")
+    offered = getattr(offer, category) or ("none",)
+    head = (
+        f"{where(params, port)}: key exchange: {client} implements no {_SHORT_LABELS[category]}"
+        " the router offers"
     )
+    fix = "use another driver, or widen ssh_algorithms"
+    return ConnectError(
+        first_fitting(
+            f"{head} ({', '.join(offered)}); {fix}",
+            f"{head} ({offered[0]}, ...); {fix}",
+            f"{head} ({offered[0]}, ...)",
+        ),
+        "algorithms",
+    )
+
+
+def offer_if_no_common(exc: BaseException, params: DeviceParams) -> Algorithms | None:
+    """When a driver found no algorithm in common: the router's offer, read again (in
+    clear, no credentials), to name it; None otherwise or when it cannot be read."""
+    if kind_of(exc) != "algorithms":
+        return None
+    from . import route
+    from .offer import read_offer
+
+    port = params.effective_ssh_port
+    try:
+        with route.connect(params, params.host, port, params.timeout) as sock:
+            return read_offer(params.host, port, params.timeout, sock).algorithms
+    except (OSError, TimeoutError, IosSshError):
+        return None
+
+
+def telnet_behind(params: DeviceParams, port: int) -> ConnectError | None:
+    """A connection that failed before the server said a word of SSH: a telnet server
+    there (it opens with option negotiation) is `not-ssh`, not the closed connection or
+    silence the SSH client saw; None when it is not that (or the port cannot be read)."""
+    from . import route
+    from .offer import NotSsh, read_offer
+
+    try:
+        with route.connect(params, params.host, port, min(params.timeout, 5.0)) as sock:
+            read_offer(params.host, port, min(params.timeout, 5.0), sock)
+    except NotSsh as exc:
+        return connect_error(exc, params, "connect", port)
+    except (OSError, TimeoutError, IosSshError):
+        return None
+    return None
 
 
 def session_lost(

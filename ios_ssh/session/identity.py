@@ -21,6 +21,7 @@ one address, the second is judged against the first's pin.
 from __future__ import annotations
 
 import asyncio
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,11 +29,11 @@ import asyncssh
 
 from ..errors import ConnectError
 from ..message import first_fitting
-from . import algorithms, failures, host_key_messages
+from . import algorithms, failures, host_key_messages, route
 from .aio import run
 from .known_hosts import HostKey, KnownHosts, KnownHostsError, host_name, shown
 from .offer import read_offer
-from .params import DeviceParams
+from .params import DeviceParams, parse_jump
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,10 @@ class Identity:
 
 
 def _negotiate(params: DeviceParams, pinned: list[HostKey]) -> tuple[str, algorithms.Algorithms]:
+    port = params.effective_ssh_port
     try:
-        offer = read_offer(params.host, params.effective_ssh_port, params.timeout)
+        with route.connect(params, params.host, port, params.timeout) as sock:
+            offer = read_offer(params.host, port, params.timeout, sock)
     except (OSError, TimeoutError) as exc:
         raise failures.connect_error(exc, params, port=params.effective_ssh_port) from exc
     return offer.banner, negotiate_offer(params, pinned, offer.algorithms)
@@ -139,11 +142,12 @@ def fetch_host_key(params: DeviceParams, allowed: algorithms.Algorithms) -> Host
     algs = algorithms.asyncssh_options(allowed)
     options = asyncssh.SSHClientConnectionOptions(**algs, connect_timeout=params.timeout)
 
-    async def fetch() -> asyncssh.SSHKey | None:
+    async def fetch(sock: socket.socket) -> asyncssh.SSHKey | None:
         return await asyncio.wait_for(
             asyncssh.get_server_host_key(
                 params.host,
                 params.effective_ssh_port,
+                sock=sock,  # straight to the router, or a channel through its jump host
                 kex_algs=algs["kex_algs"],  # these two override `options` when left out
                 server_host_key_algs=algs["server_host_key_algs"],
                 options=options,
@@ -151,12 +155,17 @@ def fetch_host_key(params: DeviceParams, allowed: algorithms.Algorithms) -> Host
             params.timeout,
         )
 
-    where = f"{params.host}:{params.effective_ssh_port}"
+    where, port = f"{params.host}:{params.effective_ssh_port}", params.effective_ssh_port
     try:
-        key = run(fetch)
-    except (OSError, TimeoutError, asyncssh.Error) as exc:
-        step = "key exchange"
-        raise failures.connect_error(exc, params, step, params.effective_ssh_port) from exc
+        sock = route.connect(params, params.host, port, params.timeout)
+    except (OSError, TimeoutError) as exc:
+        raise failures.connect_error(exc, params, "connect", port) from exc
+    with sock:
+        sock.setblocking(False)
+        try:
+            key = run(lambda: fetch(sock))
+        except (OSError, TimeoutError, asyncssh.Error) as exc:
+            raise failures.connect_error(exc, params, "key exchange", port) from exc
     if key is None:
         raise ConnectError(f"{where}: key exchange: the server showed no host key", "host-key")
     return HostKey(key.get_algorithm(), key.public_data)
@@ -196,6 +205,13 @@ def check_file(file: Path) -> None:
     """Read a known_hosts file strictly now (KnownHostsError names its first bad line):
     a run checks each file up front, before any router is touched."""
     KnownHosts(file).check()
+
+
+def judge_jump(params: DeviceParams, host: str, port: int, key: HostKey) -> Identity:
+    """The device's host-key policy and known_hosts file, for another server on its path
+    (its jump host): the Identity, or ConnectError before any credential is sent there."""
+    at = params.model_copy(update={"host": host, "port": port, "device_type": "cisco_ios"})
+    return judge(at, pinned_keys(at), key, algorithms.Algorithms((), (), (), ()), "")
 
 
 def judge(
@@ -242,8 +258,12 @@ def _decide(
 
 def trust_addresses(params: DeviceParams) -> list[tuple[str, int]]:
     """Every address whose host key a job's sessions judge: what a worker is shipped the
-    operator's pins for (the router's SSH address; a bastion's joins it here)."""
-    return [(params.host, params.effective_ssh_port)]
+    operator's pins for (the router's SSH address, and its jump host's)."""
+    out = [(params.host, params.effective_ssh_port)]
+    if params.jump_host:
+        _user, host, port = parse_jump(params.jump_host)
+        out.append((host, port))
+    return out
 
 
 def rotate_pinned(
@@ -271,6 +291,6 @@ def only_key_file(folder: Path, host: str, port: int, key: HostKey) -> Path:
 
 __all__ = [
     "Identity", "KnownHostsError", "check_file", "establish", "fetch_host_key", "judge",
-    "judge_at", "negotiate_offer", "only_key_file", "ordered_policy", "pin_rotation",
+    "judge_at", "judge_jump", "negotiate_offer", "only_key_file", "ordered_policy", "pin_rotation",
     "pinned_at", "pinned_keys", "rotate_pinned", "trust_addresses",
 ]  # fmt: skip

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterable
 
 from netmiko import BaseConnection, ConnectHandler
 from paramiko import BadHostKeyException
 
 from ..errors import ConnectError
-from . import algorithms, failures, host_key_messages
+from . import algorithms, failures, host_key_messages, login, route
 from .channel import shut_down
 from .known_hosts import pinned_file
 from .params import DeviceParams
@@ -38,39 +39,63 @@ def host_key_options(params: DeviceParams) -> dict[str, object]:
     return options
 
 
+def path_socket(params: DeviceParams) -> socket.socket | None:
+    """The socket paramiko runs over when the router is behind a jump host (None: netmiko
+    connects straight to it)."""
+    if params.jump_host is None or params.transport == "telnet":
+        return None
+    return route.connect(params, params.host, params.effective_port, params.timeout)
+
+
+def connect_arguments(params: DeviceParams) -> dict[str, object]:
+    """ConnectHandler's arguments for this device, `sock` aside: the login (password, key,
+    agent), every wait bounded by the device timeout (netmiko's own conn_timeout, 10 s,
+    cuts a slow router's connect), the host-key and algorithm settings, then the user's
+    extras (which may still set a wait, fast_cli or a session log)."""
+    waits = ("timeout", "conn_timeout", "auth_timeout", "banner_timeout")
+    telnet = params.transport == "telnet"
+    ours: dict[str, object] = {
+        "device_type": "cisco_ios_telnet" if telnet else "cisco_ios",
+        "host": params.host,
+        "port": params.effective_port,
+        "username": params.username,
+        "secret": params.secret.get_secret_value(),
+        "fast_cli": False,
+        **dict.fromkeys(waits, params.timeout),
+        **login.netmiko_options(params),
+    }
+    if telnet:  # a telnet login types the password
+        ours["password"] = params.password.get_secret_value()
+    extras = dict(params.netmiko_options)
+    if not telnet:
+        extras.update(host_key_options(params))
+    extras.pop("ssh_config_file", None)  # applied by DeviceParams: the path is route's
+    return {**ours, **extras}
+
+
 class NetmikoChannel:
     CONNECTION_NAME = "netmiko"
 
     def __init__(self, params: DeviceParams) -> None:
         self.params = params
+        sock = None
         try:
-            # the device timeout bounds every wait (netmiko's own conn_timeout, 10 s, cuts a
-            # slow router's connect); the user's extras may still set one of them
-            waits = ("timeout", "conn_timeout", "auth_timeout", "banner_timeout")
-            self.conn = ConnectHandler(
-                device_type="cisco_ios_telnet" if params.transport == "telnet" else "cisco_ios",
-                host=params.host,
-                port=params.effective_port,
-                username=params.username,
-                password=params.password.get_secret_value(),
-                secret=params.secret.get_secret_value(),
-                fast_cli=False,
-                **{**dict.fromkeys(waits, params.timeout), **self._extras(params)},
-            )
+            # through the jump host: paramiko runs over a channel of the bastion
+            sock = path_socket(params)
+            self.conn = ConnectHandler(**connect_arguments(params), sock=sock)
         except Exception as exc:
+            if sock is not None:
+                sock.close()
             if not failures.is_driver_error(exc):
                 raise
             mismatch = _host_key_mismatch(params, exc)
             if mismatch:
                 raise ConnectError(mismatch, "host-key") from None
-            raise failures.connect_error(exc, params) from None
+            offer = failures.offer_if_no_common(exc, params)
+            raise failures.connect_error(
+                exc, params, offer=offer, client="netmiko (paramiko)"
+            ) from None
         enable(self.conn, params)
-
-    @staticmethod
-    def _extras(params: DeviceParams) -> dict[str, object]:
-        if params.transport == "telnet":
-            return dict(params.netmiko_options)
-        return {**params.netmiko_options, **host_key_options(params)}
 
     @classmethod
     def from_connection(cls, conn: object, params: DeviceParams) -> NetmikoChannel:

@@ -70,9 +70,10 @@ def _recv(sock: socket.socket, timeout: float, silent: bool) -> bytes:
         raise
 
 
-def read_offer(host: str, port: int, timeout: float) -> Offer:
-    """Connect, send a version line, read the server's version and KEXINIT, hang up."""
-    with socket.create_connection((host, port), timeout=timeout) as sock:
+def read_offer(host: str, port: int, timeout: float, given: socket.socket | None = None) -> Offer:
+    """Connect (or use `given`, connected to host:port: session.route's), send a version
+    line, read the server's version and KEXINIT, hang up."""
+    with given or socket.create_connection((host, port), timeout=timeout) as sock:
         sock.settimeout(timeout)
         sock.sendall(b"SSH-2.0-ios_ssh_offer\r\n")
         buffer = b""

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 
 from scrapli.driver.core import IOSXEDriver
 
-from ..errors import SessionLogError
-from . import algorithms, failures
+from ..errors import ConnectError, SessionLogError
+from . import algorithms, failures, login, route
 from .channel import shut_down
 from .conversation import split_reply
 from .identity import pinned_at
@@ -21,13 +21,15 @@ _OPENSSH_CLOSED = re.compile(r"^Connection to \S+ closed", re.MULTILINE)
 
 
 def host_key_options(params: DeviceParams) -> dict[str, object]:
-    """scrapli's host-key and algorithm settings for the system (OpenSSH) transport.
+    """scrapli's host-key, algorithm, login and path settings for the system (OpenSSH)
+    transport.
 
     OpenSSH takes the first value it gets for an option and scrapli puts
     `StrictHostKeyChecking=yes` before any `open_cmd` of ours, so accept-new cannot be
     passed here: session.identity records a new host first, then OpenSSH checks strictly.
     Our known_hosts file is the only one read (no global file). The policy's algorithm
-    lists come first in `open_cmd`, then the user's own `transport_options`.
+    lists come first in `open_cmd`, then the login methods offered (session.login), the
+    jump host (session.route), then the user's own `transport_options`.
     """
     user = dict(params.scrapli_options.get("transport_options") or {})
     user_cmd = user.pop("open_cmd", [])
@@ -38,18 +40,28 @@ def host_key_options(params: DeviceParams) -> dict[str, object]:
             params.host, params.effective_port, params.host_key_check, params.known_hosts_file
         )
         allowed = algorithms.prefer_key_types(allowed, [k.keytype for k in pinned])
-    ours = algorithms.openssh_options(allowed)
+    credentials, offered = login.scrapli_options(params)
+    ours = algorithms.openssh_options(allowed) + offered
+    options: dict[str, object] = {**credentials}
+    if params.jump_host:
+        if params.jump_password.get_secret_value():
+            raise ConnectError(
+                f"{params.host}:{params.effective_port}: connect: the scrapli driver cannot "
+                "log in to the jump host with a password (OpenSSH would ask for it on the "
+                "router's terminal): use a key or the agent, or another driver",
+                "auth",
+            )
+        config, jump = route.scrapli_jump(params)
+        ours += jump
+        options["ssh_config_file"] = config
     if params.host_key_check == "off":
-        return {
-            "auth_strict_key": False,
-            "transport_options": {**user, "open_cmd": ours + user_cmd},
-        }
-    ours += ["-o", "GlobalKnownHostsFile=/dev/null"]
-    return {
-        "auth_strict_key": True,
-        "ssh_known_hosts_file": str(params.known_hosts_file),
-        "transport_options": {**user, "open_cmd": ours + user_cmd},
-    }
+        options["auth_strict_key"] = False
+    else:
+        ours += ["-o", "GlobalKnownHostsFile=/dev/null"]
+        options["auth_strict_key"] = True
+        options["ssh_known_hosts_file"] = str(params.known_hosts_file)
+    options["transport_options"] = {**user, "open_cmd": ours + user_cmd}
+    return options
 
 
 class ScrapliChannel:
@@ -60,6 +72,8 @@ class ScrapliChannel:
         # every SSH transport checks against our file; `open_cmd` matters to `system` only
         ssh = params.transport != "telnet"
         extras = {**params.scrapli_options, **(host_key_options(params) if ssh else {})}
+        if not params.jump_host:
+            extras.pop("ssh_config_file", None)  # applied by DeviceParams
         if params.transport == "telnet":
             extras["auth_strict_key"] = False
         elif params.host_key_check != "off":
@@ -84,7 +98,10 @@ class ScrapliChannel:
             if not failures.is_driver_error(exc):
                 raise
             # scrapli logs in and enables in open(): the kind says which step failed
-            raise failures.connect_error(exc, params) from None
+            offer = failures.offer_if_no_common(exc, params)
+            raise failures.connect_error(
+                exc, params, offer=offer, client="scrapli (OpenSSH)"
+            ) from None
 
     @classmethod
     def from_connection(cls, conn: object, params: DeviceParams) -> ScrapliChannel:

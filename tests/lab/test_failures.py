@@ -3,6 +3,7 @@ step and the fix, or a Report; never a driver's paragraphs, never a traceback (i
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import socket
@@ -140,6 +141,45 @@ def test_a_telnet_port_given_as_ssh(lab: Lab, driver: str) -> None:
     error = _refused(_device(lab, port=port), driver)
     assert error.kind == "not-ssh"
     assert "telnet" in _one_line(error, f"127.0.0.1:{port}", "connect")
+
+
+def test_a_telnet_port_given_as_ssh_to_the_async_engine(lab: Lab) -> None:
+    """asyncssh waits for a version line a telnet server never sends, then saw silence or
+    a hang-up: the engine reported 'timeout' or 'closed', never what it was (issue 20)."""
+    from ios_ssh.engine.aio_session import open_async
+    from ios_ssh.session.params import DeviceParams
+
+    port = lab.addresses["f1"].telnet_port
+    params = DeviceParams.coerce(_device(lab, port=port, host_key_check="off"))
+    with pytest.raises(ConnectError) as caught:
+        asyncio.run(open_async(params))
+    assert caught.value.kind == "not-ssh"
+    assert "telnet" in _one_line(caught.value, f"127.0.0.1:{port}", "connect")
+
+
+def test_a_client_without_the_routers_algorithms_names_its_offer() -> None:
+    """The policy allows curve25519-sha256, which this router alone offers, but paramiko
+    knows only its @libssh.org name: netmiko failed with IncompatiblePeer inside a
+    NetmikoTimeoutException, read as 'no answer within 5 s' (issue 21). (OpenSSH and
+    asyncssh know every name the policy does: tests/unit/test_failures_mapping.py.)"""
+    from tests.lab.fake_ssh import fake_ssh_server
+
+    policy = ["curve25519-sha256", "ssh-ed25519", "rsa-sha2-256", "aes128-ctr", "hmac-sha2-256"]
+    with fake_ssh_server(kex_algs=["curve25519-sha256"]) as server:
+        device = {
+            "host": server.host,
+            "port": server.port,
+            "username": "nobody",
+            "password": "wrong-password-1",
+            "timeout": 5,
+            "host_key_check": "off",
+            "ssh_algorithms": policy,
+        }
+        error = _refused(device, "netmiko")
+        assert not server.attempts.auth  # nothing was sent
+    assert error.kind == "algorithms", error
+    text = _one_line(error, f"{server.host}:{server.port}", "key exchange")
+    assert "netmiko (paramiko) implements no kex the router offers (curve25519-sha256)" in text
 
 
 @pytest.mark.parametrize("driver", DRIVERS)

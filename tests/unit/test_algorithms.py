@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ios_ssh.errors import IntentError
@@ -77,20 +79,25 @@ def test_each_client_gets_the_same_policy() -> None:
     assert "ssh-rsa" in next(o for o in options if o.startswith("HostKeyAlgorithms="))
 
 
-def test_driver_extras_reach_the_driver_options() -> None:
+def test_driver_extras_reach_the_driver_options(tmp_path: Path) -> None:
+    config = tmp_path / "ssh_config"
+    config.write_text("Host h\n  HostName 192.0.2.7\n")
     params = DeviceParams.coerce(
         {
             "host": "h",
             "username": "u",
             "disabled_algorithms": {"pubkeys": ["rsa-sha2-256"]},
-            "ssh_config_file": "~/.ssh/config",
+            "ssh_config_file": str(config),
             "transport_options": {"open_cmd": ["-o", "KexAlgorithms=+x"]},
         }
     )
-    assert params.netmiko_options == {
-        "disabled_algorithms": {"pubkeys": ["rsa-sha2-256"]},
-        "ssh_config_file": "~/.ssh/config",
-    }
+    # ssh_config_file is applied to the fields (every connector reads them), not passed on
+    assert params.netmiko_options == {"disabled_algorithms": {"pubkeys": ["rsa-sha2-256"]}}
+    assert (params.host, params.ssh_config_host, params.ssh_config_file) == (
+        "192.0.2.7",
+        "h",
+        config,
+    )
     assert params.scrapli_options["transport_options"] == {"open_cmd": ["-o", "KexAlgorithms=+x"]}
     with pytest.raises(IntentError, match="netmiko_options"):
         DeviceParams.coerce(

@@ -145,3 +145,43 @@ def test_driver_logs_stay_off_the_terminal_unless_debugging(
     monkeypatch.setattr(logging.root, "level", logging.root.level)
     failures.quiet_drivers(debug=True)
     assert logging.getLogger("paramiko.transport").isEnabledFor(logging.DEBUG)
+
+
+def test_a_client_that_lacks_what_the_router_offers_names_the_offer() -> None:
+    """Each client's 'nothing in common', wrapped or not, is `algorithms`; given the
+    router's offer (read again in clear), the line names it and the client."""
+    from netmiko.exceptions import NetmikoTimeoutException
+
+    from ios_ssh.session.algorithms import Algorithms
+
+    offer = Algorithms(
+        ("curve25519-sha256",), ("ssh-ed25519",), ("aes128-ctr",), ("hmac-sha2-256",)
+    )
+    policy = PARAMS.model_copy(
+        update={"ssh_algorithms": ("curve25519-sha256", "ssh-ed25519", "aes128-ctr")}
+    )
+    wrapped = _chained(
+        NetmikoTimeoutException("A paramiko SSHException occurred during connection creation"),
+        paramiko.ssh_exception.IncompatiblePeer(
+            "Incompatible ssh peer (no acceptable kex algorithm)"
+        ),
+    )
+    openssh = ScrapliConnectionError(
+        "Unable to negotiate with 192.0.2.1 port 2222: no matching cipher found. "
+        "Their offer: aes128-ctr"
+    )
+    for exc, client, label, offered in (
+        (wrapped, "netmiko (paramiko)", "kex", "curve25519-sha256"),
+        (openssh, "scrapli (OpenSSH)", "cipher", "aes128-ctr"),
+    ):
+        assert failures.kind_of(exc) == "algorithms"
+        error = failures.connect_error(exc, policy, offer=offer, client=client)
+        text = str(error)
+        assert error.kind == "algorithms" and "\n" not in text and len(text) < 200
+        assert text.startswith("r1.example.net:2222: key exchange: ")
+        assert f"{client} implements no {label} the router offers ({offered})" in text
+    # a policy that allows nothing the router offers: the policy's own message
+    modern = PARAMS.model_copy(update={"ssh_algorithms": "modern"})
+    old = Algorithms(("diffie-hellman-group1-sha1",), ("ssh-rsa",), ("aes128-cbc",), ("hmac-sha1",))
+    with pytest.raises(ConnectError, match="ssh_algorithms=modern allows no kex"):
+        failures.connect_error(wrapped, modern, offer=old)
