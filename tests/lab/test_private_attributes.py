@@ -98,6 +98,7 @@ KNOWN = {
     ("engine/aio_session.py", "getattr(self.conn, '_server_kexinit', b'')"): "asyncssh",
     ("engine/aio_session.py", "getattr(self.conn, '_server_version', b'')"): "asyncssh",
     ("engine/aio_session.py", "getattr(client.conn, '_server_kexinit', b'')"): "asyncssh",
+    ("engine/aio_session.py", "getattr(client.conn, '_server_version', b'')"): "asyncssh",
     ("lab/coalesce.py", "getattr(conn, '_owner', None)"): "asyncssh",
     ("lab/server.py", "getattr(conn, '_owner', None)"): "asyncssh",
     ("lab/server.py", "asyncssh.connection.SSHServerConnection._send_version"): "asyncssh",
@@ -112,12 +113,19 @@ KNOWN = {
 }
 
 
+NAMEDTUPLE_API = frozenset({"_replace", "_asdict", "_fields", "_make", "_field_defaults"})
+
+
 def _private_reads() -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
     for path in sorted((REPO / "ios_ssh").rglob("*.py")):
         name = str(path.relative_to(REPO / "ios_ssh"))
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Attribute) and re.fullmatch(r"_[a-z]\w*", node.attr):
+            if (
+                isinstance(node, ast.Attribute)
+                and re.fullmatch(r"_[a-z]\w*", node.attr)
+                and node.attr not in NAMEDTUPLE_API  # a namedtuple's public methods
+            ):
                 base = node.value
                 if isinstance(base, ast.Name) and base.id in ("self", "cls", "router"):
                     continue  # our own objects (the lab's Router included)
