@@ -470,24 +470,9 @@ class Device:
         return "\n".join(out)
 
     def show_ssh(self) -> str:
-        rows = [s for s in sorted(self.sessions.values(), key=lambda s: s.tty) if s.proto == "ssh"]
-        out: list[str] = []
-        if rows:
-            out.append(
-                "Connection Version Mode Encryption  Hmac         State                 Username"
-            )
-            for live in rows:
-                number = live.tty - self.tty_number("vty", 0)
-                for mode in ("IN", "OUT"):
-                    out.append(
-                        f"{number:<11}{live.version:<8}{mode:<5}{live.cipher:<12}"
-                        f"{live.mac:<13}{'Session started':<22}{live.username}"
-                    )
-        else:
-            out.append("%No SSHv2 server connections running.")
-        if self.ssh_version != 2:
-            out.append("%No SSHv1 server connections running.")
-        return "\n".join(out)
+        from .show_ssh import show_ssh  # the table's layout lives with `show ip ssh`'s
+
+        return show_ssh(self)
 
     def _line_rows(self) -> list[tuple[int, str, int, str]]:
         """(tty, type, relative number, speed) for every line the router has."""
