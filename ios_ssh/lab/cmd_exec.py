@@ -161,7 +161,7 @@ class ExecCommands:
     def _show_version(self, args: list) -> str:
         device = self.device
         minutes = int((time.monotonic() - device.booted) / device.minute_seconds)
-        return show_version(device.version_banner, device.config.hostname, minutes, device.flash_fs)
+        return show_version(device.image, device.config.hostname, minutes, device.flash_fs)
 
     def _show_run(self, args: list) -> str:
         return self.device.running_text() + "\n"  # IOS: an empty line after `end`

@@ -7,6 +7,7 @@ with the library's parsers or renderer, so a test that passes is two models agre
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import tempfile
 import textwrap
@@ -15,17 +16,23 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from .changes import ChangeLog
 from .cmd_files import render_dir
-from .config import Config, render_running
+from .config import Config, default_lines, render_running
+from .extras import Interface
 from .images import Image
 from .images import image as image_named
+from .interfaces import config_order
 from .ioshash import check_secret, check_type9
 from .keygen import generate_rsa
+
+if TYPE_CHECKING:
+    from .ping import Network
 
 DEFAULT_DH_MIN = 2048
 NVRAM_BYTES = 262144
@@ -117,7 +124,7 @@ class Device:
         image: str | Image | None = None,
     ) -> None:
         self.image = image_named(image)  # the family this router is (images.py)
-        self.config = Config(hostname=hostname, domain=domain)
+        self.config = self.blank_config(hostname, domain)
         self.keys: dict[str, RsaKey] = {}
         self.async_lines = async_lines
         self.state_dir = state_dir
@@ -145,6 +152,7 @@ class Device:
         # "hang", "slow_ms", "auth", "reset_after_kex" likewise.
         self.faults: dict[str, object] = {}
         self.debug_ssh = False  # `debug ip ssh`: session events to monitor sessions
+        self.network: Network | None = None  # the lab this router is in (ping.py)
         self._ssh_connections = 0
         # Console cables: async line number -> the device whose console is on it.
         self.consoles: dict[int, Device] = {}
@@ -179,6 +187,32 @@ class Device:
         return path if self.flash.resolve() in path.parents else None
 
     # -- configuration -------------------------------------------------------------------
+    def blank_config(self, hostname: str = "Router", domain: str = "") -> Config:
+        """The configuration of this platform out of the box: its lines and interfaces."""
+        platform = self.image.platform
+        config = Config(hostname=hostname, domain=domain)
+        if platform is not None:
+            config.lines = default_lines(platform.aux, platform.vty_blocks)
+        if platform is None:
+            return config
+        switch = "Vlan1" in platform.interfaces
+        uplink = next(
+            n
+            for n in platform.interfaces
+            if n != platform.mgmt_interface and not n.startswith(("Vlan", "FastEthernet"))
+        )
+        for name in platform.interfaces:
+            # A router's ports are shut out of the box, a switch's are not; a hardware
+            # port has a link only where the lab's clients come in (its uplink).
+            config.extras.interfaces[name] = Interface(
+                name,
+                shutdown=not switch,
+                physical=True,
+                link=platform.virtual_ports or name in (platform.mgmt_interface, uplink),
+                switchport=switch and "Ethernet" in name and not name.startswith("Fast"),
+            )
+        return config
+
     def running_text(self) -> str:
         comments = self.changes.lines()
         body = ("!\n" + "".join(f"{c}\n" for c in comments) if comments else "") + (
@@ -187,14 +221,16 @@ class Device:
         return f"Building configuration...\n\nCurrent configuration : {len(body)} bytes\n{body}"
 
     def running_body(self) -> str:
-        return "\n".join(render_running(self.config, self.image.config_version)) + "\n"
+        platform = self.image.platform
+        order = functools.partial(config_order, platform) if platform is not None else None
+        return "\n".join(render_running(self.config, self.image.config_version, order)) + "\n"
 
     def load_config(self, text: str, *, merge: bool = False) -> list[str]:
         """Replay configuration text through the CLI, as IOS does at boot; returns errors."""
         from .session import Session  # the CLI is the only parser of configuration
 
         if not merge:
-            self.config = Config()
+            self.config = self.blank_config()
         session = Session(self, "", 15, replay=True)
         session.feed("configure terminal")
         errors: list[str] = []
@@ -362,6 +398,20 @@ class Device:
             callback()
 
     # -- lines and sessions --------------------------------------------------------------
+    @property
+    def mac_salt(self) -> int:
+        """Tells this router's MACs from another's of the same platform: its address."""
+        platform = self.image.platform
+        mgmt = self.config.extras.interfaces.get(platform.mgmt_interface) if platform else None
+        if mgmt is None or mgmt.address is None:
+            return 0
+        return int.from_bytes(bytes(int(o) for o in mgmt.address[0].split("."))[2:], "big")
+
+    @property
+    def has_aux(self) -> bool:
+        platform = self.image.platform
+        return platform is None or platform.aux
+
     def tty_number(self, kind: str, number: int) -> int:
         if kind == "con":
             return 0
@@ -369,7 +419,7 @@ class Device:
             return number
         if kind == "aux":
             return self.async_lines + 1
-        return self.async_lines + 2 + number
+        return self.async_lines + (2 if self.has_aux else 1) + number
 
     def attach(self, live: LiveSession, kind: str = "vty") -> int | None:
         """Take the first free line of `kind`; None when all are busy."""
@@ -478,7 +528,8 @@ class Device:
         """(tty, type, relative number, speed) for every line the router has."""
         rows = [(0, "CTY", 0, "")]
         rows += [(n, "TTY", n, "9600/9600") for n in range(1, self.async_lines + 1)]
-        rows.append((self.async_lines + 1, "AUX", 0, "9600/9600"))
+        if self.has_aux:
+            rows.append((self.async_lines + 1, "AUX", 0, "9600/9600"))
         rows += [
             (self.tty_number("vty", n), "VTY", n, "") for n in range(self.config.vty_last() + 1)
         ]
@@ -520,7 +571,7 @@ class Device:
             return "con", 0
         if tty <= self.async_lines:
             return "tty", tty
-        if tty == self.async_lines + 1:
+        if tty == self.async_lines + 1 and self.has_aux:
             return "aux", 0
         return "vty", tty - self.tty_number("vty", 0)
 
@@ -530,7 +581,7 @@ class Device:
         return f"Using {len(self.startup)} out of {NVRAM_BYTES} bytes\n{self.startup.rstrip()}"
 
     def dir_flash(self) -> str:
-        return render_dir(self.flash, self.flash_fs)
+        return render_dir(self.flash, self.flash_fs, platform=self.image.platform)
 
     @property
     def flash_fs(self) -> str:
