@@ -10,7 +10,6 @@ import datetime as dt
 import functools
 import json
 import tempfile
-import textwrap
 import threading
 import time
 from collections.abc import Callable
@@ -33,6 +32,7 @@ from .keygen import generate_rsa
 
 if TYPE_CHECKING:
     from .ping import Network
+    from .show_keys import ServerKey
 
 DEFAULT_DH_MIN = 2048
 NVRAM_BYTES = 262144
@@ -64,6 +64,7 @@ class RsaKey:
     usage: str = "General Purpose Key"
     exportable: bool = False
     generated_at: dt.datetime = field(default_factory=now_utc)
+    saved: bool = False  # written to private-config by `write memory` (show_keys.py)
 
     @property
     def modulus(self) -> int:
@@ -95,6 +96,7 @@ class LiveSession:
     mac: str = ""
     started: float = field(default_factory=time.monotonic)
     close: Callable[[], None] | None = None
+    last_input: float = field(default_factory=time.monotonic)  # `show users` Idle
 
 
 @dataclass
@@ -126,6 +128,7 @@ class Device:
         self.image = image_named(image)  # the family this router is (images.py)
         self.config = self.blank_config(hostname, domain)
         self.keys: dict[str, RsaKey] = {}
+        self.server_keys: dict[str, ServerKey] = {}  # `<label>.server` (show_keys.py)
         self.async_lines = async_lines
         self.state_dir = state_dir
         self.minute_seconds = minute_seconds  # shrink for tests: timers are in minutes
@@ -147,6 +150,7 @@ class Device:
         self.archives: list[str] = []
         self.changes = ChangeLog()  # `! Last configuration change at ...` in show run
         self.booted = time.monotonic()  # `show version` uptime counts from here
+        self.console_input = self.booted  # the console's `show users` Idle counts from here
         # Fault injection (faults.py): {"reject": regex} refuses matching commands with
         # IOS's invalid-input error; {"drop": regex} cuts the session when one is typed;
         # "hang", "slow_ms", "auth", "reset_after_kex" likewise.
@@ -250,6 +254,8 @@ class Device:
 
     def save(self, by: str = "") -> None:
         self.changes.save(by)
+        for key in self.keys.values():
+            key.saved = True
         self.startup = self.running_body()
         archive = self.config.archive
         if archive is not None and archive.path and archive.write_memory:
@@ -295,6 +301,7 @@ class Device:
                     rec["usage"],
                     rec["exportable"],
                     dt.datetime.fromisoformat(rec["generated_at"]),
+                    saved=True,
                 )
         startup = self.state_dir / "startup-config"
         if startup.exists():
@@ -500,31 +507,16 @@ class Device:
         return show_ip_ssh(self)
 
     def show_crypto_key(self, label: str | None = None) -> str:
-        out: list[str] = []
-        for key in self.keys.values():
-            if label and key.label != label:
-                continue
-            out += [
-                f"% Key pair was generated at: {ios_time(key.generated_at)}",
-                f"Key name: {key.label}",
-                f"Key type: RSA KEYS      {key.modulus} bits",
-                " Storage Device: private-config",
-                f" Usage: {key.usage}",
-                " Key is exportable. Redundancy enabled."
-                if key.exportable
-                else " Key is not exportable. Redundancy enabled.",
-                " Key Data:",
-            ]
-            words = textwrap.wrap(key.der_hex(), 8)
-            out += ["  " + " ".join(words[i : i + 8]) + " " for i in range(0, len(words), 8)]
-        return "\n".join(out)
+        from .show_keys import show_crypto_key  # the family's shape (images.py)
+
+        return show_crypto_key(self, label)
 
     def show_ssh(self) -> str:
         from .show_ssh import show_ssh  # the table's layout lives with `show ip ssh`'s
 
         return show_ssh(self)
 
-    def _line_rows(self) -> list[tuple[int, str, int, str]]:
+    def line_rows(self) -> list[tuple[int, str, int, str]]:
         """(tty, type, relative number, speed) for every line the router has."""
         rows = [(0, "CTY", 0, "")]
         rows += [(n, "TTY", n, "9600/9600") for n in range(1, self.async_lines + 1)]
@@ -536,35 +528,14 @@ class Device:
         return rows
 
     def show_line(self) -> str:
-        out = ["   Tty Typ     Tx/Rx    A Modem  Roty AccO AccI   Uses   Noise  Overruns   Int"]
-        kinds = {"CTY": "con", "TTY": "tty", "AUX": "aux", "VTY": "vty"}
-        for tty, typ, number, speed in self._line_rows():
-            blocks = self.config.setting_for(kinds[typ], number)
-            rotary = next((b.rotary for b in reversed(blocks) if b.rotary is not None), None)
-            acco = next((b.access_class_out for b in reversed(blocks) if b.access_class_out), "-")
-            acci = next((b.access_class_in for b in reversed(blocks) if b.access_class_in), "-")
-            active = "*" if tty in self.sessions else " "
-            out.append(
-                f"{active}{tty:>6} {typ} {speed:>11}  -    -  {rotary or '-'!s:>5} "
-                f"{acco:>4} {acci:>4} {self.uses.get(tty, 0):>6} {0:>7} {'0/0':>9} {'-':>7}"
-            )
-        return "\n".join(out)
+        from .show_lines import show_line
 
-    def show_users(self, own_tty: int | None) -> str:
-        out = ["    Line       User       Host(s)              Idle       Location"]
-        lines = {0: None, **self.sessions}
-        for tty in sorted(lines):
-            live = lines[tty]
-            mark = "*" if tty == own_tty else " "
-            kind, number = self.line_of(tty)
-            user = live.username if live else ""
-            location = live.location if live else ""
-            out.append(
-                f"{mark}{tty:>3} {kind} {number:<5} {user:<10} {'idle':<20} {'00:00:00':>8} {location}".rstrip()
-                + ("   " if not location else "")
-            )
-        out += ["", "  Interface    User               Mode         Idle     Peer Address", ""]
-        return "\n".join(out)
+        return show_line(self)
+
+    def show_users(self, own_tty: int | None, everyone: bool = False) -> str:
+        from .show_lines import show_users
+
+        return show_users(self, own_tty, everyone)
 
     def line_of(self, tty: int) -> tuple[str, int]:
         if tty == 0:

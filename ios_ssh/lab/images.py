@@ -44,6 +44,8 @@ class Platform:
     hardware: str  # `show interfaces` "Hardware is ..." of the physical ports
     mac_base: str  # first MAC (`address is ...`), the rest count up from it
     virtual_ports: bool  # ports are up with no cable (IOL, CSR1000v); hardware needs one
+    # `show line N`: Allowed output transports / Preferred transport of a line left alone
+    transports: tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,7 @@ SUP720 = Platform(
     hardware="C6k 1000Mb 802.3",  # [U]
     mac_base="0019.e800.1000",
     virtual_ports=False,
+    transports=("telnet ssh", "telnet"),  # [U] as the 3750-X,
 )
 
 # Catalyst 3750-X (WS-C3750X-24S) running the C3750E image: the layout of GV ios
@@ -227,6 +230,7 @@ C3750X = Platform(
     hardware="Gigabit Ethernet",  # [U]
     mac_base="0022.bd00.1581",
     virtual_ports=False,
+    transports=("telnet ssh", "telnet"),  # SAMPLE muninn c3750x show line console 0,
 )
 
 # CSR1000v: the layout of a CSR1000v 16.11.1a `show version` in a public scrapli write-up
@@ -282,6 +286,7 @@ CSR1000V = Platform(
     hardware="CSR vNIC",  # [U]
     mac_base="5254.0012.3400",
     virtual_ports=True,
+    transports=("telnet ssh", "telnet"),  # [U],
 )
 
 # Cisco IOL (IOS on Linux) with IOS XE 17.15.1, as CML runs it: the layout of a 17.15.1
@@ -327,6 +332,7 @@ IOL_XE = Platform(
     hardware="AmdP2",  # a public netmiko lab's IOL 17.16.1a `show interfaces`
     mac_base="aabb.cc00.0100",
     virtual_ports=True,
+    transports=("lat pad telnet rlogin mop ssh nasi", "lat"),  # SAMPLE RT01 17.15.1,
 )
 
 IOS12_2SX = Image(

@@ -161,6 +161,12 @@ class Session(
     def feed(self, line: str) -> str:
         """Handle one line of input; returns the output (without the next prompt)."""
         self.device.tick()
+        if not self.replay:  # `show users` Idle: time since the line's last input
+            live = self.device.sessions.get(self.tty) if self.tty is not None else None
+            if live is not None:
+                live.last_input = time.monotonic()
+            elif self.tty is None:
+                self.device.console_input = time.monotonic()
         output = self._feed(line)
         if self.notices:
             output = "\n".join(filter(None, [output.rstrip("\n"), *self.notices])) + "\n"
