@@ -42,9 +42,11 @@ def baseline_config(
     domain: str = "lab.example.com",
     bits: int = 2048,
     mgmt: tuple[str, str] | None = None,
+    vty_blocks: tuple[tuple[int, int], ...] = ((0, 4),),
 ) -> str:
-    """The lab default as IOS configuration text: names, admin/admin, SSH-only vtys, and
-    with `mgmt` (interface, address) the management interface's address."""
+    """The lab default as IOS configuration text: names, admin/admin, SSH-only vtys (every
+    `line vty` block of the platform: a 3750-X's 5-15 too), and with `mgmt` (interface,
+    address) the management interface's address."""
     interface = (
         [f"interface {mgmt[0]}", f" ip address {mgmt[1]} {LAB_NETWORK.netmask}", " no shutdown"]
         if mgmt
@@ -58,9 +60,11 @@ def baseline_config(
             f"username {DEFAULT_USER[0]} privilege 1 secret 9 {type9(DEFAULT_USER[1], _LAB_SALT)}",
             f"crypto key generate rsa modulus {bits}",
             *interface,
-            "line vty 0 4",
-            " login local",
-            " transport input ssh",
+            *(
+                line
+                for first, last in vty_blocks
+                for line in (f"line vty {first} {last}", " login local", " transport input ssh")
+            ),
         ]
     )
 
@@ -91,7 +95,8 @@ def baseline_device(
     platform = device.image.platform
     mgmt = (platform.mgmt_interface, address) if platform is not None and address else None
     if device.startup is None:  # a saved state wins over the defaults
-        errors = device.load_config(baseline_config(name, bits=bits, mgmt=mgmt))
+        blocks = platform.vty_blocks if platform is not None else ((0, 4),)
+        errors = device.load_config(baseline_config(name, bits=bits, mgmt=mgmt, vty_blocks=blocks))
         assert not errors, errors
     return device
 
