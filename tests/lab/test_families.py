@@ -12,6 +12,7 @@ import asyncio
 import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import asyncssh
 import paramiko
@@ -348,3 +349,37 @@ def test_caret_in_user_mode_stops_where_ios_parser_does(lab: Lab) -> None:
         assert out.split("\n")[0] == " " * len("r4>con") + "^"
     finally:
         conn.disconnect()
+
+
+def test_scp_to_iol_lands_on_unix_and_dir_lists_it(lab: Lab, tmp_path: Path) -> None:
+    """IOL's one file system is `unix:` (a CML lab's notes); the library copies to the file
+    system `dir` names, so SCP must take it."""
+    device = lab.routers["r4"].device
+    errors = device.load_config(
+        "aaa new-model\naaa authentication login default local\n"
+        "aaa authorization exec default local\nusername ops privilege 15 secret 0 Ops-2026\n"
+        "ip scp server enable\n",
+        merge=True,
+    )
+    assert errors == []
+    source = tmp_path / "probe.txt"
+    source.write_text("lab\n")
+
+    async def copy() -> None:
+        async with asyncssh.connect(
+            "127.0.0.1",
+            lab.addresses["r4"].port,
+            username="ops",
+            password="Ops-2026",
+            known_hosts=None,
+        ) as conn:
+            await asyncssh.scp(str(source), (conn, "unix:probe.txt"))
+
+    try:
+        asyncio.run(copy())
+        listing = device.dir_flash()
+        assert re.search(r"^ +\d+  -rw- +4 .*  probe\.txt$", listing, re.MULTILINE), listing
+    finally:
+        device.load_config(
+            "no ip scp server enable\nno username ops\nno aaa new-model\n", merge=True
+        )
