@@ -3,7 +3,13 @@
 One device model consults one `Image`; nothing here is code that runs a command. Each fact
 carries its source: `IF` = /work/shared/reference/image-families.md (its table or S-number),
 `SAMPLE` = a capture in shared/reference/samples/, `GUIDE` = the seed SSH configuration guide,
-[U] = unconfirmed (the documented or most likely behaviour, picked on purpose).
+`GV` = genieparser's ShowVersion golden outputs, `NTC` = ntc-templates' raws, `WIRE` = the
+captures cited in lab/legacy_wire.py, [U] = unconfirmed (the documented or most likely
+behaviour, picked on purpose).
+
+Each family models one real platform (`Platform`, issue 25): the box `show version`, `dir`,
+the line set and the interfaces describe. The columns after `serves_tp_self_signed` came
+with it and default to the hybrid lab's behaviour.
 
 Algorithm names are asyncssh's (what the lab's server negotiates); `shown` lists are what
 `show ip ssh` prints, which may name algorithms asyncssh lacks (x509v3-ssh-rsa, plain
