@@ -56,6 +56,16 @@ def fix_intent(results: Results, rules: list[Rule]) -> tuple[dict[str, Any], lis
             if rule.id not in fixed:
                 fixed.append(rule.id)
     if lines:
+        # One intent serves every audited router, and a block one of them has (a Catalyst's
+        # `vty 5 15`) is created on the others when applied, with their defaults: the
+        # transport rules asked of that kind of line go with it, so it opens nothing.
+        for block in lines.values():
+            kind = str(block["lines"]).split()[0]
+            for rule in rules:
+                if rule.check == "line_transport_ssh" and kind in rule.params.get("kinds", []):
+                    block.update(
+                        {k: v for k, v in (rule.fix_lines or {}).items() if k not in block}
+                    )
         data["lines"] = [lines[name] for name in sorted(lines)]
     if data:
         # apply refuses to change a router without a configuration archive (no revert
