@@ -21,6 +21,8 @@ from typing import Any, Literal
 
 import textfsm
 
+from .textnorm import strip_echo_and_prompt
+
 Family = Literal["ios12.2sx", "ios15", "xe16", "xe17", "unknown"]
 FAMILIES: tuple[Family, ...] = ("ios12.2sx", "ios15", "xe16", "xe17", "unknown")
 
@@ -28,6 +30,13 @@ FAMILIES: tuple[Family, ...] = ("ios12.2sx", "ios15", "xe16", "xe17", "unknown")
 # ntc template keeps only the part after the colon, so this one line is read here.
 _IMAGE_FILE = re.compile(r'^System image file is "(?P<fs>[A-Za-z][\w-]*:)', re.MULTILINE)
 _XE = re.compile(r"IOS[ -]XE", re.IGNORECASE)
+# The IOSd line of an IOS-XE 16/17 image, engineering builds included (genieparser's
+# show-version goldens: `Cisco IOS Software [Bengaluru], Catalyst L3 Switch Software
+# (CAT9K_IOSXE), Experimental Version 17.6.20210302:012459 [...]`, whose first line says
+# only `Cisco IOS XE Software, Version BLD_POLARIS_DEV_LATEST_20210302_012043`).
+_IOSD_RELEASE = re.compile(
+    r"^Cisco IOS Software\b.*?\bVersion\s+(?P<version>1[67]\.\d+\.[^\s,\[]+)", re.MULTILINE
+)
 _CLASSIC = re.compile(r"^(?P<major>\d+)\.(?P<minor>\d+)\((?P<rebuild>\d+)[^)]*\)(?P<train>[A-Z]*)")
 
 
@@ -95,11 +104,18 @@ def parse_show_version(text: str) -> list[dict[str, Any]]:
 
 def identify(show_version: str) -> Image:
     """The image a `show version` output describes; UNKNOWN when it says too little."""
+    show_version = strip_echo_and_prompt(show_version, "show version")
     try:
         records = parse_show_version(show_version)
     except textfsm.TextFSMError:  # a shape the template refuses: not identified
         records = []
     version = str(records[0].get("version") or "") if records else ""
+    if not version.startswith(("16.", "17.")):
+        # An engineering build names no release on its first line (ntc's template finds
+        # none): the IOSd line's `Experimental Version 17.6.20210302:012459` does.
+        release = _IOSD_RELEASE.search(show_version)
+        if release is not None:
+            version = release["version"]
     fs_match = _IMAGE_FILE.search(show_version)
     fs = fs_match["fs"] if fs_match else ""
     if _XE.search(show_version) and not version.startswith(("16.", "17.")):

@@ -40,6 +40,8 @@ DEVICE_ERRORS = (
 def parse(command: str, output: str) -> list[Record]:
     """Parse the `output` of IOS `command` (abbreviations allowed) into records."""
     wanted = normalise_command(command)
+    # With or without the command's echo before it and the prompt after it.
+    output = textnorm.strip_echo_and_prompt(output, command)
     if _RUNNING_CONFIG.match(wanted):
         return [parse_running_config(output)]
     if _SHOW_VERSION.match(wanted):

@@ -11,11 +11,35 @@ import re
 
 # `R1#show ip ssh`, `R1>sh ssh`, `Router# show users` - an echoed prompt and command.
 _PROMPT_ECHO = re.compile(r"^[\w.\-@/:]{1,63}(?:\([\w.\-@/:+]{0,32}\))?[#>]\s*\S")
+# `Router#`, `R1>`, `R1(config)#` alone on the last line: the prompt after the output,
+# which netmiko (`strip_prompt=False`), scrapli's raw result and pasted captures keep.
+_PROMPT_ALONE = re.compile(r"^[\w.\-@/:]{1,63}(?:\([\w.\-@/:+]{0,32}\))?[#>]\s*$")
 # `*Sep 13 09:17:22.557: %SSH-5-ENABLED: ...`, `3d06h: %SYS-5-CONFIG_I: ...`
 _SYSLOG = re.compile(r"^\S.*?%[A-Z0-9_]+-\d-[A-Z0-9_]+:")
 # `show line` - a command echoed without a prompt.
 _BARE_COMMAND = re.compile(r"^\s*sh(o|ow)?\s+\S")
 _HEADER_NOISE = re.compile(r"^(Load for five secs:|Time source is )")
+
+
+def strip_echo_and_prompt(text: str, command: str = "") -> str:
+    """`text` without the command echoed before it (`R1#show ssh`, or `show ssh` alone when
+    it is `command`) and without the prompt printed after it (`R1#`): a device's output
+    whichever way a client or a person captured it. Nothing else is changed."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if lines and (_PROMPT_ECHO.match(lines[0]) or _is_echo(lines[0], command)):
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if lines and _PROMPT_ALONE.match(lines[-1]):
+        lines.pop()
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def _is_echo(line: str, command: str) -> bool:
+    words = line.split()
+    return bool(command) and [w.lower() for w in words] == [w.lower() for w in command.split()]
 
 
 def clean_lines(text: str) -> list[str]:

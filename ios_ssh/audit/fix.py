@@ -97,7 +97,18 @@ class FixCollector:
         """(intent data, rules it fixes, failing rules it cannot fix)."""
         data = dict(self.data)
         if self.lines:
-            data["lines"] = [self.lines[name] for name in sorted(self.lines)]
+            # One intent serves every audited router, and a block one of them has (a
+            # Catalyst's `vty 5 15`) is created on the others when applied, with their
+            # defaults: the transport rules asked of that kind of line go with it, so it
+            # opens nothing.
+            blocks = {name: dict(block) for name, block in self.lines.items()}
+            for block in blocks.values():
+                kind = str(block["lines"]).split()[0]
+                for rule in self.by_id.values():
+                    if rule.check == "line_transport_ssh" and kind in rule.params.get("kinds", []):
+                        fix = rule.fix_lines or {}
+                        block.update({k: v for k, v in fix.items() if k not in block})
+            data["lines"] = [blocks[name] for name in sorted(blocks)]
         if data:
             # apply refuses to change a router without a configuration archive (no revert
             # timer); with no path, each router gets its own file system's (disk0:archive on

@@ -19,9 +19,11 @@ import signal
 from pathlib import Path
 
 from . import faults, loops, remote_aaa
+from .fleet import lab_address
 from .images import DEFAULT_IMAGE, IMAGES
 from .keypool import KeyPool
 from .latency import Latency
+from .ping import Network
 from .server import Router, start_router
 from .topology import TOPOLOGIES, cable
 
@@ -38,13 +40,16 @@ async def _serve(args: argparse.Namespace) -> None:
             minute_seconds=args.minute_seconds,
             image=images[spec.name],
             keygen_seconds=args.keygen_seconds,
+            address=lab_address(index + 1),
         )
-        for spec in specs
+        for index, spec in enumerate(specs)
     }
     directory = remote_aaa.load_tacacs_users(args.tacacs_users) if args.tacacs_users else None
+    network = Network()  # which lab addresses answer a ping
     for name, device in devices.items():
         device.faults = faults.for_router(name, fault_map, args.seed)
         device.tacacs_users = directory  # one TACACS+ directory for the whole lab
+        network.add(device)
     cable(specs, devices)  # console servers' lines lead to the other routers' consoles
     routers = []
     for index, spec in enumerate(specs):

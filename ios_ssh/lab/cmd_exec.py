@@ -33,7 +33,12 @@ COMMON = [
     ("show ssh", "show_ssh"),
     ("show version", "show_version"),
     ("show users", "show_users"),
+    ("show users all", "show_users_all"),
     ("show line", "show_line"),
+    ("show line <0-2000>", "show_line_number"),
+    ("show line vty <0-1000>", "show_line_vty"),
+    ("show line console <0-0>", "show_line_console"),
+    ("show line aux <0-0>", "show_line_aux"),
     ("ssh LINE", "ssh_client"),
 ]
 DEBUG = [
@@ -155,13 +160,37 @@ class ExecCommands:
     def _show_users(self, args: list) -> str:
         return self.device.show_users(self.tty)
 
+    def _show_users_all(self, args: list) -> str:
+        return self.device.show_users(self.tty, everyone=True)
+
     def _show_line(self, args: list) -> str:
         return self.device.show_line()
+
+    def _show_one_line(self, kind: str, number: int, word: str) -> str:
+        from .show_lines import show_one_line
+
+        out = show_one_line(self.device, kind, number)
+        return out if out is not None else self.caret(self.current_line, word)
+
+    def _show_line_vty(self, args: list) -> str:
+        return self._show_one_line("vty", args[0], str(args[0]))
+
+    def _show_line_console(self, args: list) -> str:
+        return self._show_one_line("con", 0, "console")
+
+    def _show_line_aux(self, args: list) -> str:
+        if not self.device.has_aux:
+            return self.caret(self.current_line, self.current_line.split()[2])
+        return self._show_one_line("aux", 0, "aux")
+
+    def _show_line_number(self, args: list) -> str:
+        kind, number = self.device.line_of(args[0])
+        return self._show_one_line(kind, number, str(args[0]))
 
     def _show_version(self, args: list) -> str:
         device = self.device
         minutes = int((time.monotonic() - device.booted) / device.minute_seconds)
-        return show_version(device.version_banner, device.config.hostname, minutes, device.flash_fs)
+        return show_version(device.image, device.config.hostname, minutes, device.flash_fs)
 
     def _show_run(self, args: list) -> str:
         return self.device.running_text() + "\n"  # IOS: an empty line after `end`

@@ -11,12 +11,13 @@ from .extras import (
     Interface,
     bad_entry_word,
     bad_mask,
+    host_address,
     is_ipv4,
     render_interface,
     show_ip_access_lists,
-    show_ip_interface_brief,
 )
 from .grammar import INCOMPLETE
+from .interfaces import canonical, show_interfaces, show_ip_interface_brief
 
 _EXITS = [("end", "end"), ("exit", "exit_mode"), ("do LINE", "do")]
 _ACL_LINES = [
@@ -59,9 +60,9 @@ SPECS = {
         ("no ip access-list extended WORD", "no_acl"),
         ("no ip access-list standard WORD", "no_acl"),
         ("interface WORD", "interface"),
-        ("interface WORD <0-2147483647>", "interface"),
+        ("interface WORD WORD", "interface"),
         ("no interface WORD", "no_interface"),
-        ("no interface WORD <0-2147483647>", "no_interface"),
+        ("no interface WORD WORD", "no_interface"),
     ],
     "config-line": [
         ("transport preferred WORD", "transport_preferred"),
@@ -81,16 +82,20 @@ SPECS = {
     ],
     "user": [
         ("show ip interface brief", "show_ip_int_brief"),
+        ("show interfaces", "show_interfaces"),
+        ("show interfaces LINE", "show_interfaces"),
         ("show ip access-lists", "show_acls"),
         ("show ip access-lists WORD", "show_acls"),
     ],
     "enable": [
         ("show ip interface brief", "show_ip_int_brief"),
+        ("show interfaces", "show_interfaces"),
+        ("show interfaces LINE", "show_interfaces"),
         ("show ip access-lists", "show_acls"),
         ("show ip access-lists WORD", "show_acls"),
         ("show logging", "show_logging"),
         ("show running-config interface WORD", "show_run_interface"),
-        ("show running-config interface WORD <0-2147483647>", "show_run_interface"),
+        ("show running-config interface WORD WORD", "show_run_interface"),
         ("clear logging", "clear_logging"),
     ],
 }
@@ -107,8 +112,6 @@ BANNER_PROMPT = "Enter TEXT message.  End with the character '{}'."
 # too, so a saved configuration replays; IOS reads ETX there.
 CARET_C = "^C"
 
-_INTERFACE_TYPES = {"loopback": "Loopback"}
-
 
 def translating(word: str, lookup: bool) -> str:
     head = f'Translating "{word}"'
@@ -121,20 +124,6 @@ def _level(word: str | int) -> str | None:
         return LEVELS[word] if 0 <= word < len(LEVELS) else None
     found = [name for name in LEVELS if name.startswith(word.lower())]
     return found[0] if len(found) == 1 else None
-
-
-def interface_name(word: str, number: int | None) -> str | None:
-    """`lo0`, `Loopback0` or `loopback 0` -> `Loopback0`; None for anything else."""
-    letters = word.rstrip("0123456789")
-    digits = word[len(letters) :]
-    if number is not None:
-        if digits:
-            return None
-        digits = str(number)
-    if not letters or not digits:
-        return None
-    found = [full for key, full in _INTERFACE_TYPES.items() if key.startswith(letters.lower())]
-    return f"{found[0]}{int(digits)}" if len(found) == 1 else None
 
 
 class ExtrasCommands:
@@ -362,8 +351,12 @@ class ExtrasCommands:
         return show_ip_access_lists(self.extras, args[0] if args else None)
 
     # -- interfaces ----------------------------------------------------------------------
+    def _interface_named(self, args: list) -> str | None:
+        """The interface `args` name on this platform (`e0/0`, `Gi 1/0/1`, `loopback 5`)."""
+        return canonical(" ".join(str(a) for a in args), self.device.image.platform, self.extras)
+
     def _interface(self, args: list) -> str:
-        name = interface_name(args[0], args[1] if len(args) > 1 else None)
+        name = self._interface_named(args)
         if name is None:
             return self.caret(self.current_line, args[0])
         iface = self.extras.interfaces.get(name)
@@ -374,9 +367,13 @@ class ExtrasCommands:
         return ""
 
     def _no_interface(self, args: list) -> str:
-        name = interface_name(args[0], args[1] if len(args) > 1 else None)
+        name = self._interface_named(args)
         if name is None:
             return self.caret(self.current_line, args[0])
+        iface = self.extras.interfaces.get(name)
+        if iface is not None and iface.physical:
+            # [U] wording; IOS keeps a port: only what `interface X` created goes
+            return "% Physical interfaces cannot be removed"
         self.extras.interfaces.pop(name, None)
         return ""
 
@@ -385,14 +382,20 @@ class ExtrasCommands:
         for word in (address, mask):
             if not is_ipv4(word):
                 return self.caret(self.current_line, word)
+        if not host_address(address):
+            # a Cisco CLI simulator's source (code index) prints IOS's words for it
+            return f"Not a valid host address - {address}"
         problem = bad_mask(address, mask)
         if problem:
             return problem
         self.iface.address = (address, mask)
+        # `show ip interface brief` Method: NVRAM when read from a saved configuration
+        self.iface.method = "NVRAM" if self.replay else "manual"
         return ""
 
     def _if_no_address(self, args: list) -> str:
         self.iface.address = None
+        self.iface.method = "NVRAM" if self.replay else "manual"
         return ""
 
     def _if_shutdown(self, args: list) -> str:
@@ -414,7 +417,7 @@ class ExtrasCommands:
     def _show_run_interface(self, args: list) -> str:
         # scrapli's functional test of a CSR1000v: `show run int loopback123` ->
         # Building configuration..., Current configuration : N bytes, !, the block, end.
-        name = interface_name(args[0], args[1] if len(args) > 1 else None)
+        name = self._interface_named(args)
         iface = self.extras.interfaces.get(name or "")
         if iface is None:
             return self.caret(self.current_line, args[0])
@@ -422,4 +425,13 @@ class ExtrasCommands:
         return f"Building configuration...\n\nCurrent configuration : {len(body)} bytes\n{body}\n"
 
     def _show_ip_int_brief(self, args: list) -> str:
-        return show_ip_interface_brief(self.extras)
+        return show_ip_interface_brief(self.extras, self.device.image.platform)
+
+    def _show_interfaces(self, args: list) -> str:
+        platform = self.device.image.platform
+        only = None
+        if args:
+            only = canonical(args[0], platform, self.extras)
+            if only is None or only not in self.extras.interfaces:
+                return self.caret(self.current_line, args[0].split()[0])
+        return show_interfaces(self.extras, platform, self.device.mac_salt, only)

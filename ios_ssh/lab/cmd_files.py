@@ -13,10 +13,15 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
-FLASH_TOTAL = 8388608000  # an IOS-XE virtual router's 8 GB bootflash
+from .images import Platform
+
+FLASH_TOTAL = 8388608000  # the hybrid lab's file system: an IOS-XE virtual router's 8 GB
 FLASH_FREE_EMPTY = 7516192768  # what it reports free before any file of ours
 FIRST_INDEX = 11  # IOS-XE lists inode numbers; the first user files sit near 11
 MD5_CHUNK = 131072  # one progress dot per chunk read, as IOS prints them
+# The platform's own files (its boot image first) have no bytes on the lab's disk: they are
+# listed with their sizes and dated before any file of the lab's.
+SYSTEM_FILE_TIME = dt.datetime(2024, 1, 8, 9, 30, 12, tzinfo=dt.UTC)
 
 SPECS = {
     "enable": [
@@ -41,49 +46,68 @@ def split_path(arg: str, file_systems: str | tuple[str, ...]) -> tuple[bool, str
     return True, arg.lstrip("/")
 
 
-def _files(flash: Path) -> list[tuple[int, Path]]:
-    """Every file with the index `dir` shows for it (stable: sorted by name)."""
-    paths = sorted(p for p in flash.iterdir() if p.is_file())
-    return list(enumerate(paths, FIRST_INDEX))
+Entry = tuple[str, int, dt.datetime]  # name, bytes, modified
 
 
-def _free(flash: Path) -> int:
-    return FLASH_FREE_EMPTY - sum(p.stat().st_size for p in flash.iterdir() if p.is_file())
+def _entries(flash: Path, platform: Platform | None) -> list[Entry]:
+    """The platform's files (boot image first), then the lab's, by name."""
+    own: list[Entry] = []
+    if platform is not None:
+        own.append((platform.boot_file, platform.boot_bytes, SYSTEM_FILE_TIME))
+        own += [(name, size, SYSTEM_FILE_TIME) for name, size in platform.other_files]
+    lab = []
+    for path in sorted(p for p in flash.iterdir() if p.is_file()):
+        stat = path.stat()
+        lab.append((path.name, stat.st_size, dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC)))
+    return own + lab
 
 
-def _dir_line(index: int, path: Path) -> str:
-    # IOS-XE: `   11  -rw-             1234  Nov 28 2026 05:53:00 +00:00  name`
-    stat = path.stat()
-    stamp = dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC).strftime("%b %d %Y %H:%M:%S +00:00")
-    return f"{index:>8}  -rw-{stat.st_size:>15}  {stamp}  {path.name}"
+def _total(platform: Platform | None) -> int:
+    return platform.fs_total_bytes if platform is not None else FLASH_TOTAL
 
 
-def render_dir(flash: Path, file_system: str, name: str = "") -> str:
+def _free(entries: list[Entry], platform: Platform | None) -> int:
+    base = FLASH_FREE_EMPTY if platform is None else platform.fs_total_bytes
+    return base - sum(size for _name, size, _when in entries)
+
+
+def _dir_line(index: int, entry: Entry, layout: str) -> str:
+    # classic (IOSv golden in genieparser):   `  267  -rw-   147988420  Mar 29 2017 ...`
+    # IOS-XE (asr1k, c3850 goldens):  `   24  -rw-        794609595  Feb 17 2017 ...`; the
+    # date is right-aligned (`  Feb 3 2017` under `Feb 10 2017`).
+    name, size, when = entry
+    stamp = f"{when.strftime('%b')} {when.day} {when.strftime('%Y %H:%M:%S')} +00:00"
+    width = 17 if layout == "xe" else 12
+    return f"{index:>5}  -rw-{size:>{width}} {stamp:>27}  {name}"
+
+
+def render_dir(
+    flash: Path, file_system: str, name: str = "", platform: Platform | None = None
+) -> str:
     """`dir` of the whole file system, or of one file (its line only), or IOS's error."""
-    rows = _files(flash)
+    entries = _entries(flash, platform)
+    layout = platform.dir_layout if platform is not None else "xe"
+    first = 1 if layout == "classic" else FIRST_INDEX
+    rows = list(enumerate(entries, first))
     if name:
-        rows = [(i, p) for i, p in rows if p.name == name]
+        rows = [(i, e) for i, e in rows if e[0] == name]
         if not rows:
             return f"%Error opening {file_system}/{name} (No such file or directory)"
     out = [f"Directory of {file_system}/{name}", ""]
-    out += [_dir_line(index, path) for index, path in rows] or ["No files in directory"]
-    out += ["", f"{FLASH_TOTAL} bytes total ({_free(flash)} bytes free)"]
+    out += [_dir_line(index, entry, layout) for index, entry in rows] or ["No files in directory"]
+    out += ["", f"{_total(platform)} bytes total ({_free(entries, platform)} bytes free)"]
     return "\n".join(out)
 
 
-def render_show_flash(flash: Path) -> str:
+def render_show_flash(flash: Path, platform: Platform | None = None) -> str:
     """The classic IOS form (a c1900 running 15.7, captured in public notes):
     `-#- --length-- -----date/time------ path`, rows, then `N bytes available (M bytes used)`."""
     out = ["-#- --length-- -----date/time------ path"]
     used = 0
-    for number, path in enumerate(sorted(p for p in flash.iterdir() if p.is_file()), 1):
-        stat = path.stat()
-        used += stat.st_size
-        stamp = dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC).strftime(
-            "%b %-d %Y %H:%M:%S +00:00"
-        )
-        out.append(f"{number:<4}{stat.st_size:>10} {stamp} {path.name}")
-    out += ["", f"{FLASH_TOTAL - used} bytes available ({used} bytes used)"]
+    for number, (name, size, when) in enumerate(_entries(flash, platform), 1):
+        used += size
+        out.append(f"{number:<4}{size:>10} {when.strftime('%b %-d %Y %H:%M:%S +00:00')} {name}")
+    out += ["", f"{_total(platform) - used} bytes available ({used} bytes used)"]
     return "\n".join(out)
 
 
@@ -114,15 +138,16 @@ class FileCommands:
 
     def _dir(self, args: list) -> str:
         fs = self.device.flash_fs
+        platform = self.device.image.platform
         if not args:
-            return render_dir(self.device.flash, fs)
+            return render_dir(self.device.flash, fs, platform=platform)
         ours, name = split_path(args[0], self.device.image.file_systems)
         if not ours:
             return f"%Error opening {args[0]} (No such device)"
-        return render_dir(self.device.flash, fs, name)
+        return render_dir(self.device.flash, fs, name, platform)
 
     def _show_flash(self, args: list) -> str:
-        return render_show_flash(self.device.flash)
+        return render_show_flash(self.device.flash, self.device.image.platform)
 
     def _verify_md5(self, args: list) -> str:
         path, error = self._file(args[0])

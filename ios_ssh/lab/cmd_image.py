@@ -69,6 +69,8 @@ def specs_for(image: Image, base: dict[str, list[Spec]]) -> dict[str, list[Spec]
             extra["enable"] += EXEC_KEYGEN
         for mode, pairs in extra.items():
             out.setdefault(mode, []).extend(Spec.of(text, handler) for text, handler in pairs)
+        # Inside `tclsh` every privileged command runs too (its own `exit` leaves the shell).
+        out["tcl"] = out.get("tcl", []) + [s for s in out["enable"] if s.name != "exit"]
         _CACHE[image.name] = out
     return _CACHE[image.name]
 

@@ -111,12 +111,15 @@ class Archive:
     write_memory: bool = False
 
 
-def default_lines() -> list[LineConfig]:
-    return [
-        LineConfig("con", 0, 0),
-        LineConfig("aux", 0, 0),
-        LineConfig("vty", 0, DEFAULT_VTY_LAST),
-    ]
+def default_lines(
+    aux: bool = True, vty_blocks: tuple[tuple[int, int], ...] = ((0, DEFAULT_VTY_LAST),)
+) -> list[LineConfig]:
+    """The platform's line blocks out of the box (images.py `Platform`): a Catalyst
+    3750-X has no AUX and `line vty 0 4` plus `line vty 5 15`."""
+    lines = [LineConfig("con", 0, 0)]
+    if aux:
+        lines.append(LineConfig("aux", 0, 0))
+    return lines + [LineConfig("vty", first, last) for first, last in vty_blocks]
 
 
 @dataclass
@@ -181,9 +184,13 @@ class Config:
         return [ln for ln in self.lines if ln.kind == kind and ln.first <= number <= ln.last]
 
 
-def render_running(config: Config, version: str = "17.15") -> list[str]:
+def render_running(
+    config: Config,
+    version: str = "17.15",
+    interface_order=None,
+) -> list[str]:
     """The body of `show running-config`, from `!` after the header to `end`; `version` is
-    the image's (images.py `config_version`)."""
+    the image's (images.py `config_version`), `interface_order` the platform's sort key."""
     out = [
         "!",
         f"version {version}",
@@ -227,7 +234,7 @@ def render_running(config: Config, version: str = "17.15") -> list[str]:
         if config.archive.write_memory:
             out.append(" write-memory")
         out.append("!")
-    out += ext.render_interfaces(config.extras)
+    out += ext.render_interfaces(config.extras, interface_order)
     out += _ip_ssh(config)
     if config.scp_server:
         out.append("ip scp server enable")

@@ -7,26 +7,33 @@ with the library's parsers or renderer, so a test that passes is two models agre
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import tempfile
-import textwrap
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from .changes import ChangeLog
 from .cmd_files import render_dir
-from .config import Config, render_running
+from .config import Config, default_lines, render_running
+from .extras import Interface
 from .images import Image
 from .images import image as image_named
+from .interfaces import config_order
 from .ioshash import check_secret, check_type9
 from .keygen import generate_rsa
+
+if TYPE_CHECKING:
+    from .ping import Network
+    from .show_keys import ServerKey
 
 DEFAULT_DH_MIN = 2048
 NVRAM_BYTES = 262144
@@ -75,6 +82,7 @@ class RsaKey:
     usage: str = "General Purpose Key"
     exportable: bool = False
     generated_at: dt.datetime = field(default_factory=now_utc)
+    saved: bool = False  # written to private-config by `write memory` (show_keys.py)
 
     @property
     def modulus(self) -> int:
@@ -106,6 +114,7 @@ class LiveSession:
     mac: str = ""
     started: float = field(default_factory=time.monotonic)
     close: Callable[[], None] | None = None
+    last_input: float = field(default_factory=time.monotonic)  # `show users` Idle
 
 
 @dataclass
@@ -135,8 +144,9 @@ class Device:
         image: str | Image | None = None,
     ) -> None:
         self.image = image_named(image)  # the family this router is (images.py)
-        self.config = Config(hostname=hostname, domain=domain)
+        self.config = self.blank_config(hostname, domain)
         self.keys: dict[str, RsaKey] = {}
+        self.server_keys: dict[str, ServerKey] = {}  # `<label>.server` (show_keys.py)
         self.async_lines = async_lines
         self.state_dir = state_dir
         self.minute_seconds = minute_seconds  # shrink for tests: timers are in minutes
@@ -158,6 +168,7 @@ class Device:
         self.archives: list[str] = []
         self.changes = ChangeLog()  # `! Last configuration change at ...` in show run
         self.booted = time.monotonic()  # `show version` uptime counts from here
+        self.console_input = self.booted  # the console's `show users` Idle counts from here
         # Fault injection (faults.py): {"reject": regex} refuses matching commands with
         # IOS's invalid-input error; {"drop": regex} cuts the session when one is typed;
         # "hang", "slow_ms", "auth", "reset_after_kex" likewise.
@@ -167,6 +178,7 @@ class Device:
         self.tacacs_users: dict | None = None
         self.remote_levels: dict[str, int] = {}
         self.debug_ssh = False  # `debug ip ssh`: session events to monitor sessions
+        self.network: Network | None = None  # the lab this router is in (ping.py)
         self._ssh_connections = 0
         # Console cables: async line number -> the device whose console is on it.
         self.consoles: dict[int, Device] = {}
@@ -201,6 +213,32 @@ class Device:
         return path if self.flash.resolve() in path.parents else None
 
     # -- configuration -------------------------------------------------------------------
+    def blank_config(self, hostname: str = "Router", domain: str = "") -> Config:
+        """The configuration of this platform out of the box: its lines and interfaces."""
+        platform = self.image.platform
+        config = Config(hostname=hostname, domain=domain)
+        if platform is not None:
+            config.lines = default_lines(platform.aux, platform.vty_blocks)
+        if platform is None:
+            return config
+        switch = "Vlan1" in platform.interfaces
+        uplink = next(
+            n
+            for n in platform.interfaces
+            if n != platform.mgmt_interface and not n.startswith(("Vlan", "FastEthernet"))
+        )
+        for name in platform.interfaces:
+            # A router's ports are shut out of the box, a switch's are not; a hardware
+            # port has a link only where the lab's clients come in (its uplink).
+            config.extras.interfaces[name] = Interface(
+                name,
+                shutdown=not switch,
+                physical=True,
+                link=platform.virtual_ports or name in (platform.mgmt_interface, uplink),
+                switchport=switch and "Ethernet" in name and not name.startswith("Fast"),
+            )
+        return config
+
     def running_text(self) -> str:
         comments = self.changes.lines()
         body = ("!\n" + "".join(f"{c}\n" for c in comments) if comments else "") + (
@@ -209,14 +247,16 @@ class Device:
         return f"Building configuration...\n\nCurrent configuration : {len(body)} bytes\n{body}"
 
     def running_body(self) -> str:
-        return "\n".join(render_running(self.config, self.image.config_version)) + "\n"
+        platform = self.image.platform
+        order = functools.partial(config_order, platform) if platform is not None else None
+        return "\n".join(render_running(self.config, self.image.config_version, order)) + "\n"
 
     def load_config(self, text: str, *, merge: bool = False) -> list[str]:
         """Replay configuration text through the CLI, as IOS does at boot; returns errors."""
         from .session import Session  # the CLI is the only parser of configuration
 
         if not merge:
-            self.config = Config()
+            self.config = self.blank_config()
         session = Session(self, "", 15, replay=True)
         session.feed("configure terminal")
         errors: list[str] = []
@@ -236,6 +276,8 @@ class Device:
 
     def save(self, by: str = "") -> None:
         self.changes.save(by)
+        for key in self.keys.values():
+            key.saved = True
         self.startup = self.running_body()
         archive = self.config.archive
         if archive is not None and archive.path and archive.write_memory:
@@ -279,6 +321,7 @@ class Device:
                     rec["usage"],
                     rec["exportable"],
                     dt.datetime.fromisoformat(rec["generated_at"]),
+                    saved=True,
                 )
         startup = self.state_dir / "startup-config"
         if startup.exists():
@@ -384,6 +427,20 @@ class Device:
             callback()
 
     # -- lines and sessions --------------------------------------------------------------
+    @property
+    def mac_salt(self) -> int:
+        """Tells this router's MACs from another's of the same platform: its address."""
+        platform = self.image.platform
+        mgmt = self.config.extras.interfaces.get(platform.mgmt_interface) if platform else None
+        if mgmt is None or mgmt.address is None:
+            return 0
+        return int.from_bytes(bytes(int(o) for o in mgmt.address[0].split("."))[2:], "big")
+
+    @property
+    def has_aux(self) -> bool:
+        platform = self.image.platform
+        return platform is None or platform.aux
+
     def tty_number(self, kind: str, number: int) -> int:
         if kind == "con":
             return 0
@@ -391,7 +448,7 @@ class Device:
             return number
         if kind == "aux":
             return self.async_lines + 1
-        return self.async_lines + 2 + number
+        return self.async_lines + (2 if self.has_aux else 1) + number
 
     def attach(self, live: LiveSession, kind: str = "vty") -> int | None:
         """Take the first free line of `kind`; None when all are busy."""
@@ -472,92 +529,42 @@ class Device:
         return show_ip_ssh(self)
 
     def show_crypto_key(self, label: str | None = None) -> str:
-        out: list[str] = []
-        for key in self.keys.values():
-            if label and key.label != label:
-                continue
-            out += [
-                f"% Key pair was generated at: {ios_time(key.generated_at)}",
-                f"Key name: {key.label}",
-                f"Key type: RSA KEYS      {key.modulus} bits",
-                " Storage Device: private-config",
-                f" Usage: {key.usage}",
-                " Key is exportable. Redundancy enabled."
-                if key.exportable
-                else " Key is not exportable. Redundancy enabled.",
-                " Key Data:",
-            ]
-            words = textwrap.wrap(key.der_hex(), 8)
-            out += ["  " + " ".join(words[i : i + 8]) + " " for i in range(0, len(words), 8)]
-        return "\n".join(out)
+        from .show_keys import show_crypto_key  # the family's shape (images.py)
+
+        return show_crypto_key(self, label)
 
     def show_ssh(self) -> str:
-        rows = [s for s in sorted(self.sessions.values(), key=lambda s: s.tty) if s.proto == "ssh"]
-        out: list[str] = []
-        if rows:
-            out.append(
-                "Connection Version Mode Encryption  Hmac         State                 Username"
-            )
-            for live in rows:
-                number = live.tty - self.tty_number("vty", 0)
-                for mode in ("IN", "OUT"):
-                    out.append(
-                        f"{number:<11}{live.version:<8}{mode:<5}{live.cipher:<12}"
-                        f"{live.mac:<13}{'Session started':<22}{live.username}"
-                    )
-        else:
-            out.append("%No SSHv2 server connections running.")
-        if self.ssh_version != 2:
-            out.append("%No SSHv1 server connections running.")
-        return "\n".join(out)
+        from .show_ssh import show_ssh  # the table's layout lives with `show ip ssh`'s
 
-    def _line_rows(self) -> list[tuple[int, str, int, str]]:
+        return show_ssh(self)
+
+    def line_rows(self) -> list[tuple[int, str, int, str]]:
         """(tty, type, relative number, speed) for every line the router has."""
         rows = [(0, "CTY", 0, "")]
         rows += [(n, "TTY", n, "9600/9600") for n in range(1, self.async_lines + 1)]
-        rows.append((self.async_lines + 1, "AUX", 0, "9600/9600"))
+        if self.has_aux:
+            rows.append((self.async_lines + 1, "AUX", 0, "9600/9600"))
         rows += [
             (self.tty_number("vty", n), "VTY", n, "") for n in range(self.config.vty_last() + 1)
         ]
         return rows
 
     def show_line(self) -> str:
-        out = ["   Tty Typ     Tx/Rx    A Modem  Roty AccO AccI   Uses   Noise  Overruns   Int"]
-        kinds = {"CTY": "con", "TTY": "tty", "AUX": "aux", "VTY": "vty"}
-        for tty, typ, number, speed in self._line_rows():
-            blocks = self.config.setting_for(kinds[typ], number)
-            rotary = next((b.rotary for b in reversed(blocks) if b.rotary is not None), None)
-            acco = next((b.access_class_out for b in reversed(blocks) if b.access_class_out), "-")
-            acci = next((b.access_class_in for b in reversed(blocks) if b.access_class_in), "-")
-            active = "*" if tty in self.sessions else " "
-            out.append(
-                f"{active}{tty:>6} {typ} {speed:>11}  -    -  {rotary or '-'!s:>5} "
-                f"{acco:>4} {acci:>4} {self.uses.get(tty, 0):>6} {0:>7} {'0/0':>9} {'-':>7}"
-            )
-        return "\n".join(out)
+        from .show_lines import show_line
 
-    def show_users(self, own_tty: int | None) -> str:
-        out = ["    Line       User       Host(s)              Idle       Location"]
-        lines = {0: None, **self.sessions}
-        for tty in sorted(lines):
-            live = lines[tty]
-            mark = "*" if tty == own_tty else " "
-            kind, number = self.line_of(tty)
-            user = live.username if live else ""
-            location = live.location if live else ""
-            out.append(
-                f"{mark}{tty:>3} {kind} {number:<5} {user:<10} {'idle':<20} {'00:00:00':>8} {location}".rstrip()
-                + ("   " if not location else "")
-            )
-        out += ["", "  Interface    User               Mode         Idle     Peer Address", ""]
-        return "\n".join(out)
+        return show_line(self)
+
+    def show_users(self, own_tty: int | None, everyone: bool = False) -> str:
+        from .show_lines import show_users
+
+        return show_users(self, own_tty, everyone)
 
     def line_of(self, tty: int) -> tuple[str, int]:
         if tty == 0:
             return "con", 0
         if tty <= self.async_lines:
             return "tty", tty
-        if tty == self.async_lines + 1:
+        if tty == self.async_lines + 1 and self.has_aux:
             return "aux", 0
         return "vty", tty - self.tty_number("vty", 0)
 
@@ -567,7 +574,7 @@ class Device:
         return f"Using {len(self.startup)} out of {NVRAM_BYTES} bytes\n{self.startup.rstrip()}"
 
     def dir_flash(self) -> str:
-        return render_dir(self.flash, self.flash_fs)
+        return render_dir(self.flash, self.flash_fs, platform=self.image.platform)
 
     @property
     def flash_fs(self) -> str:

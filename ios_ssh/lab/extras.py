@@ -54,6 +54,12 @@ class Interface:
     address: tuple[str, str] | None = None  # (address, mask)
     shutdown: bool = False
     description: str = ""
+    physical: bool = False  # the platform's own port or SVI: never removed
+    link: bool = True  # carrier: a switch port with no cable has none (down/down)
+    switchport: bool = False  # a Catalyst's layer-2 port: no `no ip address` line
+    # `show ip interface brief` Method: how the address was set (NVRAM: read from the
+    # startup configuration, manual: typed, unset: none)
+    method: str = "unset"
 
 
 @dataclass
@@ -88,9 +94,11 @@ def render_lookup(extras: Extras) -> list[str]:
     return [] if extras.domain_lookup else ["no ip domain lookup"]
 
 
-def render_interfaces(extras: Extras) -> list[str]:
+def render_interfaces(extras: Extras, order=None) -> list[str]:
+    """Each interface block and a `!`; `order` sorts them as the platform does
+    (interfaces.config_order), by name when not given."""
     out: list[str] = []
-    for iface in sorted(extras.interfaces.values(), key=_interface_order):
+    for iface in sorted(extras.interfaces.values(), key=order or _interface_order):
         out += [*render_interface(iface), "!"]
     return out
 
@@ -100,7 +108,8 @@ def render_interface(iface: Interface) -> list[str]:
     if iface.description:
         out.append(f" description {iface.description}")
     if iface.address is None:
-        out.append(" no ip address")
+        if not iface.switchport:
+            out.append(" no ip address")
     else:
         out.append(f" ip address {iface.address[0]} {iface.address[1]}")
     if iface.shutdown:
@@ -147,18 +156,6 @@ def _interface_order(iface: Interface) -> tuple[str, int]:
 
 
 # -- show commands --------------------------------------------------------------------------
-def show_ip_interface_brief(extras: Extras) -> str:
-    """Columns as IOS prints them (ntc-templates cisco_ios_show_ip_interface_brief)."""
-    out = ["Interface              IP-Address      OK? Method Status                Protocol"]
-    for iface in sorted(extras.interfaces.values(), key=_interface_order):
-        address = iface.address[0] if iface.address else "unassigned"
-        method = "manual" if iface.address else "unset"
-        status = "administratively down" if iface.shutdown else "up"
-        protocol = "down" if iface.shutdown else "up"
-        out.append(f"{iface.name:<23}{address:<16}YES {method:<7}{status:<22}{protocol}")
-    return "\n".join(out)
-
-
 def show_ip_access_lists(extras: Extras, name: str | None = None) -> str:
     """`Extended IP access list NAME` and its entries, four spaces in."""
     out: list[str] = []
@@ -224,6 +221,13 @@ def _address_spec(words: list[str], i: int, wildcard_optional: bool) -> int | No
             return i + 2
         return i + 1 if wildcard_optional else None
     return None
+
+
+def host_address(text: str) -> bool:
+    """Whether IOS takes `text` as an interface address: not 0.x, not 127.x (loopback),
+    not multicast or reserved (224 and up) [U beyond 127.x]."""
+    first = int(text.split(".")[0])
+    return first not in (0, 127) and first < 224
 
 
 def is_ipv4(text: str) -> bool:

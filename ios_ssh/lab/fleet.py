@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from .device import Device
 from .images import Image, mixed
 from .ioshash import type9
 from .keypool import KeyPool
+from .ping import Network
 from .server import Router, start_router
 
 DEFAULT_USER = ("admin", "admin")
@@ -25,8 +27,31 @@ DEFAULT_ENABLE = "admin"
 _LAB_SALT = "iosSshLabSalt0"
 
 
-def baseline_config(name: str, domain: str = "lab.example.com", bits: int = 2048) -> str:
-    """The lab default as IOS configuration text: names, admin/admin, SSH-only vtys."""
+# Lab routers' management addresses: 198.18.0.0/15, the block RFC 2544 sets aside for
+# benchmark networks (never routed), one subnet, so any lab router reaches the others.
+LAB_NETWORK = ipaddress.IPv4Network("198.18.0.0/15")
+
+
+def lab_address(index: int) -> str:
+    """The management address of the lab's router number `index` (from 1)."""
+    return str(LAB_NETWORK.network_address + index)
+
+
+def baseline_config(
+    name: str,
+    domain: str = "lab.example.com",
+    bits: int = 2048,
+    mgmt: tuple[str, str] | None = None,
+    vty_blocks: tuple[tuple[int, int], ...] = ((0, 4),),
+) -> str:
+    """The lab default as IOS configuration text: names, admin/admin, SSH-only vtys (every
+    `line vty` block of the platform: a 3750-X's 5-15 too), and with `mgmt` (interface,
+    address) the management interface's address."""
+    interface = (
+        [f"interface {mgmt[0]}", f" ip address {mgmt[1]} {LAB_NETWORK.netmask}", " no shutdown"]
+        if mgmt
+        else []
+    )
     return "\n".join(
         [
             f"hostname {name}",
@@ -34,9 +59,12 @@ def baseline_config(name: str, domain: str = "lab.example.com", bits: int = 2048
             f"enable secret 9 {type9(DEFAULT_ENABLE, _LAB_SALT)}",
             f"username {DEFAULT_USER[0]} privilege 1 secret 9 {type9(DEFAULT_USER[1], _LAB_SALT)}",
             f"crypto key generate rsa modulus {bits}",
-            "line vty 0 4",
-            " login local",
-            " transport input ssh",
+            *interface,
+            *(
+                line
+                for first, last in vty_blocks
+                for line in (f"line vty {first} {last}", " login local", " transport input ssh")
+            ),
         ]
     )
 
@@ -51,9 +79,11 @@ def baseline_device(
     keys: KeyPool | None = None,
     image: str | Image | None = None,
     keygen_seconds: float | str = 0.0,
+    address: str | None = None,
 ) -> Device:
     """A router as the lab serves it by default, built by typing its configuration.
-    `image`: its family (images.py); None keeps the lab's in-process default."""
+    `image`: its family (images.py); None keeps the lab's in-process default. `address`:
+    its management interface's (a platform's; the hybrid image has none)."""
     device = Device(
         async_lines=async_lines,
         state_dir=state_dir,
@@ -62,8 +92,11 @@ def baseline_device(
         image=image,
         keygen_seconds=keygen_seconds,
     )
+    platform = device.image.platform
+    mgmt = (platform.mgmt_interface, address) if platform is not None and address else None
     if device.startup is None:  # a saved state wins over the defaults
-        errors = device.load_config(baseline_config(name, bits=bits))
+        blocks = platform.vty_blocks if platform is not None else ((0, 4),)
+        errors = device.load_config(baseline_config(name, bits=bits, mgmt=mgmt, vty_blocks=blocks))
         assert not errors, errors
     return device
 
@@ -116,9 +149,11 @@ class Lab:
         self._thread.start()
         self.routers: dict[str, Router] = {}
         self.addresses: dict[str, Address] = {}
+        self.network = Network()  # which lab addresses answer a ping
 
     def add(self, device: Device, name: str | None = None, reverse_offset: int = 0) -> Address:
         router = Router(name or device.config.hostname, device, reverse_offset=reverse_offset)
+        self.network.add(device)
         asyncio.run_coroutine_threadsafe(start_router(router), self.loop).result(60)
         self.routers[router.name] = router
         self.addresses[router.name] = Address(
@@ -154,7 +189,14 @@ def running_lab(count: int = 1, **options: object) -> Iterator[Lab]:
     try:
         for index in range(1, count + 1):
             own = mixed(index - 1) if image == "mixed" else image
-            lab.add(baseline_device(f"r{index}", keys=keys, image=own, **options))  # type: ignore[arg-type]
+            device = baseline_device(
+                f"r{index}",
+                keys=keys,
+                image=own,
+                address=lab_address(index),
+                **options,  # type: ignore[arg-type]
+            )
+            lab.add(device)
         yield lab
     finally:
         lab.close()

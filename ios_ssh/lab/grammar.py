@@ -138,7 +138,10 @@ def match(specs: list[Spec], line: str, prompt_len: int) -> Match:
         exact = [s for s in still if index < len(s.tokens) and s.tokens[index] == word.lower()]
         if exact:
             still = exact + [
-                s for s in still if s not in exact and not _is_keyword(s.tokens[index])
+                s
+                for s in still
+                if s not in exact
+                and (index >= len(s.tokens) or not _is_keyword(s.tokens[index]))  # past a LINE
             ]
         elif len(keywords) > 1 and all(
             index < len(s.tokens) and _is_keyword(s.tokens[index]) for s in still

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-EXEC_MODES = ("user", "enable")
+EXEC_MODES = ("user", "enable", "tcl")  # tcl: `tclsh`, an EXEC shell (cmd_tools.py)
 
 # Each configuration sub-mode's parent: IOS tries a command it does not know in the
 # parents in turn, and when one accepts it the session drops to that parent.

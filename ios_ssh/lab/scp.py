@@ -30,9 +30,13 @@ class FlashSFTPServer(asyncssh.SFTPServer):
         if why is not None:
             raise asyncssh.SFTPPermissionDenied(why)
         super().__init__(chan, chroot=str(device.flash).encode())
+        # `flash:x`, and the image's own names for its one store (`bootflash:`, `disk0:`,
+        # IOL's `unix:`)
+        names = {"flash:", *device.image.file_systems}
+        self._prefixes = sorted((n.encode() for n in names), key=len, reverse=True)
 
     def map_path(self, path: bytes) -> bytes:
-        for prefix in (b"flash:/", b"flash:"):
+        for prefix in self._prefixes:
             if path.startswith(prefix):
                 path = b"/" + path[len(prefix) :].lstrip(b"/")
                 break

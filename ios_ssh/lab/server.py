@@ -15,7 +15,7 @@ import time
 import asyncssh
 from cryptography.hazmat.primitives import serialization
 
-from . import coalesce, dhcache, endpoints, no_ignore
+from . import coalesce, dhcache, endpoints, legacy_wire, no_ignore
 from .auth import authenticate, vty_allows
 from .device import Device, LiveSession
 from .extras import login_banner, shell_banners
@@ -447,6 +447,10 @@ def _announce_ios_version(conn: asyncssh.SSHServerConnection) -> None:
 
 
 asyncssh.connection.SSHServerConnection._send_version = _announce_ios_version  # type: ignore[method-assign]
+# 12.2SX, 15.x and XE 16 advertise no ext-info-s / strict KEX and send no EXT_INFO.
+legacy_wire.install(
+    lambda owner: isinstance(owner, _SshServer) and not owner.router.device.image.kex_extensions
+)
 coalesce.install()
 dhcache.install()
 no_ignore.install()

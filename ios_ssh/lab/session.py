@@ -12,7 +12,7 @@ import re
 import time
 from collections.abc import Callable
 
-from . import cmd_config, cmd_exec, cmd_extras, cmd_files, cmd_line, cmd_submodes
+from . import cmd_config, cmd_exec, cmd_extras, cmd_files, cmd_line, cmd_submodes, cmd_tools
 from .cmd_config import ConfigCommands
 from .cmd_exec import CONFIG_BANNER, ExecCommands
 from .cmd_extras import ExtrasCommands, translating
@@ -20,6 +20,7 @@ from .cmd_files import FileCommands
 from .cmd_image import ImageCommands, specs_for
 from .cmd_line import LineCommands
 from .cmd_submodes import SubmodeCommands
+from .cmd_tools import ToolCommands
 from .config import LineConfig
 from .device import Device
 from .extras import AccessList, Interface
@@ -32,7 +33,7 @@ __all__ = ["CONFIG_BANNER", "DropSession", "HangSession", "Session"]
 
 def _build_specs() -> dict[str, list[Spec]]:
     specs: dict[str, list[Spec]] = {}
-    for module in (cmd_exec, cmd_config, cmd_line, cmd_submodes, cmd_files, cmd_extras):
+    for module in (cmd_exec, cmd_config, cmd_line, cmd_submodes, cmd_files, cmd_extras, cmd_tools):
         for mode, pairs in module.SPECS.items():
             specs.setdefault(mode, []).extend(Spec.of(text, name) for text, name in pairs)
     return specs
@@ -49,6 +50,7 @@ class Session(
     FileCommands,
     ExtrasCommands,
     ImageCommands,
+    ToolCommands,
 ):
     def __init__(
         self,
@@ -160,6 +162,12 @@ class Session(
     def feed(self, line: str) -> str:
         """Handle one line of input; returns the output (without the next prompt)."""
         self.device.tick()
+        if not self.replay:  # `show users` Idle: time since the line's last input
+            live = self.device.sessions.get(self.tty) if self.tty is not None else None
+            if live is not None:
+                live.last_input = time.monotonic()
+            elif self.tty is None:
+                self.device.console_input = time.monotonic()
         output = self._feed(line)
         if self.notices:
             output = "\n".join(filter(None, [output.rstrip("\n"), *self.notices])) + "\n"
@@ -207,7 +215,7 @@ class Session(
             if found is None:
                 words = command.split()
                 if (
-                    self.mode in EXEC_MODES
+                    self.mode in ("user", "enable")
                     and exc.index == 0
                     and len(words) == 1
                     and self.looks_up_hosts()

@@ -33,6 +33,7 @@ class RouterSpec:
         minute_seconds: float,
         image: str | None = None,
         keygen_seconds: float | str = 0.0,
+        address: str | None = None,
     ) -> Device:
         if self.kind == "factory":
             return factory_device(
@@ -47,6 +48,7 @@ class RouterSpec:
             keys=keys,
             image=image,
             keygen_seconds=keygen_seconds,
+            address=address,
         )
 
 

@@ -1,22 +1,15 @@
-"""`show version`: the image's identity lines, then uptime, image, hardware and the
-configuration register, in the layout of an IOS-XE virtual router (CSR1000v / Cat8000v
-captures in ntc-templates' and genieparser's show-version fixtures).
+"""`show version`: the image's identity lines, then its platform's lines (images.py
+`Platform.show_version`, each from a capture of that platform), with the router's name, an
+uptime that counts lab minutes (`Device.minute_seconds`) and the boot image's path.
 
-An image family replaces only `IDENTITY` (a device's `version_banner`); the rest is
-shared. Uptime counts lab minutes (`Device.minute_seconds`), so it advances in tests.
+The hybrid image (no platform) keeps the lab's earlier layout: an IOS-XE virtual router's
+(CSR1000v / Cat8000v captures in ntc-templates' and genieparser's show-version fixtures).
 """
 
 from __future__ import annotations
 
-# The first lines of `show version` for the lab's default image (IOS-XE 17.15 on IOL).
-IDENTITY = (
-    "Cisco IOS XE Software, Version 17.15.01\n"
-    "Cisco IOS Software [IOSXE], Linux Software (X86_64BI_LINUX-ADVENTERPRISEK9-M), "
-    "Version 17.15.1, RELEASE SOFTWARE (fc4)\n"
-    "Technical Support: http://www.cisco.com/techsupport\n"
-    "Copyright (c) 1986-2024 by Cisco Systems, Inc.\n"
-    "Compiled Thu 25-Jul-24 01:52 by mcpre"
-)
+from .images import Image
+
 CONFIG_REGISTER = "0x2102"  # boot from flash, ignore nothing: the factory setting
 
 
@@ -35,41 +28,89 @@ def uptime_text(minutes: int) -> str:
     return ", ".join(parts)
 
 
-# IOS-XE's GPL notice and ROMMON line (c9800cl_17.7.1, isr4400_16.6.5 in tests/parsers):
-# classic IOS prints neither, so a 12.2SX or 15.x router must not show them (the library
-# reads "IOS-XE" anywhere in the output as an XE image).
-_XE_NOTICE = (
-    "Cisco IOS-XE software, Copyright (c) 2005-2024 by cisco Systems, Inc.",
-    "All rights reserved.  Certain components of Cisco IOS-XE software are",
-    'licensed under the GNU General Public License ("GPL") Version 2.0.  The',
-    "software code licensed under GPL Version 2.0 is free software that comes",
-    "with ABSOLUTELY NO WARRANTY.  You can redistribute and/or modify such",
-    "GPL code under the terms of GPL Version 2.0.  For more details, see the",
-    'documentation or "License Notice" file accompanying the IOS-XE software,',
-    "or the applicable URL provided on the flyer accompanying the IOS-XE",
-    "software.",
+def xe_notice(year: str) -> list[str]:
+    """IOS-XE's GPL notice (c9800cl_17.7.1, isr4400_16.6.5 in tests/parsers): classic IOS
+    prints none, so a 12.2SX or 15.x router must not show it (the library reads "IOS-XE"
+    anywhere in the output as an XE image)."""
+    return [
+        f"Cisco IOS-XE software, Copyright (c) 2005-{year} by cisco Systems, Inc.",
+        "All rights reserved.  Certain components of Cisco IOS-XE software are",
+        'licensed under the GNU General Public License ("GPL") Version 2.0.  The',
+        "software code licensed under GPL Version 2.0 is free software that comes",
+        "with ABSOLUTELY NO WARRANTY.  You can redistribute and/or modify such",
+        "GPL code under the terms of GPL Version 2.0.  For more details, see the",
+        'documentation or "License Notice" file accompanying the IOS-XE software,',
+        "or the applicable URL provided on the flyer accompanying the IOS-XE",
+        "software.",
+    ]
+
+
+# The export notice every k9 (crypto) image prints, in all the captures the platforms
+# come from (GV cat6k and c3750x, the CSR1000v and IOL captures).
+CRYPTO_NOTICE = (
+    "This product contains cryptographic features and is subject to United",
+    "States and local country laws governing import, export, transfer and",
+    "use. Delivery of Cisco cryptographic products does not imply",
+    "third-party authority to import, export, distribute or use encryption.",
+    "Importers, exporters, distributors and users are responsible for",
+    "compliance with U.S. and local country laws. By using this product you",
+    "agree to comply with applicable laws and regulations. If you are unable",
+    "to comply with U.S. and local laws, return this product immediately.",
     "",
+    "A summary of U.S. laws governing Cisco cryptographic products may be found at:",
+    "http://www.cisco.com/wwl/export/crypto/tool/stqrg.html",
     "",
-    "ROM: IOS-XE ROMMON",
+    "If you require further assistance please contact us by sending email to",
+    "export@cisco.com.",
 )
 
 
-def show_version(identity: str, hostname: str, minutes: int, file_system: str) -> str:
-    """The whole output: IOS-XE's layout for an XE identity, classic IOS's otherwise."""
-    if "IOS XE" not in identity and "IOS-XE" not in identity:
-        return _classic(identity, hostname, minutes, file_system)
+def boot_path(image: Image, file_system: str) -> str:
+    """The path `System image file is` names: the platform's image on its file system."""
+    platform = image.platform
+    if platform is None:
+        return f"{file_system}x86_64_crb_linux-adventerprisek9-ms.iol"
+    # IOL names it `unix:/x86_64...`, the others `flash:c3750e-...`, `bootflash:packages.conf`
+    slash = "/" if file_system == "unix:" else ""
+    return f"{file_system}{slash}{platform.boot_file}"
+
+
+def show_version(image: Image, hostname: str, minutes: int, file_system: str) -> str:
+    """The whole output for a router of `image` named `hostname`, up `minutes` lab minutes."""
     uptime = uptime_text(minutes)
+    if image.platform is None:
+        return _hybrid(image, hostname, uptime, file_system)
+    fields = {"hostname": hostname, "uptime": uptime, "image": boot_path(image, file_system)}
+    out = list(image.show_version_head)
+    for line in image.platform.show_version:
+        if line == "<CRYPTO_NOTICE>":
+            out += CRYPTO_NOTICE
+        elif line.startswith("<XE_NOTICE "):
+            out += xe_notice(line[len("<XE_NOTICE ") : -1])
+        else:
+            out.append(line.format(**fields))
+    return "\n".join(out)
+
+
+def _hybrid(image: Image, hostname: str, uptime: str, file_system: str) -> str:
+    """The lab before its platforms: IOS-XE identity and layout on IOL internals."""
     return "\n".join(
         [
-            identity,
+            *image.show_version_head,
+            "Technical Support: http://www.cisco.com/techsupport",
+            "Copyright (c) 1986-2024 by Cisco Systems, Inc.",
+            "Compiled Thu 25-Jul-24 01:52 by mcpre",
             "",
             "",
-            *_XE_NOTICE,
+            *xe_notice("2024"),
+            "",
+            "",
+            "ROM: IOS-XE ROMMON",
             "",
             f"{hostname} uptime is {uptime}",
             f"Uptime for this control processor is {uptime}",
             "System returned to ROM by reload",
-            f'System image file is "{file_system}x86_64_crb_linux-adventerprisek9-ms.iol"',
+            f'System image file is "{boot_path(image, file_system)}"',
             "Last reload reason: Reload Command",
             "",
             "",
@@ -79,31 +120,6 @@ def show_version(identity: str, hostname: str, minutes: int, file_system: str) -
             "4 Gigabit Ethernet interfaces",
             "32768K bytes of non-volatile configuration memory.",
             "4194304K bytes of physical memory.",
-            "",
-            f"Configuration register is {CONFIG_REGISTER}",
-        ]
-    )
-
-
-def _classic(identity: str, hostname: str, minutes: int, file_system: str) -> str:
-    """Classic IOS (12.x, 15.x): no IOS-XE licence block, a bootstrap ROM line, the image
-    on the router's own file system; the layout of the Catalyst 3750-X / 6500 captures in
-    ntc-templates' cisco_ios show-version fixtures."""
-    return "\n".join(
-        [
-            identity,
-            "Copyright (c) 1986-2017 by Cisco Systems, Inc.",
-            "Compiled Sat 19-Aug-17 09:34 by prod_rel_team",
-            "",
-            "ROM: System Bootstrap, Version 12.2(17r)SX7, RELEASE SOFTWARE (fc1)",
-            "",
-            f"{hostname} uptime is {uptime_text(minutes)}",
-            "System returned to ROM by reload",
-            f'System image file is "{file_system}lab-image.bin"',
-            "",
-            "cisco lab router (lab CPU) processor with 524288K/65536K bytes of memory.",
-            "Processor board ID LAB0000001",
-            "512K bytes of non-volatile configuration memory.",
             "",
             f"Configuration register is {CONFIG_REGISTER}",
         ]

@@ -17,6 +17,12 @@ from .identity import pinned_at
 from .params import DeviceParams
 from .platform import QUESTION_ENDINGS
 
+# scrapli joins `expected_outputs` into one regular expression unescaped: `]?` alone
+# matches the empty string, so every read "found" a question and returned its first chunk
+# (an output longer than one read came back cut, without its prompt). Escaped and anchored
+# at a line's end, each ending stops the read only where IOS asks.
+_QUESTION_PATTERNS = [re.escape(q) + r"[ \t]*$" for q in QUESTION_ENDINGS]
+
 _OPENSSH_CLOSED = re.compile(r"^Connection to \S+ closed", re.MULTILINE)
 
 
@@ -120,7 +126,7 @@ class ScrapliChannel:
             raw, _ = self.conn.channel.send_input_and_read(
                 text,
                 strip_prompt=False,
-                expected_outputs=QUESTION_ENDINGS,
+                expected_outputs=_QUESTION_PATTERNS,
                 read_duration=max(timeout, 1.0),
             )
         except Exception as exc:  # ScrapliConnectionError, ScrapliTimeout, OSError, ...

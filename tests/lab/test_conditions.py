@@ -122,7 +122,8 @@ def test_jitter_keeps_the_order_of_what_the_router_sends(lab: Lab) -> None:
 
     text = asyncio.run(run()).replace("\r", "")
     assert (
-        "show version\nCisco IOS XE Software, Version 17.15.01\nCisco IOS Software [IOSXE]" in text
+        "show version\nCisco IOS Software [IOSXE], Linux Software (X86_64BI_LINUX-ADVENTERPRISEK9-M)"
+        ", Version 17.15.1, RELEASE SOFTWARE (fc4)\nTechnical Support:" in text
     )
 
 

@@ -116,15 +116,16 @@ def _ssh(
     )
 
 
+EXTENSIONS = ("ext-info-s", "kex-strict-s-v00@openssh.com")
+
+
 def _server_offer(stderr: str) -> dict[str, str]:
+    """The router's KEXINIT as OpenSSH saw it. Only r4 (XE 17) adds the protocol
+    extensions asyncssh advertises; they are checked there and left out of the lists."""
     after = stderr.split("peer server KEXINIT proposal", 1)[1]
     offer = {}
     for label in ("KEX algorithms", "host key algorithms", "ciphers ctos", "MACs ctos"):
-        text = re.search(rf"debug2: {label}: (\S*)", after).group(1)
-        # asyncssh adds protocol extensions to the KEX list; IOS's own list comes first
-        offer[label] = ",".join(
-            a for a in text.split(",") if a not in ("ext-info-s", "kex-strict-s-v00@openssh.com")
-        )
+        offer[label] = re.search(rf"debug2: {label}: (\S*)", after).group(1)
     return offer
 
 
@@ -133,10 +134,18 @@ def test_openssh_sees_each_family_offer_and_refuses_sha1_by_default(
     lab: Lab, name: str, tmp_path: Path
 ) -> None:
     plain = _ssh(lab, name, tmp_path, verbose=True)
-    assert _server_offer(plain.stderr) == OFFERS[name]
+    offer = _server_offer(plain.stderr)
+    kex = offer["KEX algorithms"].split(",")
+    if name == "r4":
+        assert kex[-2:] == list(EXTENSIONS)
+        offer["KEX algorithms"] = ",".join(kex[:-2])
+    else:  # 12.2SX, 15.x and XE 16 advertise neither extension (lab/legacy_wire.py)
+        assert not set(EXTENSIONS) & set(kex)
+    assert offer == OFFERS[name]
     assert "remote software version Cisco-1.25" in plain.stderr
     if name == "r4":
-        assert plain.returncode == 0 and "Cisco IOS XE Software, Version 17." in plain.stdout
+        assert plain.returncode == 0 and "Linux Software (X86_64BI" in plain.stdout
+        assert "Version 17.15.1" in plain.stdout
         # OpenSSH's first choice, both ways, as with a real 17.x
         for way in ("server->client", "client->server"):
             assert f"kex: {way} cipher: chacha20-poly1305@openssh.com" in plain.stderr
@@ -241,7 +250,8 @@ def test_commands_an_image_lacks_over_ssh(lab: Lab, name: str, absent: list[str]
     options = LEGACY_ASYNCSSH if name == "r1" else {}
     lines = ["enable", "admin", "configure terminal", *absent, "end"]
     if name != "r1":  # the same commands, present: inside a confirmed change, undone
-        lines += ["configure terminal", "archive", "path flash:arch", "end"]
+        fs = lab.routers[name].device.image.flash  # IOL (r4): unix:
+        lines += ["configure terminal", "archive", f"path {fs}arch", "end"]
         lines += ["configure terminal revert timer 5", "ip ssh dh min size 2048"]
         lines += ["ip ssh pubkey-chain", "exit", "end", "configure revert now"]
     out = asyncio.run(_asyncssh(lab, name, *lines, **options))[3]
@@ -287,7 +297,8 @@ def test_netmiko_on_xe17_version_banner_keygen_dialogue(lab: Lab) -> None:
     )
     try:
         conn.enable()
-        assert conn.send_command("show version").startswith("Cisco IOS XE Software, Version 17.")
+        # IOL-XE: the IOSd line only, so netmiko's autodetect says cisco_ios
+        assert conn.send_command("show version").startswith("Cisco IOS Software [IOSXE]")
         assert "ip ssh version" not in conn.send_command("show running-config")
         assert "ip ssh version 2" in conn.send_command("show running-config all")
         conn.send_command("configure terminal", expect_string=r"\(config\)#")

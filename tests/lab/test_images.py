@@ -44,7 +44,8 @@ def test_every_family_and_the_hybrid_are_in_the_table() -> None:
         ("ios12.2sx", "Cisco IOS Software, s72033_rp Software"),
         ("ios15", "Cisco IOS Software, C3750E Software"),
         ("xe16", "Cisco IOS XE Software, Version 16."),
-        ("xe17", "Cisco IOS XE Software, Version 17."),
+        # IOL prints its IOSd line first (a public pyATS tutorial's 17.15.1 capture)
+        ("xe17", "Cisco IOS Software [IOSXE], Linux Software (X86_64BI_LINUX-ADVENTERPRISEK9-M)"),
     ],
 )
 def test_show_version_tells_the_family(image: str, first: str) -> None:
@@ -137,7 +138,7 @@ def test_revert_timer_absent_on_12_2sx_configure_replace_present() -> None:
     xe = _priv("xe17")
     xe.feed("configure terminal")
     xe.feed("archive")
-    xe.feed("path bootflash:archive")
+    xe.feed("path unix:archive")  # IOL's only file system (a CML lab's notes)
     xe.feed("end")
     banner = xe.feed("configure terminal revert timer 5")
     assert banner.startswith("Rollback Confirmed Change: Backing up current running config")
@@ -224,7 +225,7 @@ def test_which_key_ssh_serves_without_keypair_name(image: str, served: str) -> N
     [
         ("ios12.2sx", "disk0:", "flash:"),
         ("ios15", "flash:", "bootflash:"),
-        ("xe17", "bootflash:", "disk0:"),
+        ("xe17", "unix:", "bootflash:"),
     ],
 )
 def test_file_systems(image: str, has: str, lacks: str) -> None:

@@ -92,7 +92,9 @@ def test_config_errors(line: str, expected: str) -> None:
 
 
 def test_terminal_needs_its_keyword() -> None:
-    assert _priv().feed("te") == "% Incomplete command.\n\n"
+    assert _priv().feed("term") == "% Incomplete command.\n\n"
+    # `te` also starts telnet and test, which IOS knows (cmd_tools.py)
+    assert _priv().feed("te") == '% Ambiguous command:  "te"'
 
 
 def test_abbreviations_change_the_model() -> None:
@@ -184,9 +186,10 @@ def test_tty_lines_exist_only_with_async_hardware() -> None:
 def test_login_without_password_warns_per_line() -> None:
     session = _config()
     session.feed("line vty 0 1")
+    # a Catalyst 3750-X has no AUX: its VTYs are ttys 1-16 (sample muninn show_line c3750x)
     assert session.feed("login") == (
-        "% Login disabled on line 2, until 'password' is set\n"
-        "% Login disabled on line 3, until 'password' is set"
+        "% Login disabled on line 1, until 'password' is set\n"
+        "% Login disabled on line 2, until 'password' is set"
     )
 
 
@@ -337,7 +340,7 @@ def test_show_line_and_users_reflect_sessions() -> None:
     session.feed("line 1 2")
     session.feed("rotary 7")
     tty = device.attach(LiveSession(-1, "admin", "192.0.2.5"))
-    assert tty == 4  # 0 CTY, 1-2 TTY, 3 AUX, 4.. VTY
+    assert tty == 3  # 0 CTY, 1-2 TTY, 3.. VTY: a 3750-X has no AUX
     session.tty = tty
     lines = session.feed("do show line").split("\n")
     assert lines[0].split() == [
@@ -355,6 +358,6 @@ def test_show_line_and_users_reflect_sessions() -> None:
         "Int",
     ]
     rows = {row.split()[1 if row.startswith("*") else 0].lstrip("*"): row for row in lines[1:]}
-    assert rows["1"].split()[5] == "7" and rows["4"].startswith("*")
+    assert rows["1"].split()[5] == "7" and rows["3"].startswith("*")
     users = session.feed("do show users")
-    assert re.search(r"^\*  4 vty 0     admin      idle\s+00:00:00 192.0.2.5$", users, re.MULTILINE)
+    assert re.search(r"^\*  3 vty 0     admin      idle\s+00:00:00 192.0.2.5$", users, re.MULTILINE)

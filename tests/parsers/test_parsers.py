@@ -27,6 +27,40 @@ def test_fixture_parses_to_expected_records(raw: Path) -> None:
     assert ios_ssh.parse(expected["command"], raw.read_text()) == expected["parsed_sample"]
 
 
+def _with_echo_and_prompt(command: str, text: str, how: str) -> str:
+    """The output as clients and people capture it: with the command echoed before it
+    (`R1#show ssh`, or the bare command), the prompt after it, or both over CRLF."""
+    body = text.rstrip("\n")
+    if how == "prompt":  # netmiko strip_prompt=False, scrapli's raw result
+        return f"{body}\nR1#"
+    if how == "prompt_newline":
+        return f"{body}\nrouter-7(config)#\n"
+    if how == "echo":
+        return f"Router#{command}\n{text}"
+    if how == "bare_echo":  # netmiko strip_command=False after strip_prompt
+        return f"{command}\n{text}"
+    return ("R1>" + command + "\n" + body + "\nR1>").replace("\n", "\r\n")
+
+
+@pytest.mark.parametrize("how", ["prompt", "prompt_newline", "echo", "bare_echo", "both_crlf"])
+@pytest.mark.parametrize("raw", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_fixture_parses_with_or_without_echo_and_prompt(raw: Path, how: str) -> None:
+    expected = yaml.safe_load(raw.with_suffix(".yml").read_text())
+    text = raw.read_text()
+    command = expected["command"]
+    if how != "prompt" and "#" in text.split("\n", 1)[0]:
+        command = text.split("#", 1)[1].split("\n", 1)[0].strip()  # already echoed
+        text = text.split("\n", 1)[1]
+    shown = _with_echo_and_prompt(command, text, how)
+    assert ios_ssh.parse(command, shown) == expected["parsed_sample"]
+
+
+def test_a_prompt_is_only_dropped_at_the_edges() -> None:
+    # a line that merely ends in `#` inside the output is output, not a prompt
+    with pytest.raises(ios_ssh.ParseError, match="R9#"):
+        ios_ssh.parse("show ssh", "%No SSHv2 server connections running.\nR9#\nR9#\n")
+
+
 def test_every_command_has_fixtures() -> None:
     commands = {raw.parent.name for raw in FIXTURES}
     assert commands == {
