@@ -64,7 +64,7 @@ def line_list(cfg: dict[str, Any], intent: SshIntent, kind: str, number: int) ->
     `default`."""
     name = ""
     for block in cfg["lines"]:
-        if block["kind"] == kind and block["first"] <= number <= block["last"]:
+        if _covers(block, kind, number):
             name = block["login_authentication"] or name
     for line in intent.lines:
         first, last = line.numbers
@@ -223,10 +223,20 @@ def judge(state: Any, intent: SshIntent, plan: Any, username: str, transport: st
     return Judgement([], notes)
 
 
+def _covers(block: dict[str, Any], kind: str, number: int) -> bool:
+    """Whether a running-config line block holds line `kind number`: blocks numbered by
+    slot/port (`line 0/0/0 0/0/12`) or that the reader could not place hold no line the
+    session can be on by number."""
+    first, last = block["first"], block["last"]
+    if not isinstance(first, int) or not isinstance(last, int):
+        return False
+    return bool(block["kind"] == kind and first <= number <= last)
+
+
 def _line_login_after(cfg: dict[str, Any], intent: SshIntent, kind: str, number: int) -> str:
     login = ""
     for block in cfg["lines"]:
-        if block["kind"] == kind and block["first"] <= number <= block["last"]:
+        if _covers(block, kind, number):
             login = block["login"] or login
     for line in intent.lines:
         first, last = line.numbers

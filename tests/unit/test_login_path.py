@@ -220,3 +220,19 @@ def test_a_server_key_is_masked_in_every_form_the_router_may_print() -> None:
     # `cisco` as IOS's type 7 with seed 08 (a well-known public example)
     shown = "tacacs server T1\n address ipv4 192.0.2.10\n key 7 0822455D0A16"
     assert redact.redact(shown).endswith(" key 7 ***")
+
+
+def test_line_blocks_numbered_by_slot_are_no_line_the_operator_is_on() -> None:
+    """`line 0/0/0 0/0/12` (async ports by slot) is read with string numbers: judging the
+    operator's vty line beside it must not compare them with numbers."""
+    from ios_ssh.login_path import line_list
+    from ios_ssh.running_config import parse_running_config
+
+    cfg = parse_running_config(
+        "aaa new-model\naaa authentication login VTY local\n"
+        "line 0/0/0 0/0/12\n login authentication OTHER\n"
+        "line vty 0 4\n login authentication VTY\n transport input ssh\n"
+    )
+    intent = SshIntent.from_dict({"ssh": {"timeout": 45}})
+    assert line_list(cfg, intent, "vty", 2) == "VTY"
+    assert line_list(cfg, intent, "tty", 3) == "default"
