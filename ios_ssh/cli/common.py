@@ -552,3 +552,62 @@ def finish(
         for line in details(reports):
             inert.echo(console, line)
     raise typer.Exit(0 if all(r.ok for r in reports.values()) else EXIT_FAILED)
+
+
+# The options apply, verify and state share, by their parameter names: `open_fleet` takes
+# them from a command's arguments (`fleet_options(locals())`), so the three commands check
+# them in one place and in one order.
+FLEET_OPTIONS = (
+    "inventory", "nornir_config", "host", "group", "workers", "driver", "host_timeout",
+    "dask_scheduler", "dask_tls_ca_file", "dask_tls_cert", "dask_tls_key", "dask_credentials",
+    "host_key_check", "known_hosts", "ssh_algorithms", "jump_host", "key_file", "allow_agent",
+)  # fmt: skip
+
+
+def fleet_options(arguments: dict[str, Any]) -> dict[str, Any]:
+    """The shared fleet options among a command's arguments."""
+    return {name: arguments[name] for name in FLEET_OPTIONS}
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """A fleet command's checked options: the filtered inventory (every host's fields, and
+    its intent when there is one, checked), where it runs, and each host's time limit."""
+
+    nornir: Any
+    dask: DaskSettings
+    host_timeout: float
+
+
+def open_fleet(intent: SshIntent | None, **options: Any) -> Fleet:
+    """Check the shared options, then the inventory, before any router is contacted; each
+    problem is one line and exit 2 (`bad_input`)."""
+    driver = options["driver"]
+    per_host = host_timeout_of(options["host_timeout"], driver)
+    dask = dask_settings(
+        options["dask_scheduler"],
+        options["dask_tls_ca_file"],
+        options["dask_tls_cert"],
+        options["dask_tls_key"],
+        options["dask_credentials"],
+        driver,
+    )
+    connection = connection_options(
+        options["host_key_check"],
+        options["known_hosts"],
+        options["ssh_algorithms"],
+        options["jump_host"],
+        options["key_file"],
+        options["allow_agent"],
+    )
+    nornir = inventory_nornir(
+        options["inventory"],
+        options["host"],
+        options["group"],
+        options["workers"],
+        intent,
+        connection,
+        options["nornir_config"],
+        worker_credentials=dask.worker_env,
+    )
+    return Fleet(nornir, dask, per_host)

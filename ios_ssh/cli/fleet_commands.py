@@ -42,13 +42,11 @@ from .common import (
     bad_input,
     check_driver,
     check_output_paths,
-    connection_options,
     console,
-    dask_settings,
     finish,
-    host_timeout_of,
-    inventory_nornir,
+    fleet_options,
     load_intent,
+    open_fleet,
     print_json,
     proof_inputs,
     run_engine,
@@ -127,24 +125,9 @@ def apply(
     except IntentError as exc:
         raise bad_input(f"--revert-minutes: {exc.problems[0].split(': ', 1)[1]}") from None
     check_output_paths(html=html)
-    per_host = host_timeout_of(host_timeout, driver)
-    dask = dask_settings(
-        dask_scheduler, dask_tls_ca_file, dask_tls_cert, dask_tls_key, dask_credentials, driver
-    )
     loaded = load_intent(intent)
-    connection = connection_options(
-        host_key_check, known_hosts, ssh_algorithms, jump_host, key_file, allow_agent
-    )
-    nornir = inventory_nornir(
-        inventory,
-        host,
-        group,
-        workers,
-        loaded,
-        connection,
-        nornir_config,
-        worker_credentials=dask.worker_env,
-    )
+    fleet = open_fleet(loaded, **fleet_options(locals()))
+    nornir, dask, per_host = fleet.nornir, fleet.dask, fleet.host_timeout
     names = worker_secret_names(loaded) if dask.worker_env else None
     # the proof inputs are the operator's: over tcp:// the Dask boundary refuses them
     private_keys, revoked = proof_inputs(private_key, revoked_secret_env, loaded)
@@ -226,24 +209,9 @@ def verify(
     from .runs import report_of, run_with_progress
 
     check_output_paths(html=html)
-    per_host = host_timeout_of(host_timeout, driver)
-    dask = dask_settings(
-        dask_scheduler, dask_tls_ca_file, dask_tls_cert, dask_tls_key, dask_credentials, driver
-    )
     loaded = load_intent(intent)
-    connection = connection_options(
-        host_key_check, known_hosts, ssh_algorithms, jump_host, key_file, allow_agent
-    )
-    nornir = inventory_nornir(
-        inventory,
-        host,
-        group,
-        workers,
-        loaded,
-        connection,
-        nornir_config,
-        worker_credentials=dask.worker_env,
-    )
+    fleet = open_fleet(loaded, **fleet_options(locals()))
+    nornir, dask, per_host = fleet.nornir, fleet.dask, fleet.host_timeout
     wanted = {u.secret_env for u in loaded.users if u.secret_env}
     secrets = {} if dask.worker_env else {k: v for k, v in os.environ.items() if k in wanted}
     names = {f"secrets.{name}": name for name in wanted} if dask.worker_env else None
@@ -308,22 +276,8 @@ def state(
     from ..nornir.host import device_params_of
     from .runs import HostFailure, report_of, run_with_progress, to_json
 
-    per_host = host_timeout_of(host_timeout, driver)
-    dask = dask_settings(
-        dask_scheduler, dask_tls_ca_file, dask_tls_cert, dask_tls_key, dask_credentials, driver
-    )
-    connection = connection_options(
-        host_key_check, known_hosts, ssh_algorithms, jump_host, key_file, allow_agent
-    )
-    nornir = inventory_nornir(
-        inventory,
-        host,
-        group,
-        workers,
-        connection=connection,
-        nornir_config=nornir_config,
-        worker_credentials=dask.worker_env,
-    )
+    fleet = open_fleet(None, **fleet_options(locals()))
+    nornir, dask, per_host = fleet.nornir, fleet.dask, fleet.host_timeout
     if driver is None:  # the async engine: a DeviceState, or a Report saying why not
         read = run_engine(
             nornir,
