@@ -76,7 +76,12 @@ def net(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Net]:
             _pin(known_hosts, router.host, router.port, key.export_public_key().decode())
         # the operator checked the jump host's key out of band and pinned it (strict)
         _pin(known_hosts, jump.host, jump.port, Path(f"{jump.host_key}.pub").read_text())
-        yield Net(lab, jump, known_hosts, folder)
+        net = Net(lab, jump, known_hosts, folder)
+        try:
+            yield net
+        finally:  # a test restarts the jump host: that sshd is stopped here, by its PID
+            if net.jump is not jump:
+                net.jump.stop()
 
 
 def _inventory(net: Net, name: str, password: bool = True, **defaults: object) -> Path:
