@@ -233,7 +233,7 @@ def _wait_for_revert(lab: Lab) -> None:
     device = lab.routers["r1"].device
     if device.revert is not None:  # the report is judged: the lab's timer may fire now
         device.revert.deadline = 0
-        device.timers_changed()
+        device.tick()
     for _ in range(400):
         if device.revert is None and "ip ssh time-out 45" not in device.running_body():
             return

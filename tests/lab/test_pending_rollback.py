@@ -75,18 +75,8 @@ def test_a_change_left_pending_is_noticed_by_every_later_read(lab: Lab) -> None:
 
     # Once the router rolled back, the next run plans from what it holds.
     device.revert.deadline = 0  # type: ignore[union-attr]  # the lab's timer fires now
-    device.timers_changed()
-    _wait(lambda: device.revert is None)
+    device.tick()
+    assert device.revert is None
     assert "ip ssh time-out 45" not in device.running_body()  # the archive lines stay
     final = ios_ssh.apply(_device(lab), SMALL, live=False)
     assert (final.outcome, final.ok) == ("converged", True), final.text()
-
-
-def _wait(condition) -> None:  # type: ignore[no-untyped-def]
-    import time
-
-    for _ in range(200):
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("the lab's revert timer did not fire")
