@@ -10,6 +10,8 @@ Where each is used (grep `._` and `getattr(..., "_` in ios_ssh):
 - asyncssh `SSHServerConnection._send_version`, `._send`, `._version`, `._server_version`,
   `._owner`, `.send_packet`, `.connection_made`: the lab's IOS banner (lab/server.py), its
   write coalescing (lab/coalesce.py) and no IGNORE packets (lab/no_ignore.py).
+- asyncssh `SSHServerConnection._get_extra_kex_algs`, `._can_send_ext_info`,
+  `._strict_kex`: lab/legacy_wire.py, no extensions from legacy routers.
 - asyncssh `crypto.dh.DH._pn`, `._priv_key`: lab/dhcache.py replaces `__init__` and
   `get_shared`; the methods it leaves must read nothing else.
 - scrapli `Driver._base_channel_args.channel_log`: session/scrapli_driver.py refuses a
@@ -69,6 +71,15 @@ def test_asyncssh_connection_attributes_set_at_construction() -> None:
         assert callable(getattr(server, method)), method
 
 
+def test_asyncssh_server_extension_hooks_of_the_legacy_wire() -> None:
+    """lab/legacy_wire.py wraps `_get_extra_kex_algs` and turns the two flags asyncssh sets
+    on the client's KEXINIT into properties: all three must still be there."""
+    connection = asyncssh.connection.SSHConnection
+    assert callable(asyncssh.connection.SSHServerConnection._get_extra_kex_algs)
+    wanted = ("_can_send_ext_info", "_strict_kex")
+    assert _assigned_in_init(connection, *wanted) == set(wanted)
+
+
 def test_asyncssh_dh_reads_only_what_the_lab_cache_sets() -> None:
     """lab/dhcache.py sets `_pn`, `_priv_key` (and its own `_x`): the one method it does not
     replace, `get_public`, and asyncssh's own `__init__` use nothing more."""
@@ -105,6 +116,9 @@ KNOWN = {
     ("lab/server.py", "conn._server_version"): "asyncssh",
     ("lab/server.py", "conn._version"): "asyncssh",
     ("lab/server.py", "conn._send"): "asyncssh",
+    ("lab/legacy_wire.py", "_Server._get_extra_kex_algs"): "asyncssh",
+    ("lab/legacy_wire.py", "_Server._can_send_ext_info"): "asyncssh",
+    ("lab/legacy_wire.py", "_Server._strict_kex"): "asyncssh",
     **{
         ("session/algorithms.py", f"Transport._preferred_{name}"): "paramiko"
         for name in ("kex", "keys", "pubkeys", "ciphers", "macs")
@@ -125,6 +139,7 @@ def _private_reads() -> set[tuple[str, str]]:
                 isinstance(node, ast.Attribute)
                 and re.fullmatch(r"_[a-z]\w*", node.attr)
                 and node.attr not in NAMEDTUPLE_API  # a namedtuple's public methods
+                and not node.attr.startswith("_lab_")  # the lab's own flags
             ):
                 base = node.value
                 if isinstance(base, ast.Name) and base.id in ("self", "cls", "router"):
@@ -137,7 +152,7 @@ def _private_reads() -> set[tuple[str, str]]:
                 and len(node.args) >= 2
                 and isinstance(node.args[1], ast.Constant)
                 and str(node.args[1].value).startswith("_")
-                and node.args[1].value != "_lab_sending"  # the lab's own flag
+                and not str(node.args[1].value).startswith(("_lab_", "__"))  # ours; dunders
             ):
                 found.add((name, ast.unparse(node)))
     return found
