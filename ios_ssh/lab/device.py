@@ -165,6 +165,9 @@ class Device:
         self.on_timer_change: list[Callable[[], None]] = []
         self.on_port_change: list[Callable[[], None]] = []
         self.on_config_change: list[Callable[[], None]] = []
+        # After a replacement; called with self.lock held, so a hook must not wait on a
+        # thread that may want the lock (the servers' loop): it only schedules.
+        self.on_replace: list[Callable[[], None]] = []
         self.archives: list[str] = []
         self.changes = ChangeLog()  # `! Last configuration change at ...` in show run
         self.booted = time.monotonic()  # `show version` uptime counts from here
@@ -272,6 +275,12 @@ class Device:
             out = session.feed(line)
             if "% Invalid" in out or "% Incomplete" in out or "% Ambiguous" in out:
                 errors.append(f"{line.strip()}: {out.strip().splitlines()[-1]}")
+        if not merge:
+            # A replacement (revert, rollback, configure replace) drops lines without their
+            # `no` forms: the served key (ip ssh rsa keypair-name) and the reverse-SSH
+            # listeners (ip ssh port) must follow the new text, not the one replaced.
+            for callback in list(self.on_replace):
+                callback()
         return errors
 
     def save(self, by: str = "") -> None:

@@ -56,6 +56,7 @@ class Router:
         self.reverse_offset = reverse_offset
         self.reverse_acceptors: dict[int, asyncssh.SSHAcceptor] = {}
         self._loop_thread = 0
+        self._replace_sync: asyncio.Future[list[str]] | None = None
         self.latency = Latency()  # WAN delay on everything the router sends (latency.py)
 
     def current_host_key(self) -> asyncssh.SSHKey | None:
@@ -105,6 +106,18 @@ class Router:
         for acceptor in [self.acceptor, *self.reverse_acceptors.values()]:
             if acceptor is not None:
                 acceptor.update(server_host_keys=[key])
+
+    def _on_replace(self) -> None:
+        """The configuration was replaced: serve the key it implies and listen on its
+        reverse-SSH ports. Scheduled, never waited for (the caller holds the device lock,
+        which the loop may be waiting for)."""
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self._resync_after_replace)
+
+    def _resync_after_replace(self) -> None:
+        self._refresh_host_key()
+        task = asyncio.ensure_future(self.sync_reverse_ports())
+        self._replace_sync = task  # held until done (the loop keeps only a weak reference)
 
     def _on_config(self) -> None:
         if self.loop is not None:
@@ -495,6 +508,7 @@ async def start_router(router: Router, telnet_port: int = 0) -> None:
     device.on_key_change.append(router._on_keys)
     device.on_config_change.append(router._on_config)
     device.on_port_change.append(router._on_ports)
+    device.on_replace.append(router._on_replace)
     device.on_timer_change.append(router._on_timers)
     from .telnet import start_telnet  # telnet builds on this module
 

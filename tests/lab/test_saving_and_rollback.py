@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import socket
 import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import asyncssh
 import pytest
 from netmiko import ConnectHandler
 
 import ios_ssh
+from ios_ssh.demo import free_reverse_offset
 from ios_ssh.lab import Lab
 from ios_ssh.lab.device import Device
 from ios_ssh.lab.fleet import baseline_device
@@ -277,3 +281,50 @@ def test_saved_keys_and_config_are_private_from_the_first_byte(
         assert chmods == []
     finally:
         os.umask(old_umask)
+
+
+def test_revert_now_restores_the_served_key_and_closes_reverse_ports() -> None:
+    # A revert replaces the configuration without `no` forms: SSH must serve the key the
+    # restored text implies (no ip ssh rsa keypair-name: the first key), and an
+    # `ip ssh port` the change added must stop listening (it served NEWKEY, and listened,
+    # after the revert before this was fixed).
+    lab = Lab()
+    offset = free_reverse_offset()
+    lab.add(
+        baseline_device("r1", image="xe16", async_lines=2, minute_seconds=MINUTE),
+        reverse_offset=offset,
+    )
+    address = lab.addresses["r1"]
+
+    def served() -> str:
+        key = asyncio.run(asyncssh.get_server_host_key(address.host, address.port))
+        assert key is not None
+        return key.get_fingerprint("sha256")
+
+    def listening(port: int) -> bool:
+        with socket.socket() as probe:
+            return probe.connect_ex((address.host, port)) == 0
+
+    try:
+        original = served()
+        conn = _connect(lab)
+        try:
+            conn.send_config_set(["archive", "path bootflash:archive"])
+            conn.send_command("configure terminal revert timer 5", expect_string=r"\(config\)#")
+            for line in (
+                "crypto key generate rsa general-keys label NEWKEY modulus 2048",
+                "ip ssh rsa keypair-name NEWKEY",
+                "ip ssh port 2001 rotary 1",
+            ):
+                conn.send_command(line, expect_string=r"\(config\)#")
+            conn.send_command("end", expect_string=r"#")
+            changed = served()
+            assert changed != original and listening(2001 + offset)
+            assert "Rollback Done" in conn.send_command("configure revert now", expect_string=r"#")
+            assert "keypair-name" not in conn.send_command("show running-config | include ip ssh")
+        finally:
+            conn.disconnect()
+        # the lab resyncs on its loop once the replacement is done: wait for that event
+        _wait_for(lambda: served() == original and not listening(2001 + offset))
+    finally:
+        lab.close()
