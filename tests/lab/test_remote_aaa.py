@@ -135,6 +135,23 @@ def test_2_with_the_servers_down_local_works_where_the_list_has_it(lab: Lab) -> 
             router.device.faults = {}
 
 
+def test_2b_a_server_that_rejects_a_user_ends_the_login_local_is_not_tried(lab: Lab) -> None:
+    """As IOS does: `local` after a group is the fallback for servers that do not answer,
+    not a second chance. The lab's local admin is in neither RADIUS nor the TACACS+
+    directory, so while the servers answer they reject it, on `group radius local` and
+    `group tacacs+ local` alike; with the servers down (test 2) the same login works."""
+    admin = ("admin", "admin")
+    reachable = SshIntent.from_dict({})
+    for name in ("r1", "r2"):  # the two lists that end in local
+        assert ROUTERS[name][1].endswith(" local")
+        assert "admin" in lab.routers[name].device.config.users
+        report = ios_ssh.verify(_device(lab, name, admin), reachable, live=False)
+        assert not report.ok and len(report.errors) == 1, (name, report.text())
+        assert ": login: the router refused user" in report.errors[0], report.errors
+        operator = ios_ssh.verify(_device(lab, name, OPERATOR), reachable, live=False)
+        assert operator.ok, (name, operator.text())  # the server answered: it decides
+
+
 def test_3_a_change_that_leaves_the_operator_no_way_in_is_refused_before_anything_is_sent(
     lab: Lab,
 ) -> None:
