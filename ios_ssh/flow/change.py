@@ -94,8 +94,10 @@ def change(
         elif not allow_unprotected:
             report.outcome = "refused"
             report.refusals.append(
-                "no configuration archive, so no revert timer to undo a failed change: add an "
-                "archive section to the intent, or pass allow_unprotected=True"
+                "no configuration archive on the router, so no revert timer to undo a failed "
+                "change: configure one (an intent's archive section does it, as the shipped "
+                "intents' do), or allow unprotected changes (allow_unprotected=True, "
+                "--allow-unprotected)"
             )
             return None
         else:
