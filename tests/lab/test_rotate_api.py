@@ -66,9 +66,7 @@ def _checks(report: ios_ssh.Report) -> dict[str, bool]:
 
 
 @pytest.mark.parametrize("driver", ["netmiko", "scrapli"])
-def test_rotate_password_then_host_key_from_python(
-    lab: Lab, tmp_path: Path, driver: str
-) -> None:
+def test_rotate_password_then_host_key_from_python(lab: Lab, tmp_path: Path, driver: str) -> None:
     known_hosts = tmp_path / "known_hosts"
     assert ios_ssh.read_state(_device(lab, known_hosts)).hostname == "r1"  # pins r1
     router = lab.routers["r1"].device
@@ -91,9 +89,7 @@ def test_rotate_password_then_host_key_from_python(
     assert NEW not in dry.diff and NEW not in dry.text()
     assert router.running_body() == before  # a dry run sends no change
 
-    rotated = ios_ssh.rotate_password(
-        _device(lab, known_hosts), "admin", secret=NEW, driver=driver
-    )
+    rotated = ios_ssh.rotate_password(_device(lab, known_hosts), "admin", secret=NEW, driver=driver)
     assert rotated.outcome == "converged" and rotated.ok, rotated.text()
     assert NEW not in rotated.text()
     checks = _checks(rotated)
