@@ -167,6 +167,15 @@ def test_exclusive_lists_revoke_a_user_and_a_key_and_the_routers_refuse_them(
         if name != sx:
             key_check = next(c for n, c in checks.items() if n.startswith("revoked key refused"))
             assert not key_check["ok"] and "still accepts" in key_check["found"], key_check
+    held = {n: s["config"] for n, s in fleet.run("state").items()}
+    planned = fleet.run("apply", revoke, "--dry-run")  # the removals shown, nothing sent
+    for name, report in planned.items():
+        assert (report["outcome"], report["changed"]) == ("unchanged", False), report
+        assert "+ no username bob" in report["diff"], report["diff"]
+        assert "dry run: nothing was sent" in report["notes"], report["notes"]
+        if name != sx:
+            assert "+  no username alice" in report["diff"], report["diff"]
+    assert {n: s["config"] for n, s in fleet.run("state").items()} == held
     applied = fleet.run("apply", revoke, *proofs)
     for name, report in applied.items():
         assert report["outcome"] == "converged", report

@@ -310,3 +310,81 @@ def _add(running: Agent, key: Path, passphrase: str) -> None:
     )
     listed = subprocess.run(["ssh-add", "-l"], env=env, capture_output=True, text=True, check=True)
     assert re.search(r"RSA", listed.stdout), listed.stdout
+
+
+def _route_inventory(net: Net, name: str, group: dict[str, object]) -> Path:
+    """Hosts known by name only (no address, no port), members of group `site`, whose
+    data (`group`) says how to reach them: Nornir resolves it from the group."""
+    folder = net.folder / name
+    folder.mkdir(exist_ok=True)
+    hosts: dict[str, object] = {}
+    for router in net.lab.routers.values():
+        data: dict[str, object] = {"secret": "admin", "telnet_port": router.telnet_port}
+        hosts[router.name] = {
+            "hostname": router.name,
+            "username": "admin",
+            "password": "admin",
+            "groups": ["site"],
+            "data": data,
+        }
+    (folder / "hosts.yaml").write_text(yaml.safe_dump(hosts))
+    (folder / "groups.yaml").write_text(yaml.safe_dump({"site": {"data": group}}))
+    data = {"host_key_check": "strict", "known_hosts": str(net.known_hosts)}
+    (folder / "defaults.yaml").write_text(yaml.safe_dump({"data": data}))
+    return folder
+
+
+def _through_the_jump_host(net: Net, run: Any) -> dict[str, dict[str, Any]]:
+    """`run()`'s JSON, having checked that every connection a router accepted meanwhile
+    is one the jump host forwarded to it."""
+    before, channels = net.accepted(), len(net.jump.channels())
+    states: dict[str, dict[str, Any]] = run()
+    forwarded: dict[int, int] = {}
+    for _, port in net.jump.channels()[channels:]:
+        forwarded[port] = forwarded.get(port, 0) + 1
+    accepted = {port: n - before[port] for port, n in net.accepted().items()}
+    assert all(n > 0 for n in accepted.values()), accepted
+    assert {p: n for p, n in forwarded.items() if p in net.ssh_ports()} == accepted
+    return states
+
+
+@pytest.mark.parametrize("driver", list(DRIVERS))
+def test_an_ssh_config_in_group_data_names_address_port_and_jump_host(
+    net: Net, driver: str
+) -> None:
+    """The routers' ssh_config, as OpenSSH users keep it: each router by name with its
+    HostName, Port and ProxyJump, and the jump host's own entry (HostName, Port, User,
+    IdentityFile); given once, in the group's data. Strict host keys hold for both hops."""
+    jump = net.jump
+    entries = [
+        (
+            f"Host bastion\n  HostName {jump.host}\n  Port {jump.port}\n  User {jump.user}\n"
+            f"  IdentityFile {jump.key_file}\n"
+        )
+    ]
+    for router in net.lab.routers.values():
+        entries.append(
+            f"Host {router.name}\n  HostName {router.host}\n  Port {router.port}\n"
+            "  ProxyJump bastion\n"
+        )
+    config = net.folder / f"ssh_config-{driver}"
+    config.write_text("".join(entries))
+    folder = _route_inventory(net, f"ssh-config-{driver}", {"ssh_config_file": str(config)})
+    states = _through_the_jump_host(net, lambda: _json("state", "-i", folder, *DRIVERS[driver]))
+    assert sorted(states) == sorted(net.lab.routers), states
+    for name, state in states.items():
+        assert state["config"]["hostname"] == name, state
+
+
+def test_a_jump_host_in_group_data_carries_the_group(net: Net) -> None:
+    folder = _route_inventory(
+        net,
+        "group-jump",
+        {"jump_host": net.jump.jump_host, "jump_key_file": str(net.jump.key_file)},
+    )
+    hosts = yaml.safe_load((folder / "hosts.yaml").read_text())
+    for name, router in net.lab.routers.items():  # addresses given, the route is the group's
+        hosts[name].update(hostname=router.host, port=router.port)
+    (folder / "hosts.yaml").write_text(yaml.safe_dump(hosts))
+    states = _through_the_jump_host(net, lambda: _json("state", "-i", folder, *ENGINE))
+    assert sorted(states) == sorted(net.lab.routers), states
