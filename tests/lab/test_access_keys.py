@@ -18,6 +18,8 @@ from ios_ssh.lab import Lab, baseline_device
 from ios_ssh.lab.session import Session
 from ios_ssh.session.params import DeviceParams
 
+from .devices import lab_device
+
 pytestmark = pytest.mark.timeout(120)
 
 
@@ -47,15 +49,7 @@ def carol() -> tuple[str, str]:
 
 
 def _device(lab: Lab, name: str, tmp: Path) -> dict[str, object]:
-    address = lab.addresses[name]
-    return {
-        "host": address.host,
-        "port": address.port,
-        "username": "admin",
-        "password": "admin",
-        "secret": "admin",
-        "known_hosts": str(tmp / "known_hosts"),
-    }
+    return lab_device(lab, name, known_hosts=str(tmp / "known_hosts"))
 
 
 def test_xe17_takes_an_ed25519_user_key_and_logs_its_user_in(

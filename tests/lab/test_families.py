@@ -24,6 +24,8 @@ import ios_ssh
 from ios_ssh.lab import Lab, running_lab
 from ios_ssh.lab.fleet import lab_address
 
+from .devices import lab_device
+
 pytestmark = [
     pytest.mark.timeout(240),
     pytest.mark.filterwarnings("ignore:Diffie-Hellman over finite fields"),
@@ -49,15 +51,8 @@ def lab() -> Iterator[Lab]:
         yield lab
 
 
-def _device(lab: Lab, name: str) -> dict:
-    address = lab.addresses[name]
-    return {
-        "host": address.host,
-        "port": address.port,
-        "username": "admin",
-        "password": "admin",
-        "secret": "admin",
-    }
+def _device(lab: Lab, name: str) -> dict[str, object]:
+    return lab_device(lab, name)
 
 
 def _netmiko(lab: Lab, name: str):

@@ -19,6 +19,7 @@ from ios_ssh.lab.fleet import baseline_device
 from ios_ssh.lab.remote_aaa import TacacsUser
 from ios_ssh.lab.session import Session
 
+from .devices import lab_device
 from .freeradius import freeradius
 
 pytestmark = pytest.mark.timeout(300)
@@ -82,16 +83,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
             lab.close()
 
 
-def _device(lab: Lab, name: str, who: tuple[str, str] = OPERATOR) -> dict:
-    address = lab.addresses[name]
-    return {
-        "host": address.host,
-        "port": address.port,
-        "username": who[0],
-        "password": who[1],
-        "secret": "admin",
-        "timeout": 20,
-    }
+def _device(lab: Lab, name: str, who: tuple[str, str] = OPERATOR) -> dict[str, object]:
+    return lab_device(lab, name, username=who[0], password=who[1], timeout=20)
 
 
 def _sx(name: str) -> bool:
