@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -378,3 +379,35 @@ def test_scp_to_iol_lands_on_unix_and_dir_lists_it(lab: Lab, tmp_path: Path) -> 
         device.load_config(
             "no ip scp server enable\nno username ops\nno aaa new-model\n", merge=True
         )
+
+
+def test_show_users_gives_each_other_line_its_real_idle_time() -> None:
+    """Issue 25 item 6: idle is the time since the line's last input, in the router's
+    clock (a lab minute of 0.6 s: one real second is 100 router seconds), as hh:mm:ss,
+    then `1d02h`, then `1w6d` (SAMPLE RT01 17.15.1; muninn's captures)."""
+    from ios_ssh.lab.fleet import baseline_device
+    from ios_ssh.lab.show_lines import _idle
+
+    lab = Lab()
+    lab.add(baseline_device("r1", image="xe17", minute_seconds=0.6))
+    try:
+        idle_one = ConnectHandler(device_type="cisco_ios", **lab_device(lab))
+        time.sleep(1.0)  # the first session types nothing for a real second or more
+        looking = ConnectHandler(device_type="cisco_ios", **lab_device(lab))
+        try:
+            records = ios_ssh.parse("show users", looking.send_command("show users"))
+        finally:
+            looking.disconnect()
+            idle_one.disconnect()
+    finally:
+        lab.close()
+    vty = [r for r in records if r["line"].startswith("vty")]
+    own = next(r for r in vty if r["active"] == "*")
+    other = next(r for r in vty if r["active"] != "*")
+    assert own["idle"] == "00:00:00", records
+    hours, minutes, seconds = (int(part) for part in other["idle"].split(":"))
+    assert hours * 3600 + minutes * 60 + seconds >= 90, records  # 1 s or more: 100 s or more
+    device = baseline_device("r2", minute_seconds=60.0)  # formats, in the router's clock
+    assert _idle(device, 59) == "00:00:59"
+    assert _idle(device, 86400 + 2 * 3600 + 5) == "1d02h"
+    assert _idle(device, 13 * 86400) == "1w6d"
