@@ -112,8 +112,9 @@ def test_raw_captures_with_echo_and_prompt_parse(lab: Lab, name: str) -> None:
 
 
 # -- item 3: ping and tclsh ------------------------------------------------------------------
-def test_ping_answers_as_ios_for_lab_addresses_and_fails_for_others(lab: Lab) -> None:
-    conn = _netmiko(lab, "r2")
+@pytest.mark.parametrize("name", NAMES)
+def test_ping_answers_as_ios_for_lab_addresses_and_fails_for_others(lab: Lab, name: str) -> None:
+    conn = _netmiko(lab, name)
     try:
         out = conn.send_command(f"ping {lab_address(4)}")
         # genieparser's Ping golden outputs
@@ -135,21 +136,22 @@ def test_ping_answers_as_ios_for_lab_addresses_and_fails_for_others(lab: Lab) ->
             ("", r"Timeout in seconds \[2\]: "),
             ("", r"Extended commands \[n\]: "),
             ("", r"Sweep range of sizes \[n\]: "),
-            ("", r"r2#"),
+            ("", rf"{name}#"),
         ]
         for answer, prompt in steps:
             out = conn.send_command(answer, expect_string=prompt, strip_prompt=False)
         assert "Success rate is 100 percent (5/5)" in out
         assert "Translating" not in conn.send_command("tclsh", expect_string=r"\(tcl\)#")
         assert conn.send_command('puts "lab"', expect_string=r"\(tcl\)#") == "lab"
-        conn.send_command("tclquit", expect_string=r"r2#")
+        conn.send_command("tclquit", expect_string=rf"{name}#")
     finally:
         conn.disconnect()
 
 
+@pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("line", ["ping", "tclsh", "traceroute 192.0.2.1"])
-def test_no_ios_word_is_taken_for_a_host_in_user_mode(lab: Lab, line: str) -> None:
-    conn = ConnectHandler(device_type="cisco_ios", **_device(lab, "r4"))
+def test_no_ios_word_is_taken_for_a_host_in_user_mode(lab: Lab, line: str, name: str) -> None:
+    conn = ConnectHandler(device_type="cisco_ios", **_device(lab, name))
     try:
         out = conn.send_command(line)
         assert "Translating" not in out and "computer name" not in out
