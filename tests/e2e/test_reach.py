@@ -114,6 +114,19 @@ def _json(*args: str) -> dict[str, dict[str, Any]]:
     return json.loads(result.output)
 
 
+def _only_forwarded(net: Net, before: dict[int, int], channels: int) -> dict[int, int]:
+    """{ssh port: connections accepted since `before`}, having checked that every one of
+    them (offer reads, host-key checks, sessions, fresh logins) is one the jump host
+    forwarded to that router since its `channels`-th channel: none went around it."""
+    forwarded: dict[int, int] = {}
+    for _, port in net.jump.channels()[channels:]:
+        forwarded[port] = forwarded.get(port, 0) + 1
+    accepted = {port: n - before[port] for port, n in net.accepted().items()}
+    assert all(n > 0 for n in accepted.values()), accepted
+    assert {p: n for p, n in forwarded.items() if p in net.ssh_ports()} == accepted
+    return accepted
+
+
 @pytest.mark.parametrize("driver", list(DRIVERS))
 def test_the_fleet_converges_through_the_jump_host(net: Net, driver: str) -> None:
     """apply and verify of the hardening intent, every family, through the bastion: given
@@ -132,14 +145,7 @@ def test_the_fleet_converges_through_the_jump_host(net: Net, driver: str) -> Non
     assert all(r["ok"] for r in applied.values()), applied
     checked = _json("verify", HARDENING, "-i", folder, *via, *DRIVERS[driver])
     assert all(r["ok"] for r in checked.values()), checked
-    # Every connection any router accepted (offer reads, host-key checks, sessions, fresh
-    # logins) is one the jump host forwarded to it: none went around it.
-    forwarded: dict[int, int] = {}
-    for _, port in net.jump.channels()[channels:]:
-        forwarded[port] = forwarded.get(port, 0) + 1
-    accepted = {port: n - before[port] for port, n in net.accepted().items()}
-    assert all(n > 0 for n in accepted.values()), accepted
-    assert {p: n for p, n in forwarded.items() if p in net.ssh_ports()} == accepted
+    accepted = _only_forwarded(net, before, channels)
     if driver == "engine":
         # per run, one bastion login carries every session of the engine's event loop
         # (and one of the process's background loop, for the sync "telnet refused" check)
@@ -339,12 +345,7 @@ def _through_the_jump_host(net: Net, run: Any) -> dict[str, dict[str, Any]]:
     is one the jump host forwarded to it."""
     before, channels = net.accepted(), len(net.jump.channels())
     states: dict[str, dict[str, Any]] = run()
-    forwarded: dict[int, int] = {}
-    for _, port in net.jump.channels()[channels:]:
-        forwarded[port] = forwarded.get(port, 0) + 1
-    accepted = {port: n - before[port] for port, n in net.accepted().items()}
-    assert all(n > 0 for n in accepted.values()), accepted
-    assert {p: n for p, n in forwarded.items() if p in net.ssh_ports()} == accepted
+    _only_forwarded(net, before, channels)
     return states
 
 
