@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 import ios_ssh
-from ios_ssh import SshIntent
 from ios_ssh.labctl import LabProcess
+from tests.aaa_intents import tacacs_then_local
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -53,19 +53,8 @@ def test_serve_with_a_tacacs_directory(tmp_path: Path, monkeypatch: pytest.Monke
 
         monkeypatch.setenv("TACACS_KEY", "Tac-Shared-4")
         monkeypatch.setenv("LOCAL_SECRET", "Local-Only-5")
-        intent = SshIntent.from_dict(
-            {
-                "aaa": {
-                    "new_model": True,
-                    "tacacs_servers": [
-                        {"name": "TAC1", "address": "127.0.0.1", "key_env": "TACACS_KEY"}
-                    ],
-                    "authentication_login": {"default": ["group tacacs+", "local"]},
-                    "authorization_exec": {"default": ["group tacacs+", "local"]},
-                },
-                "users": [{"name": "loc", "privilege": 1, "secret_env": "LOCAL_SECRET"}],
-                "archive": {},
-            }
+        intent = tacacs_then_local(
+            "TACACS_KEY", users=[{"name": "loc", "privilege": 1, "secret_env": "LOCAL_SECRET"}]
         )
         applied = ios_ssh.apply(device("admin", "admin"), intent)
         assert applied.outcome == "converged" and applied.ok, applied.text()

@@ -18,6 +18,7 @@ from ios_ssh.lab import Lab
 from ios_ssh.lab.fleet import baseline_device
 from ios_ssh.lab.remote_aaa import TacacsUser
 from ios_ssh.lab.session import Session
+from tests.aaa_intents import tacacs_then_local
 
 from .devices import lab_device
 from .freeradius import freeradius
@@ -174,19 +175,7 @@ def test_4_one_intent_sets_group_tacacs_local_with_its_server(
     )
     lab.add(device, "r5")
     monkeypatch.setenv("TACACS_KEY", TACACS_KEY)
-    intent = SshIntent.from_dict(
-        {
-            "aaa": {
-                "new_model": True,
-                "tacacs_servers": [
-                    {"name": "TAC1", "address": "127.0.0.1", "key_env": "TACACS_KEY"}
-                ],
-                "authentication_login": {"default": ["group tacacs+", "local"]},
-                "authorization_exec": {"default": ["group tacacs+", "local"]},
-            },
-            "archive": {},
-        }
-    )
+    intent = tacacs_then_local("TACACS_KEY")
     report = ios_ssh.apply(_device(lab, "r5"), intent)
     assert report.ok and report.changed, report.text()
     assert "<from $TACACS_KEY>" in report.diff
