@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+# First: later imports pull in asyncssh, whose import prints cryptography deprecation notices.
+from . import dependency_warnings  # noqa: F401  # isort: skip
 from . import intents
 from .areas import (
     configure_lines,

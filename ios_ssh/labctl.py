@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -100,7 +101,7 @@ class LabProcess:
         while time.monotonic() < deadline:
             lines = log.read_text().splitlines()
             if "ready" in lines:
-                return cls(proc, [_router(line) for line in lines[: lines.index("ready")]])
+                return cls(proc, routers_announced(lines))
             if proc.poll() is not None:
                 raise RuntimeError(f"the lab did not start: {log.read_text().strip()[-500:]}")
             time.sleep(0.1)
@@ -114,6 +115,16 @@ class LabProcess:
                 self.proc.wait(15)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+
+
+_ROUTER_LINE = re.compile(r"\S+ \S+:\d+ telnet=\S+:\d+( |$)")
+
+
+def routers_announced(lines: Sequence[str]) -> list[LabRouter]:
+    """The routers the lab printed before `ready`. Only router lines count: anything else
+    the process printed (a dependency's warning, say) stays in the log, not in the list."""
+    before = lines[: lines.index("ready")] if "ready" in lines else lines
+    return [_router(line) for line in before if _ROUTER_LINE.match(line)]
 
 
 def _router(line: str) -> LabRouter:
